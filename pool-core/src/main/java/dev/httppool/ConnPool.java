@@ -1,0 +1,763 @@
+package dev.httppool;
+
+import dev.httppool.http1.WireConnection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The connection pool behind a {@link Transport}: Go's idle lists, global LRU, per-key connection counts,
+ * FIFO waiter queues and late-binding dials, under one lock.
+ *
+ * <p>Rules: every field below is guarded by {@link #lock}; methods named {@code ...Locked} need it held. No
+ * socket is closed, no dial started, no waiter woken and no listener or trace called while it is held: such
+ * work is collected in {@link PoolActions} and run by {@link #run} after unlocking.
+ */
+final class ConnPool {
+
+    /** An idle connection younger than this is handed out without a liveness probe (retries cover the gap). */
+    static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TransportConfig config;
+    private final Ticker ticker;
+    private final Connector connector;
+    private final Executor dialExecutor;
+    private final TransportListener listener;
+    private final Runnable onIdle;
+    private final long idleTimeoutNanos;
+    private final long connWaitNanos;
+
+    // Guarded by lock
+    private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
+    // Guarded by lock: the global idle LRU; head is the most recently idled.
+    private PooledConnection lruHead;
+    // Guarded by lock
+    private PooledConnection lruTail;
+    // Guarded by lock
+    private int lruSize;
+    // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
+    private boolean closeIdle;
+    // Guarded by lock
+    private boolean closed;
+    // Guarded by lock
+    private long nextId = 1;
+    // Guarded by lock
+    private long dials;
+    // Guarded by lock
+    private long dialFailures;
+    // Guarded by lock
+    private long reusedCount;
+    // Guarded by lock
+    private final long[] closedByReason = new long[CloseReason.values().length];
+
+    ConnPool(TransportConfig config, Ticker ticker, Connector connector, Executor dialExecutor,
+            TransportListener listener, Runnable onIdle) {
+        this.config = config;
+        this.ticker = ticker;
+        this.connector = connector;
+        this.dialExecutor = dialExecutor;
+        this.listener = listener;
+        this.onIdle = onIdle;
+        this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
+        this.connWaitNanos = config.connWaitTimeout().toNanos();
+    }
+
+    TransportConfig config() {
+        return config;
+    }
+
+    /**
+     * Gets a connection for {@code key}: the most recently used live idle one, or else whichever comes first
+     * of a returned connection and a dial started for this request.
+     */
+    PooledConnection acquire(ConnectMethodKey key, ClientTrace trace) throws IOException {
+        long start = ticker.nanoTime();
+        for (;;) {
+            PooledConnection pc = null;
+            WantConn w = null;
+            PoolActions a = null;
+            boolean wasIdle = false;
+            long idleNanos = 0;
+            lock.lock();
+            try {
+                if (closed) {
+                    throw new IOException("transport is closed");
+                }
+                long now = ticker.nanoTime();
+                HostPool hp = hosts.get(key);
+                if (hp == null) {
+                    hp = new HostPool(key);
+                    hosts.put(key, hp);
+                }
+                if (!config.disableKeepAlives()) {
+                    closeIdle = false;
+                    while ((pc = takeIdleLocked(hp)) != null) {
+                        idleNanos = now - pc.idleAtNanos;
+                        if (idleTimeoutNanos > 0 && idleNanos >= idleTimeoutNanos) {
+                            a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
+                            continue;
+                        }
+                        wasIdle = true;
+                        break;
+                    }
+                }
+                if (pc == null) {
+                    w = new WantConn(hp, trace);
+                    hp.waiting++;
+                    if (!config.disableKeepAlives()) {
+                        hp.idleWaiters.addLast(w);
+                    }
+                    int max = config.maxConnsPerHost();
+                    if (max <= 0 || hp.conns < max) {
+                        hp.conns++;
+                        hp.dialsInProgress.add(w);
+                        a = PoolActions.dial(a, w);
+                    } else {
+                        hp.dialWaiters.addLast(w);
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            run(a);
+            if (pc != null) {
+                if (idleNanos >= PROBE_AFTER_IDLE_NANOS && pc.wire.isDeadWhileIdle()) {
+                    release(pc, CloseReason.SERVER_CLOSED);
+                    continue;
+                }
+                return gotConn(pc, trace, start, wasIdle, idleNanos);
+            }
+            return await(w, start);
+        }
+    }
+
+    /** Pops the most recently used idle connection that no probe is looking at, and counts it as handed out. */
+    private PooledConnection takeIdleLocked(HostPool hp) {
+        PooledConnection pc = hp.idle.peekLast();
+        if (pc == null) {
+            return null;
+        }
+        if (pc.probing) {
+            pc = null;
+            for (var it = hp.idle.descendingIterator(); it.hasNext(); ) {
+                PooledConnection c = it.next();
+                if (!c.probing) {
+                    pc = c;
+                    break;
+                }
+            }
+            if (pc == null) {
+                return null;
+            }
+            hp.idle.removeLastOccurrence(pc);
+        } else {
+            hp.idle.pollLast();
+        }
+        lruRemoveLocked(pc);
+        pc.state = PooledConnection.State.ACTIVE;
+        return pc;
+    }
+
+    private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
+            long idleNanos) {
+        boolean reused;
+        lock.lock();
+        try {
+            pc.requests++;
+            reused = pc.reused;
+            if (reused) {
+                reusedCount++;
+            }
+        } finally {
+            lock.unlock();
+        }
+        listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
+        trace.gotConn(new ClientTrace.GotConnInfo(reused, wasIdle,
+                wasIdle ? java.time.Duration.ofNanos(idleNanos) : java.time.Duration.ZERO,
+                pc.wire.localAddress(), pc.wire.remoteAddress()));
+        return pc;
+    }
+
+    private PooledConnection await(WantConn w, long start) throws IOException {
+        boolean interrupted = false;
+        boolean signalled;
+        try {
+            if (connWaitNanos > 0) {
+                long remaining = connWaitNanos - (ticker.nanoTime() - start);
+                signalled = remaining > 0 && w.ready().await(remaining, TimeUnit.NANOSECONDS);
+            } else {
+                w.ready().await();
+                signalled = true;
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            signalled = false;
+        }
+        if (!signalled) {
+            PoolActions a = null;
+            PoolSnapshot.KeyStats stats = null;
+            PooledConnection won = null;
+            IOException failed = null;
+            lock.lock();
+            try {
+                if (w.done) {
+                    won = w.conn;
+                    failed = w.error;
+                } else {
+                    w.done = true;
+                    a = forgetWaiterLocked(w, a);
+                    if (!interrupted) {
+                        stats = keyStatsLocked(w.host, ticker.nanoTime(), System.currentTimeMillis(), false);
+                        stats = new PoolSnapshot.KeyStats(stats.key(), stats.proxy(), stats.scheme(), stats.address(),
+                                stats.onlyH1(), stats.connections(), stats.idle(), stats.active(), stats.dialing(),
+                                stats.waiting() + 1, List.of());
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            run(a);
+            if (won != null && interrupted) {
+                release(won, null);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
+            }
+            if (won == null && failed == null) {
+                throw new ConnWaitTimeoutException(w.host.key,
+                        TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
+            }
+        }
+        // The latch (or the lock above) orders these reads after the writes made under the lock.
+        if (w.error != null) {
+            throw w.error;
+        }
+        return gotConn(w.conn, w.trace, start, false, 0);
+    }
+
+    /** Drops a waiter that gave up from both queues and the counts. */
+    private PoolActions forgetWaiterLocked(WantConn w, PoolActions a) {
+        HostPool hp = w.host;
+        hp.idleWaiters.remove(w);
+        hp.dialWaiters.remove(w);
+        hp.waiting--;
+        removeIfUnusedLocked(hp);
+        return a;
+    }
+
+    /** Marks {@code w} served by {@code pc} (or failed by {@code error}) and queues its wake-up. */
+    private PoolActions deliverLocked(WantConn w, PooledConnection pc, IOException error, boolean handedOff,
+            PoolActions a) {
+        w.done = true;
+        w.conn = pc;
+        w.error = error;
+        w.handedOff = handedOff;
+        HostPool hp = w.host;
+        hp.idleWaiters.remove(w);
+        hp.dialWaiters.remove(w);
+        hp.waiting--;
+        return PoolActions.signal(a, w);
+    }
+
+    /** Runs on a dialing thread. */
+    private void dial(WantConn w) {
+        ConnectMethodKey key = w.host.key;
+        long t0 = ticker.nanoTime();
+        WireConnection wire;
+        try {
+            wire = connector.connect(key, w.trace);
+        } catch (IOException | RuntimeException e) {
+            IOException error = e instanceof IOException ? (IOException) e
+                    : new IOException("dial " + key + " failed: " + e, e);
+            listener.dialed(key, false, ticker.nanoTime() - t0);
+            dialFailed(w, error);
+            return;
+        }
+        listener.dialed(key, true, ticker.nanoTime() - t0);
+        dialSucceeded(w, wire);
+    }
+
+    private void dialSucceeded(WantConn w, WireConnection wire) {
+        PoolActions a = null;
+        lock.lock();
+        try {
+            HostPool hp = w.host;
+            hp.dialsInProgress.remove(w);
+            dials++;
+            PooledConnection pc = new PooledConnection(nextId++, hp, wire, ticker.nanoTime());
+            if (closed || w.dialAbandoned) {
+                a = closeLocked(pc, CloseReason.CLOSE_IDLE, a);
+            } else if (!w.done) {
+                a = deliverLocked(w, pc, null, false, a);
+            } else {
+                a = putOrCloseLocked(pc, a);
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+    }
+
+    private void dialFailed(WantConn w, IOException error) {
+        PoolActions a = null;
+        lock.lock();
+        try {
+            HostPool hp = w.host;
+            hp.dialsInProgress.remove(w);
+            dialFailures++;
+            if (!w.done) {
+                a = deliverLocked(w, null, error, false, a);
+            }
+            a = decConnsLocked(hp, a);
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+    }
+
+    /**
+     * Gives a connection back after its response: {@code reason == null} offers it for reuse (hand-off to the
+     * oldest waiter, else the idle list, unless a cap says no); otherwise it is closed for that reason.
+     *
+     * @return null when it was pooled or handed off, otherwise why it was closed
+     */
+    CloseReason release(PooledConnection pc, CloseReason reason) {
+        PoolActions a;
+        CloseReason outcome;
+        lock.lock();
+        try {
+            if (pc.state != PooledConnection.State.ACTIVE) {
+                return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
+            }
+            a = reason == null ? putOrCloseLocked(pc, null) : closeLocked(pc, reason, null);
+            outcome = pc.state == PooledConnection.State.CLOSED ? closeReasonOf(a, pc) : null;
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+        if (outcome == null && pc.state == PooledConnection.State.IDLE) {
+            onIdle.run();
+        }
+        return outcome;
+    }
+
+    private static CloseReason closeReasonOf(PoolActions a, PooledConnection pc) {
+        int i = a.closes.indexOf(pc);
+        return i < 0 ? CloseReason.BROKEN : a.closeReasons.get(i);
+    }
+
+    /** Go's {@code tryPutIdleConn}, closing the connection when it is refused. */
+    private PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
+        HostPool hp = pc.host;
+        if (config.disableKeepAlives()) {
+            return closeLocked(pc, CloseReason.KEEP_ALIVES_DISABLED, a);
+        }
+        if (closed) {
+            return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
+        }
+        pc.reused = true;
+        WantConn w;
+        while ((w = hp.idleWaiters.pollFirst()) != null) {
+            if (!w.done) {
+                return deliverLocked(w, pc, null, true, a);
+            }
+        }
+        if (closeIdle) {
+            return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
+        }
+        if (hp.idle.size() >= config.maxIdleConnsPerHost()) {
+            return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
+        }
+        pc.state = PooledConnection.State.IDLE;
+        pc.idleAtNanos = ticker.nanoTime();
+        hp.idle.addLast(pc);
+        lruPushLocked(pc);
+        if (config.maxIdleConns() > 0 && lruSize > config.maxIdleConns()) {
+            PooledConnection oldest = lruTail;
+            oldest.host.idle.removeFirstOccurrence(oldest);
+            lruRemoveLocked(oldest);
+            oldest.state = PooledConnection.State.ACTIVE;
+            a = closeLocked(oldest, CloseReason.TOO_MANY_IDLE, a);
+        }
+        return a;
+    }
+
+    /** Marks {@code pc} closed, takes it out of the idle structures and frees its slot. */
+    private PoolActions closeLocked(PooledConnection pc, CloseReason reason, PoolActions a) {
+        if (pc.state == PooledConnection.State.CLOSED) {
+            return a;
+        }
+        if (pc.state == PooledConnection.State.IDLE) {
+            pc.host.idle.removeFirstOccurrence(pc);
+            lruRemoveLocked(pc);
+        }
+        pc.state = PooledConnection.State.CLOSED;
+        closedByReason[reason.ordinal()]++;
+        a = PoolActions.close(a, pc, reason);
+        return decConnsLocked(pc.host, a);
+    }
+
+    /**
+     * A connection (or a failed dial) left {@code hp}: its slot goes to the oldest request still waiting for
+     * permission to dial, whose dial starts; only when there is none does the count go down.
+     */
+    private PoolActions decConnsLocked(HostPool hp, PoolActions a) {
+        WantConn w;
+        while ((w = hp.dialWaiters.pollFirst()) != null) {
+            if (!w.done) {
+                hp.dialsInProgress.add(w);
+                return PoolActions.dial(a, w);
+            }
+        }
+        hp.conns--;
+        if (hp.conns < 0) {
+            throw new IllegalStateException("connection count underflow for " + hp.key);
+        }
+        removeIfUnusedLocked(hp);
+        return a;
+    }
+
+    private void removeIfUnusedLocked(HostPool hp) {
+        if (hp.isUnused() && hosts.get(hp.key) == hp) {
+            hosts.remove(hp.key);
+        }
+    }
+
+    /** Carries out work collected under the lock. Must be called without the lock. */
+    private void run(PoolActions a) {
+        if (a == null) {
+            return;
+        }
+        for (int i = 0; i < a.closes.size(); i++) {
+            PooledConnection pc = a.closes.get(i);
+            pc.wire.close();
+            listener.closed(pc.key(), a.closeReasons.get(i));
+        }
+        for (WantConn w : a.signals) {
+            w.signal();
+        }
+        for (WantConn w : a.dials) {
+            try {
+                dialExecutor.execute(() -> dial(w));
+            } catch (RuntimeException e) {
+                dialFailed(w, new IOException("could not start a dial for " + w.host.key + ": " + e, e));
+            }
+        }
+    }
+
+    private void lruPushLocked(PooledConnection pc) {
+        pc.lruOlder = lruHead;
+        pc.lruNewer = null;
+        if (lruHead != null) {
+            lruHead.lruNewer = pc;
+        }
+        lruHead = pc;
+        if (lruTail == null) {
+            lruTail = pc;
+        }
+        lruSize++;
+    }
+
+    private void lruRemoveLocked(PooledConnection pc) {
+        if (pc.lruNewer != null) {
+            pc.lruNewer.lruOlder = pc.lruOlder;
+        } else {
+            lruHead = pc.lruOlder;
+        }
+        if (pc.lruOlder != null) {
+            pc.lruOlder.lruNewer = pc.lruNewer;
+        } else {
+            lruTail = pc.lruNewer;
+        }
+        pc.lruNewer = null;
+        pc.lruOlder = null;
+        lruSize--;
+    }
+
+    /**
+     * Go's {@code CloseIdleConnections}: closes every idle connection, abandons dials whose request is gone,
+     * and refuses returned connections (unless a waiter takes them) until the next request asks for one.
+     *
+     * @return how many idle connections were closed
+     */
+    int closeIdleConnections() {
+        PoolActions a = null;
+        int n = 0;
+        lock.lock();
+        try {
+            closeIdle = true;
+            while (lruTail != null) {
+                a = closeLocked(lruTail, CloseReason.CLOSE_IDLE, a);
+                n++;
+            }
+            for (HostPool hp : hosts.values()) {
+                for (WantConn w : hp.dialsInProgress) {
+                    if (w.done) {
+                        w.dialAbandoned = true;
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+        return n;
+    }
+
+    /**
+     * Closes idle connections whose idle time reached {@code idleConnTimeout} at {@code now}.
+     *
+     * @return nanoseconds until the next idle connection expires, or -1 when none can (no idle connection, or
+     *     no timeout)
+     */
+    long closeExpiredIdle(long now) {
+        if (idleTimeoutNanos <= 0) {
+            return -1;
+        }
+        PoolActions a = null;
+        long next = -1;
+        lock.lock();
+        try {
+            // The LRU is ordered by idle time: the tail is the longest idle.
+            while (lruTail != null) {
+                long age = now - lruTail.idleAtNanos;
+                if (age < idleTimeoutNanos) {
+                    next = idleTimeoutNanos - age;
+                    break;
+                }
+                a = closeLocked(lruTail, CloseReason.IDLE_TIMEOUT, a);
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+        return next;
+    }
+
+    /**
+     * Looks at every idle connection idle for at least {@link #PROBE_AFTER_IDLE_NANOS} without blocking, and
+     * closes those the server closed or wrote to. The probes run outside the lock; a connection being probed is
+     * skipped by checkout.
+     *
+     * @return how many were closed
+     */
+    int closeDeadIdle(long now) {
+        List<PooledConnection> candidates = new ArrayList<>();
+        lock.lock();
+        try {
+            for (PooledConnection pc = lruHead; pc != null; pc = pc.lruOlder) {
+                if (!pc.probing && now - pc.idleAtNanos >= PROBE_AFTER_IDLE_NANOS) {
+                    pc.probing = true;
+                    candidates.add(pc);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        boolean[] dead = new boolean[candidates.size()];
+        for (int i = 0; i < dead.length; i++) {
+            dead[i] = candidates.get(i).wire.isDeadWhileIdle();
+        }
+        PoolActions a = null;
+        int n = 0;
+        lock.lock();
+        try {
+            for (int i = 0; i < dead.length; i++) {
+                PooledConnection pc = candidates.get(i);
+                pc.probing = false;
+                if (pc.state != PooledConnection.State.IDLE) {
+                    continue;
+                }
+                if (dead[i]) {
+                    a = closeLocked(pc, CloseReason.SERVER_CLOSED, a);
+                    n++;
+                } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
+                    // A request queued while this one was being probed: hand it over now.
+                    pc.host.idle.removeFirstOccurrence(pc);
+                    lruRemoveLocked(pc);
+                    pc.state = PooledConnection.State.ACTIVE;
+                    a = putOrCloseLocked(pc, a);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+        return n;
+    }
+
+    /** Whether any connection sits idle (the background reaper stops when none does). */
+    boolean hasIdle() {
+        lock.lock();
+        try {
+            return lruSize > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes every idle connection and refuses all further work; active connections close when released. */
+    void close() {
+        PoolActions a = null;
+        lock.lock();
+        try {
+            closed = true;
+            while (lruTail != null) {
+                a = closeLocked(lruTail, CloseReason.CLOSE_IDLE, a);
+            }
+            for (HostPool hp : new ArrayList<>(hosts.values())) {
+                for (WantConn w : new ArrayList<>(hp.idleWaiters)) {
+                    if (!w.done) {
+                        a = deliverLocked(w, null, new IOException("transport closed while waiting for a connection to "
+                                + hp.key), false, a);
+                    }
+                }
+                for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
+                    if (!w.done) {
+                        a = deliverLocked(w, null, new IOException("transport closed while waiting for a connection to "
+                                + hp.key), false, a);
+                    }
+                }
+                hp.dialWaiters.clear();
+                for (WantConn w : hp.dialsInProgress) {
+                    w.dialAbandoned = true;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+    }
+
+    /** One consistent view, under one acquisition of the lock. */
+    PoolSnapshot snapshot() {
+        return snapshot(null);
+    }
+
+    /** The same view with only the keys whose address is {@code address} (all keys when null). */
+    PoolSnapshot snapshot(String address) {
+        lock.lock();
+        try {
+            long now = ticker.nanoTime();
+            long wallNow = System.currentTimeMillis();
+            List<HostPool> sorted = new ArrayList<>(hosts.values());
+            sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
+            List<PoolSnapshot.KeyStats> keys = new ArrayList<>(sorted.size());
+            int conns = 0;
+            int idle = 0;
+            int dialing = 0;
+            int waiting = 0;
+            for (HostPool hp : sorted) {
+                conns += hp.conns;
+                idle += hp.idle.size();
+                dialing += hp.dialing();
+                waiting += hp.waiting;
+                if (address == null || address.equals(hp.key.address())) {
+                    keys.add(keyStatsLocked(hp, now, wallNow, true));
+                }
+            }
+            Map<String, Long> closedMap = new java.util.LinkedHashMap<>();
+            for (CloseReason r : CloseReason.values()) {
+                if (closedByReason[r.ordinal()] > 0) {
+                    closedMap.put(r.tag(), closedByReason[r.ordinal()]);
+                }
+            }
+            return new PoolSnapshot(
+                    new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
+                            config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
+                            config.disableKeepAlives()),
+                    new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
+                    new PoolSnapshot.Stats(dials, dialFailures, reusedCount, java.util.Collections.unmodifiableMap(closedMap)),
+                    java.util.Collections.unmodifiableList(keys));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
+        List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
+        if (withIdle) {
+            for (PooledConnection pc : hp.idle) {
+                long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - pc.idleAtNanos);
+                idleConns.add(new PoolSnapshot.IdleConnection(pc.id, pc.wire.localAddress(), pc.wire.remoteAddress(),
+                        pc.wire.protocol(), java.time.Instant.ofEpochMilli(wallNow - idleMillis), idleMillis,
+                        TimeUnit.NANOSECONDS.toMillis(now - pc.createdNanos), pc.requests));
+            }
+        }
+        ConnectMethodKey k = hp.key;
+        return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
+                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, java.util.Collections.unmodifiableList(idleConns));
+    }
+
+    /**
+     * Checks the pool's internal invariants and returns the first violation found, or null. Used by the
+     * randomized tests after every step; cheap enough to call in production diagnostics.
+     */
+    String checkInvariants() {
+        lock.lock();
+        try {
+            int idleSum = 0;
+            for (HostPool hp : hosts.values()) {
+                idleSum += hp.idle.size();
+                if (hp.conns < hp.idle.size() + hp.dialing()) {
+                    return hp.key + ": conns " + hp.conns + " < idle " + hp.idle.size() + " + dialing " + hp.dialing();
+                }
+                int max = config.maxConnsPerHost();
+                if (max > 0 && hp.conns > max) {
+                    return hp.key + ": conns " + hp.conns + " > maxConnsPerHost " + max;
+                }
+                for (PooledConnection pc : hp.idle) {
+                    if (pc.state != PooledConnection.State.IDLE || pc.host != hp) {
+                        return pc + " in idle list with state " + pc.state;
+                    }
+                }
+                if (hp.idle.size() > config.maxIdleConnsPerHost()) {
+                    return hp.key + ": " + hp.idle.size() + " idle > maxIdleConnsPerHost";
+                }
+                boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
+                if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {
+                    return hp.key + ": a request waits while a connection sits idle";
+                }
+                long liveWaiters = java.util.stream.Stream.concat(hp.idleWaiters.stream(), hp.dialWaiters.stream())
+                        .filter(w -> !w.done).distinct().count();
+                if (liveWaiters > hp.waiting) {
+                    return hp.key + ": " + liveWaiters + " queued waiters but waiting=" + hp.waiting;
+                }
+                if (hp.isUnused()) {
+                    return hp.key + ": unused entry left in the map";
+                }
+            }
+            int n = 0;
+            java.util.Set<PooledConnection> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (PooledConnection pc = lruHead; pc != null; pc = pc.lruOlder) {
+                if (!seen.add(pc)) {
+                    return pc + " twice in the LRU";
+                }
+                if (hosts.get(pc.key()) != pc.host || !pc.host.idle.contains(pc)) {
+                    return pc + " in the LRU but not in its key's idle list";
+                }
+                n++;
+            }
+            if (n != lruSize || n != idleSum) {
+                return "LRU holds " + n + " (size " + lruSize + ") but idle lists hold " + idleSum;
+            }
+            if (config.maxIdleConns() > 0 && lruSize > config.maxIdleConns()) {
+                return "LRU holds " + lruSize + " > maxIdleConns";
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

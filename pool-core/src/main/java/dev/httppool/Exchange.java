@@ -1,0 +1,351 @@
+package dev.httppool;
+
+import dev.httppool.ExchangeException.Stage;
+import dev.httppool.http1.BodyFraming;
+import dev.httppool.http1.ChunkedInputStream;
+import dev.httppool.http1.ChunkedOutputStream;
+import dev.httppool.http1.FixedLengthInputStream;
+import dev.httppool.http1.Http1Connection;
+import dev.httppool.http1.RequestHeadWriter;
+import dev.httppool.http1.ResponseHead;
+import dev.httppool.http1.ResponseHeadParser;
+import dev.httppool.http1.WireInput;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
+
+/**
+ * One attempt of one request on one connection: write the request, read interim and final response heads,
+ * and hand back a {@link Response} whose body returns the connection to the pool. Failures come out as
+ * {@link ExchangeException}s classified for the retry rules; the caller then closes the connection.
+ */
+final class Exchange {
+
+    private static final InputStream EMPTY = InputStream.nullInputStream();
+    /** How long to look for an early response after a body write failed (Go waits 50 ms for the writer). */
+    private static final int EARLY_RESPONSE_WAIT_MILLIS = 50;
+
+    private final Transport transport;
+    private final TransportConfig config;
+    private final PooledConnection pc;
+    private final Http1Connection conn;
+    private final PreparedRequest req;
+    private final ClientTrace trace;
+    private final int readTimeoutMillis;
+
+    Exchange(Transport transport, PooledConnection pc, PreparedRequest req) {
+        this.transport = transport;
+        this.config = transport.config();
+        this.pc = pc;
+        this.conn = (Http1Connection) pc.wire;
+        this.req = req;
+        this.trace = req.original.trace();
+        this.readTimeoutMillis = req.readTimeoutMillis;
+    }
+
+    Response run() throws ExchangeException {
+        long writtenBefore = conn.bytesWritten();
+        OutputStream out = conn.out();
+        boolean bodyComplete;
+        ResponseHead early = null;
+        try {
+            RequestHeadWriter.write(out, req.original.method(), req.target, req.headers);
+            trace.wroteHeaders();
+            if (req.body == null) {
+                out.flush();
+                bodyComplete = true;
+            } else if (req.expectContinue && !config.expectContinueTimeout().isZero()) {
+                out.flush();
+                trace.wait100Continue();
+                early = awaitContinue();
+                if (early == null) {
+                    writeBody(out);
+                    bodyComplete = true;
+                } else {
+                    bodyComplete = false;
+                }
+            } else {
+                writeBody(out);
+                bodyComplete = true;
+            }
+        } catch (LocalBodyException e) {
+            trace.wroteRequest(e.io);
+            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e.io);
+        } catch (IOException e) {
+            trace.wroteRequest(e);
+            if (conn.bytesWritten() == writtenBefore) {
+                throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
+            }
+            ResponseHead head = tryEarlyResponse();
+            if (head == null) {
+                throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
+            }
+            return respond(head, false);
+        }
+        if (early != null) {
+            return respond(early, false);
+        }
+        trace.wroteRequest(null);
+        long headerDeadline = config.responseHeaderTimeout().isZero() ? 0
+                : transport.ticker().nanoTime() + config.responseHeaderTimeout().toNanos();
+        conn.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
+        ResponseHead head = readFinalHead();
+        return respond(head, bodyComplete);
+    }
+
+    private void writeBody(OutputStream out) throws IOException, LocalBodyException {
+        RequestBody body = req.body;
+        long length = body.contentLength();
+        BodySink sink;
+        ChunkedOutputStream chunked = null;
+        if (length >= 0) {
+            sink = new BodySink(out);
+        } else {
+            chunked = new ChunkedOutputStream(out);
+            sink = new BodySink(chunked);
+        }
+        try {
+            body.writeTo(sink);
+        } catch (IOException | RuntimeException e) {
+            if (sink.socketError != null) {
+                throw sink.socketError;
+            }
+            IOException io = e instanceof IOException ? (IOException) e
+                    : new IOException("request body failed: " + e, e);
+            throw new LocalBodyException(io);
+        }
+        if (length >= 0 && sink.count != length) {
+            throw new LocalBodyException(new IOException("request body length " + sink.count
+                    + " does not match its declared Content-Length " + length));
+        }
+        if (chunked != null) {
+            chunked.finish();
+        }
+        out.flush();
+    }
+
+    /** Waits up to expectContinueTimeout for an answer; null means: send the body. */
+    private ResponseHead awaitContinue() throws IOException {
+        conn.setReadLimits((int) Math.max(1, config.expectContinueTimeout().toMillis()), 0, null);
+        try {
+            if (conn.in().peek() < 0) {
+                throw new EOFException("server closed connection before sending a response");
+            }
+        } catch (SocketTimeoutException e) {
+            return null;
+        }
+        trace.gotFirstResponseByte();
+        long budget = config.maxResponseHeaderBytes();
+        for (;;) {
+            ResponseHead head = ResponseHeadParser.read(conn.in(), budget);
+            budget -= head.headerBytes();
+            if (head.status() == 100) {
+                trace.got100Continue();
+                trace.got1xxResponse(100, head.headers());
+                return null;
+            }
+            if (head.isInformational() && head.status() != 101) {
+                trace.got1xxResponse(head.status(), head.headers());
+                continue;
+            }
+            return head;
+        }
+    }
+
+    /** After a failed body write: the server may have answered before reading the body. */
+    private ResponseHead tryEarlyResponse() {
+        try {
+            conn.setReadLimits(EARLY_RESPONSE_WAIT_MILLIS, 0, null);
+            if (conn.in().peek() < 0) {
+                return null;
+            }
+            ResponseHead head;
+            long budget = config.maxResponseHeaderBytes();
+            do {
+                head = ResponseHeadParser.read(conn.in(), budget);
+                budget -= head.headerBytes();
+            } while (head.isInformational() && head.status() != 101);
+            conn.setReadLimits(readTimeoutMillis, 0, null);
+            return head;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ResponseHead readFinalHead() throws ExchangeException {
+        WireInput in = conn.in();
+        try {
+            if (in.peek() < 0) {
+                throw new ExchangeException(Stage.SERVER_CLOSED_IDLE, CloseReason.SERVER_CLOSED,
+                        new EOFException("server closed connection before sending a response (" + pc.key() + ")"));
+            }
+        } catch (IOException e) {
+            Stage stage = e instanceof SocketTimeoutException ? Stage.FINAL : Stage.BEFORE_RESPONSE;
+            throw new ExchangeException(stage, CloseReason.BROKEN, e);
+        }
+        trace.gotFirstResponseByte();
+        try {
+            long budget = config.maxResponseHeaderBytes();
+            for (;;) {
+                ResponseHead head = ResponseHeadParser.read(in, budget);
+                budget -= head.headerBytes();
+                if (head.isInformational() && head.status() != 101) {
+                    if (head.status() == 100) {
+                        trace.got100Continue();
+                    }
+                    trace.got1xxResponse(head.status(), head.headers());
+                    continue;
+                }
+                return head;
+            }
+        } catch (IOException e) {
+            // The response had started: too late to retry.
+            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e);
+        }
+    }
+
+    private Response respond(ResponseHead head, boolean requestComplete) throws ExchangeException {
+        BodyFraming framing;
+        try {
+            framing = BodyFraming.of(req.original.method(), head);
+        } catch (ProtocolException e) {
+            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e);
+        }
+        Headers headers = head.headers();
+        CloseReason notReusable = null;
+        if (config.disableKeepAlives()) {
+            notReusable = CloseReason.KEEP_ALIVES_DISABLED;
+        } else if (req.close || headers.hasToken("Connection", "close")
+                || head.minorVersion() == 0 && !headers.hasToken("Connection", "keep-alive")) {
+            notReusable = CloseReason.CONNECTION_CLOSE;
+        } else if (!requestComplete || framing.kind() == BodyFraming.Kind.UNTIL_CLOSE || head.status() == 101) {
+            notReusable = CloseReason.BROKEN;
+        }
+        boolean reusable = notReusable == null;
+        conn.setReadLimits(readTimeoutMillis, 0, null);
+
+        boolean noBody = framing.kind() == BodyFraming.Kind.NONE
+                || framing.kind() == BodyFraming.Kind.FIXED && framing.length() == 0;
+        if (noBody && head.status() != 101) {
+            // Go returns a bodyless response's connection before handing the response over (#13633).
+            transport.releaseAfterResponse(pc, notReusable, trace);
+            return new Response(req.original, head.status(), head.reason(), head.protocol(), headers, EMPTY,
+                    framing.kind() == BodyFraming.Kind.FIXED ? 0 : -1, false);
+        }
+        InputStream framed;
+        long contentLength = -1;
+        switch (framing.kind()) {
+            case FIXED:
+                framed = new FixedLengthInputStream(conn.in(), framing.length());
+                contentLength = framing.length();
+                break;
+            case CHUNKED:
+                framed = new ChunkedInputStream(conn.in(), config.maxResponseHeaderBytes());
+                break;
+            default:
+                framed = new UntilEof(conn.in());
+                break;
+        }
+        ResponseBody body = new ResponseBody(framed, reusable, notReusable,
+                reason -> transport.releaseAfterResponse(pc, reason, trace),
+                () -> conn.setReadLimits(ResponseBody.DRAIN_READ_TIMEOUT_MILLIS, 0, null));
+        if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
+            Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
+            return new Response(req.original, head.status(), head.reason(), head.protocol(), stripped,
+                    new GzipBody(body), -1, true);
+        }
+        return new Response(req.original, head.status(), head.reason(), head.protocol(), headers, body,
+                contentLength, false);
+    }
+
+    /** The request body's own failure (not the socket's): never retried. */
+    private static final class LocalBodyException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final IOException io;
+
+        LocalBodyException(IOException io) {
+            super(io.getMessage(), io, false, false);
+            this.io = io;
+        }
+    }
+
+    /** What the request body writes into: counts bytes and remembers socket failures. */
+    private static final class BodySink extends OutputStream {
+        private final OutputStream out;
+        long count;
+        IOException socketError;
+
+        BodySink(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+                count++;
+            } catch (IOException e) {
+                socketError = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+                count += len;
+            } catch (IOException e) {
+                socketError = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                socketError = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            // the body must not close the connection
+        }
+    }
+
+    /** A body delimited by the end of the connection. */
+    private static final class UntilEof extends InputStream {
+        private final InputStream in;
+
+        UntilEof(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return in.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() {
+            // the connection is closed by its release
+        }
+    }
+}

@@ -1,0 +1,292 @@
+package dev.httppool;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable, ordered list of HTTP header fields. Names compare case-insensitively; the order and the
+ * spelling of the names as added are kept.
+ *
+ * <p>Names must be HTTP tokens and values must not contain CR, LF or NUL: a request with such a header is
+ * rejected when it is built, so it can never reach a connection (no header injection or response
+ * splitting).
+ */
+public final class Headers {
+
+    private static final Headers EMPTY = new Headers(new String[0], 0);
+
+    /** name0, value0, name1, value1, ... */
+    private final String[] namesAndValues;
+    private final int size;
+
+    private Headers(String[] namesAndValues, int size) {
+        this.namesAndValues = namesAndValues;
+        this.size = size;
+    }
+
+    public static Headers empty() {
+        return EMPTY;
+    }
+
+    /** Headers from alternating names and values: {@code Headers.of("Accept", "text/plain", "X-A", "1")}. */
+    public static Headers of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("Headers.of needs name/value pairs, got an odd count");
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these headers, to add or replace some. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        for (int i = 0; i < size; i++) {
+            b.addTrusted(name(i), value(i));
+        }
+        return b;
+    }
+
+    /** The number of fields (a name with two values counts twice). */
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    public String name(int index) {
+        checkIndex(index);
+        return namesAndValues[2 * index];
+    }
+
+    public String value(int index) {
+        checkIndex(index);
+        return namesAndValues[2 * index + 1];
+    }
+
+    /** The first value of {@code name}, or null. */
+    public String first(String name) {
+        for (int i = 0; i < size; i++) {
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                return namesAndValues[2 * i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** Every value of {@code name}, in order; empty when absent. */
+    public List<String> all(String name) {
+        List<String> out = null;
+        for (int i = 0; i < size; i++) {
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(namesAndValues[2 * i + 1]);
+            }
+        }
+        return out == null ? List.of() : Collections.unmodifiableList(out);
+    }
+
+    public boolean contains(String name) {
+        return first(name) != null;
+    }
+
+    /**
+     * Whether a comma-separated header (such as {@code Connection}) holds {@code token}, compared
+     * case-insensitively, in any of its fields.
+     */
+    public boolean hasToken(String name, String token) {
+        for (int i = 0; i < size; i++) {
+            if (!namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                continue;
+            }
+            String v = namesAndValues[2 * i + 1];
+            int start = 0;
+            while (start <= v.length()) {
+                int comma = v.indexOf(',', start);
+                int end = comma < 0 ? v.length() : comma;
+                if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+                    return true;
+                }
+                if (comma < 0) {
+                    break;
+                }
+                start = comma + 1;
+            }
+        }
+        return false;
+    }
+
+    /** The distinct names, in first-seen order, as first spelled. */
+    public Set<String> names() {
+        Set<String> lower = new LinkedHashSet<>();
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 0; i < size; i++) {
+            if (lower.add(namesAndValues[2 * i].toLowerCase(Locale.ROOT))) {
+                out.add(namesAndValues[2 * i]);
+            }
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    public void forEach(BiConsumer<String, String> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(namesAndValues[2 * i], namesAndValues[2 * i + 1]);
+        }
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("header index " + index + " of " + size);
+        }
+    }
+
+    /** Names and values; the values of {@code Authorization}, {@code Proxy-Authorization} and cookies are masked. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < size; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            String n = namesAndValues[2 * i];
+            sb.append(n).append(": ").append(isSensitive(n) ? "***" : namesAndValues[2 * i + 1]);
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Whether a header's value is a secret that must never be logged or shown. */
+    public static boolean isSensitive(String name) {
+        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Proxy-Authorization")
+                || name.equalsIgnoreCase("Cookie") || name.equalsIgnoreCase("Set-Cookie");
+    }
+
+    /** Whether {@code s} is a non-empty HTTP token (RFC 9110 tchar). */
+    public static boolean isToken(String s) {
+        if (s == null || s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!isTchar(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isTchar(char c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+            return true;
+        }
+        return "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    /** Whether {@code v} is a legal field value: no CR, LF, NUL or other control byte but HTAB, and Latin-1 only. */
+    public static boolean isValidValue(String v) {
+        if (v == null) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 && c != '\t' || c == 0x7f || c > 0xff) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Builds {@link Headers}; every name and value is validated as it is added. */
+    public static final class Builder {
+        private String[] nv = new String[16];
+        private int size;
+
+        private Builder() {
+        }
+
+        /** Adds a field. Leading and trailing spaces of the value are dropped. */
+        public Builder add(String name, String value) {
+            if (!isToken(name)) {
+                throw new IllegalArgumentException("invalid header name: '" + printable(name) + "'");
+            }
+            if (!isValidValue(value)) {
+                throw new IllegalArgumentException("invalid value for header '" + name
+                        + "': contains CR, LF, NUL or another control character");
+            }
+            return addTrusted(name, value.strip());
+        }
+
+        /** Replaces every field named {@code name} by one with {@code value}. */
+        public Builder set(String name, String value) {
+            remove(name);
+            return add(name, value);
+        }
+
+        public Builder remove(String name) {
+            int w = 0;
+            for (int r = 0; r < size; r++) {
+                if (!nv[2 * r].equalsIgnoreCase(name)) {
+                    nv[2 * w] = nv[2 * r];
+                    nv[2 * w + 1] = nv[2 * r + 1];
+                    w++;
+                }
+            }
+            for (int i = 2 * w; i < 2 * size; i++) {
+                nv[i] = null;
+            }
+            size = w;
+            return this;
+        }
+
+        public Builder addAll(Headers headers) {
+            for (int i = 0; i < headers.size; i++) {
+                addTrusted(headers.name(i), headers.value(i));
+            }
+            return this;
+        }
+
+        /** Adds without validation; only for names and values already validated (or parsed strictly). */
+        Builder addTrusted(String name, String value) {
+            if (2 * size + 2 > nv.length) {
+                nv = java.util.Arrays.copyOf(nv, nv.length * 2);
+            }
+            nv[2 * size] = name;
+            nv[2 * size + 1] = value;
+            size++;
+            return this;
+        }
+
+        public Headers build() {
+            return size == 0 ? EMPTY : new Headers(java.util.Arrays.copyOf(nv, 2 * size), size);
+        }
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

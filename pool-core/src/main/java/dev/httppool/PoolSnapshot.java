@@ -1,0 +1,70 @@
+package dev.httppool;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One consistent view of a {@link Transport}'s pool, taken under a single acquisition of its lock. This is
+ * the data behind {@code /actuator/httppool} and the {@code http.pool.*} gauges.
+ *
+ * @param settings the pool settings
+ * @param totals counts over all keys
+ * @param stats counters since the transport was created
+ * @param keys every key with at least one connection, dial or waiting request, ordered by key
+ */
+public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys) {
+
+    /** The pool settings in force. */
+    public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
+            Duration connWaitTimeout, boolean disableKeepAlives) {
+    }
+
+    /**
+     * Counts over all keys. {@code connections} = idle + active + dialing; {@code waiting} counts requests
+     * waiting for a connection.
+     */
+    public record Totals(int connections, int idle, int active, int dialing, int waiting) {
+    }
+
+    /**
+     * Counters since creation.
+     *
+     * @param dials successful dials
+     * @param dialFailures failed dials
+     * @param reused connections handed out that had served before
+     * @param closed closed connections by {@link CloseReason#tag()}, only reasons that occurred, in enum order
+     */
+    public record Stats(long dials, long dialFailures, long reused, Map<String, Long> closed) {
+    }
+
+    /**
+     * One key. {@code connections} = idle + active + dialing (what {@code maxConnsPerHost} limits).
+     *
+     * @param idleConnections idle connections, least recently used first (the next one handed out is last)
+     */
+    public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
+            int idle, int active, int dialing, int waiting, List<IdleConnection> idleConnections) {
+    }
+
+    /**
+     * One idle connection.
+     *
+     * @param idleSince wall-clock time it became idle
+     * @param requests requests it has carried
+     */
+    public record IdleConnection(long id, String localAddress, String remoteAddress, String protocol,
+            Instant idleSince, long idleMillis, long ageMillis, long requests) {
+    }
+
+    /** The entry for {@code key}, or null when the pool holds nothing for it. */
+    public KeyStats key(String key) {
+        for (KeyStats k : keys) {
+            if (k.key().equals(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+}

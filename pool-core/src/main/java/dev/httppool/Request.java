@@ -1,0 +1,199 @@
+package dev.httppool;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An HTTP request: method, absolute {@code http}/{@code https} URI, headers and an optional body, plus a
+ * per-request read timeout and {@link ClientTrace}. Immutable; build with {@link #builder(URI)} or
+ * {@link #get(URI)}. Headers are validated as they are added, so an invalid request never opens a connection.
+ */
+public final class Request {
+
+    private final String method;
+    private final URI uri;
+    private final Headers headers;
+    private final RequestBody body;
+    private final Duration readTimeout;
+    private final ClientTrace trace;
+
+    private Request(Builder b) {
+        this.method = b.method;
+        this.uri = b.uri;
+        this.headers = b.headers.build();
+        this.body = b.body;
+        this.readTimeout = b.readTimeout;
+        this.trace = b.trace;
+    }
+
+    public static Request get(URI uri) {
+        return builder(uri).build();
+    }
+
+    public static Request get(String uri) {
+        return get(URI.create(uri));
+    }
+
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    public static Builder builder(String uri) {
+        return new Builder(URI.create(uri));
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(uri).method(method, body).readTimeout(readTimeout).trace(trace);
+        b.headers = headers.toBuilder();
+        return b;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The body, or null when there is none. */
+    public RequestBody body() {
+        return body;
+    }
+
+    /** Limit on each blocking read of the response (headers and body), or null for none. */
+    public Duration readTimeout() {
+        return readTimeout;
+    }
+
+    /** The trace hooks of this request; never null ({@link ClientTrace#NONE} when unset). */
+    public ClientTrace trace() {
+        return trace;
+    }
+
+    /**
+     * Whether the request can be sent again after a failure (Go's {@code isReplayable}): its body is absent or
+     * replayable, and its method is GET, HEAD, OPTIONS or TRACE or it carries an {@code Idempotency-Key} or
+     * {@code X-Idempotency-Key} header.
+     */
+    public boolean isReplayable() {
+        if (body != null && !body.isReplayable()) {
+            return false;
+        }
+        switch (method) {
+            case "GET":
+            case "HEAD":
+            case "OPTIONS":
+            case "TRACE":
+                return true;
+            default:
+                return headers.contains("Idempotency-Key") || headers.contains("X-Idempotency-Key");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + uri;
+    }
+
+    /** Builds a {@link Request}. */
+    public static final class Builder {
+        private String method = "GET";
+        private URI uri;
+        private Headers.Builder headers = Headers.builder();
+        private RequestBody body;
+        private Duration readTimeout;
+        private ClientTrace trace = ClientTrace.NONE;
+
+        private Builder(URI uri) {
+            uri(uri);
+        }
+
+        /** The absolute target; only {@code http} and {@code https} with a host are accepted. */
+        public Builder uri(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): " + uri);
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("URI has no host: " + uri);
+            }
+            this.uri = uri;
+            return this;
+        }
+
+        /** Sets the method (a token, e.g. {@code POST}) and the body (null for none). */
+        public Builder method(String method, RequestBody body) {
+            if (!Headers.isToken(method)) {
+                throw new IllegalArgumentException("invalid method: '" + method + "'");
+            }
+            this.method = method;
+            this.body = body;
+            return this;
+        }
+
+        public Builder get() {
+            return method("GET", null);
+        }
+
+        public Builder head() {
+            return method("HEAD", null);
+        }
+
+        public Builder post(RequestBody body) {
+            return method("POST", body);
+        }
+
+        public Builder put(RequestBody body) {
+            return method("PUT", body);
+        }
+
+        public Builder delete() {
+            return method("DELETE", null);
+        }
+
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        public Builder setHeader(String name, String value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            return this;
+        }
+
+        public Builder headers(Headers h) {
+            headers = h.toBuilder();
+            return this;
+        }
+
+        /** Limit on each blocking read of the response; null or zero for none. */
+        public Builder readTimeout(Duration timeout) {
+            if (timeout != null && timeout.isNegative()) {
+                throw new IllegalArgumentException("readTimeout must be >= 0, was " + timeout);
+            }
+            this.readTimeout = timeout == null || timeout.isZero() ? null : timeout;
+            return this;
+        }
+
+        public Builder trace(ClientTrace trace) {
+            this.trace = trace == null ? ClientTrace.NONE : trace;
+            return this;
+        }
+
+        public Request build() {
+            return new Request(this);
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package dev.httppool;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ProtocolException;
+import java.net.URI;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Go's {@code http.Transport} in Java: a {@link RoundTripper} that keeps HTTP/1.1 connections alive and reuses
+ * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
+ * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections).
+ *
+ * <p>Share one instance: it is thread-safe and owns sockets and two small background services (a dialing
+ * executor and an idle reaper). {@link #close()} it when done.
+ *
+ * <pre>{@code
+ * try (Transport transport = Transport.builder()
+ *         .config(TransportConfig.builder().maxIdleConnsPerHost(16).build())
+ *         .build();
+ *      Response response = transport.roundTrip(Request.get("http://127.0.0.1:8080/hello"))) {
+ *     String text = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+ * }
+ * }</pre>
+ */
+public final class Transport implements RoundTripper, AutoCloseable {
+
+    static final String USER_AGENT = "httppool/0.1";
+
+    private final TransportConfig config;
+    private final Ticker ticker;
+    private final ConnPool pool;
+    private final IdleReaper reaper;
+    private final ExecutorService dialExecutor;
+    private volatile boolean closed;
+
+    private Transport(Builder b) {
+        this.config = b.config;
+        this.ticker = b.ticker;
+        Dialer dialer = b.dialer != null ? b.dialer : Dialer.tcp(config.tcpKeepAlive());
+        Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, ticker);
+        this.dialExecutor = DialThreads.newExecutor();
+        this.reaper = new IdleReaper(ticker);
+        this.pool = new ConnPool(config, ticker, connector, dialExecutor, b.listener, reaper::wake);
+        this.reaper.attach(pool);
+    }
+
+    /** A transport with Go's default settings. */
+    public static Transport create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public TransportConfig config() {
+        return config;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    @Override
+    public Response roundTrip(Request request) throws IOException {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new IOException("transport is closed");
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("interrupted before " + request);
+        }
+        ConnectMethodKey key = ConnectMethodKey.direct(request.uri());
+        PreparedRequest prepared = new PreparedRequest(request, config, USER_AGENT);
+        ClientTrace trace = request.trace();
+        boolean bodyUsed = false;
+        for (;;) {
+            trace.getConn(key.address());
+            PooledConnection pc = pool.acquire(key, trace);
+            boolean reused = pc.reused; // written under the lock that acquire() took last
+            try {
+                if (prepared.body != null) {
+                    bodyUsed = true;
+                }
+                return new Exchange(this, pc, prepared).run();
+            } catch (ExchangeException e) {
+                pool.release(pc, e.closeReason);
+                if (!shouldRetry(reused, e, request, prepared, bodyUsed)) {
+                    throw describe(e.io(), key);
+                }
+            } catch (RuntimeException | Error e) {
+                pool.release(pc, CloseReason.BROKEN);
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Go's {@code shouldRetryRequest}: only on a reused connection; when nothing was written, any request
+     * whose body can be sent again; otherwise only replayable requests, and only when the failure came before
+     * the first response byte.
+     */
+    static boolean shouldRetry(boolean reused, ExchangeException e, Request request, PreparedRequest prepared,
+            boolean bodyUsed) {
+        if (!reused) {
+            return false;
+        }
+        RequestBody body = prepared.body;
+        boolean bodyResendable = body == null || body.isReplayable() || !bodyUsed;
+        if (e.stage == ExchangeException.Stage.NOTHING_WRITTEN) {
+            return bodyResendable;
+        }
+        if (!request.isReplayable()) {
+            return false;
+        }
+        return e.stage == ExchangeException.Stage.BEFORE_RESPONSE
+                || e.stage == ExchangeException.Stage.SERVER_CLOSED_IDLE;
+    }
+
+    private static IOException describe(IOException e, ConnectMethodKey key) {
+        String message = e.getMessage();
+        if (message != null && message.contains(key.address())) {
+            return e;
+        }
+        // Keep the exception's type (timeouts stay SocketTimeoutException, and so on) and add the key.
+        IOException described;
+        if (e instanceof java.net.SocketTimeoutException) {
+            described = new java.net.SocketTimeoutException(message + " (" + key + ")");
+        } else if (e instanceof ProtocolException) {
+            described = new ProtocolException(message + " (" + key + ")");
+        } else if (e instanceof java.io.EOFException) {
+            described = new java.io.EOFException(message + " (" + key + ")");
+        } else {
+            return new IOException(message + " (" + key + ")", e);
+        }
+        described.initCause(e);
+        return described;
+    }
+
+    /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */
+    void releaseAfterResponse(PooledConnection pc, CloseReason reason, ClientTrace trace) {
+        CloseReason outcome = pool.release(pc, reason);
+        if (!config.disableKeepAlives()) {
+            trace.putIdleConn(outcome);
+        }
+    }
+
+    /**
+     * Closes every idle connection now (Go's {@code CloseIdleConnections}); connections in use are not touched
+     * and, until the next request asks for a connection, are closed when they are returned.
+     *
+     * @return how many idle connections were closed
+     */
+    public int closeIdleConnections() {
+        return pool.closeIdleConnections();
+    }
+
+    /** The pool's state, consistent across keys. */
+    public PoolSnapshot snapshot() {
+        return pool.snapshot();
+    }
+
+    /** The pool's state restricted to keys whose address is {@code address} ({@code host:port}). */
+    public PoolSnapshot snapshot(String address) {
+        return pool.snapshot(Objects.requireNonNull(address, "address"));
+    }
+
+    /** The pool key a request to {@code uri} uses. */
+    public ConnectMethodKey keyFor(URI uri) {
+        return ConnectMethodKey.direct(uri);
+    }
+
+    /**
+     * Closes idle connections, fails waiting requests, stops the background threads and refuses new requests.
+     * Responses still being read keep their connections until their bodies are done; those are then closed.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        pool.close();
+        reaper.shutdown();
+        dialExecutor.shutdown();
+    }
+
+    /** Builds a {@link Transport}. */
+    public static final class Builder {
+        private TransportConfig config = TransportConfig.defaults();
+        private Ticker ticker = Ticker.system();
+        private Dialer dialer;
+        private SSLContext sslContext;
+        private TransportListener listener = TransportListener.NONE;
+
+        private Builder() {
+        }
+
+        public Builder config(TransportConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The time source for idle ages and timeouts; default {@link Ticker#system()}. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Opens TCP connections; default {@link Dialer#tcp} with the config's TCP keep-alive. */
+        public Builder dialer(Dialer dialer) {
+            this.dialer = Objects.requireNonNull(dialer, "dialer");
+            return this;
+        }
+
+        /**
+         * The TLS context for https; default {@link SSLContext#getDefault()} (the JVM's trust store). Hostname
+         * verification is always on.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        public Builder listener(TransportListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Transport build() {
+            return new Transport(this);
+        }
+    }
+}

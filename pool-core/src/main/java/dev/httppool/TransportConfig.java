@@ -1,0 +1,325 @@
+package dev.httppool;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of a {@link Transport}: immutable and validated. Names and defaults follow Go's
+ * {@code http.Transport} (and {@code DefaultTransport}); each setter's Javadoc says what zero means.
+ *
+ * <pre>{@code
+ * TransportConfig config = TransportConfig.builder()
+ *     .maxIdleConnsPerHost(16)
+ *     .maxConnsPerHost(32)
+ *     .connWaitTimeout(Duration.ofSeconds(2))
+ *     .build();
+ * }</pre>
+ */
+public final class TransportConfig {
+
+    private static final TransportConfig DEFAULTS = builder().build();
+
+    private final int maxIdleConns;
+    private final int maxIdleConnsPerHost;
+    private final int maxConnsPerHost;
+    private final Duration idleConnTimeout;
+    private final Duration connWaitTimeout;
+    private final boolean disableKeepAlives;
+    private final Duration dialTimeout;
+    private final Duration tcpKeepAlive;
+    private final Duration tlsHandshakeTimeout;
+    private final Duration responseHeaderTimeout;
+    private final Duration expectContinueTimeout;
+    private final long maxResponseHeaderBytes;
+    private final boolean disableCompression;
+    private final int readBufferSize;
+    private final int writeBufferSize;
+
+    private TransportConfig(Builder b) {
+        this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
+        this.maxIdleConnsPerHost = atLeast("maxIdleConnsPerHost", b.maxIdleConnsPerHost, 0, " (0 means keep none)");
+        this.maxConnsPerHost = atLeast("maxConnsPerHost", b.maxConnsPerHost, 0, " (0 means no limit)");
+        this.idleConnTimeout = nonNegative("idleConnTimeout", b.idleConnTimeout, " (0 means forever)");
+        this.connWaitTimeout = nonNegative("connWaitTimeout", b.connWaitTimeout, " (0 means no limit)");
+        this.disableKeepAlives = b.disableKeepAlives;
+        this.dialTimeout = positive("dialTimeout", b.dialTimeout);
+        this.tcpKeepAlive = nonNegative("tcpKeepAlive", b.tcpKeepAlive, " (0 disables keep-alive probes)");
+        this.tlsHandshakeTimeout = nonNegative("tlsHandshakeTimeout", b.tlsHandshakeTimeout, " (0 means no limit)");
+        this.responseHeaderTimeout = nonNegative("responseHeaderTimeout", b.responseHeaderTimeout, " (0 means no limit)");
+        this.expectContinueTimeout = nonNegative("expectContinueTimeout", b.expectContinueTimeout,
+                " (0 sends the body at once)");
+        if (b.maxResponseHeaderBytes <= 0) {
+            throw new IllegalArgumentException("maxResponseHeaderBytes must be > 0, was " + b.maxResponseHeaderBytes);
+        }
+        this.maxResponseHeaderBytes = b.maxResponseHeaderBytes;
+        this.disableCompression = b.disableCompression;
+        this.readBufferSize = atLeast("readBufferSize", b.readBufferSize, 1, "");
+        this.writeBufferSize = atLeast("writeBufferSize", b.writeBufferSize, 1, "");
+    }
+
+    /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
+    public static TransportConfig defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public int maxIdleConns() {
+        return maxIdleConns;
+    }
+
+    public int maxIdleConnsPerHost() {
+        return maxIdleConnsPerHost;
+    }
+
+    public int maxConnsPerHost() {
+        return maxConnsPerHost;
+    }
+
+    public Duration idleConnTimeout() {
+        return idleConnTimeout;
+    }
+
+    public Duration connWaitTimeout() {
+        return connWaitTimeout;
+    }
+
+    public boolean disableKeepAlives() {
+        return disableKeepAlives;
+    }
+
+    public Duration dialTimeout() {
+        return dialTimeout;
+    }
+
+    public Duration tcpKeepAlive() {
+        return tcpKeepAlive;
+    }
+
+    public Duration tlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    public Duration responseHeaderTimeout() {
+        return responseHeaderTimeout;
+    }
+
+    public Duration expectContinueTimeout() {
+        return expectContinueTimeout;
+    }
+
+    public long maxResponseHeaderBytes() {
+        return maxResponseHeaderBytes;
+    }
+
+    public boolean disableCompression() {
+        return disableCompression;
+    }
+
+    public int readBufferSize() {
+        return readBufferSize;
+    }
+
+    public int writeBufferSize() {
+        return writeBufferSize;
+    }
+
+    @Override
+    public String toString() {
+        return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
+                + ", maxConnsPerHost=" + maxConnsPerHost + ", idleConnTimeout=" + idleConnTimeout
+                + ", connWaitTimeout=" + connWaitTimeout + ", disableKeepAlives=" + disableKeepAlives
+                + ", dialTimeout=" + dialTimeout + ", tcpKeepAlive=" + tcpKeepAlive
+                + ", tlsHandshakeTimeout=" + tlsHandshakeTimeout + ", responseHeaderTimeout=" + responseHeaderTimeout
+                + ", expectContinueTimeout=" + expectContinueTimeout + ", maxResponseHeaderBytes="
+                + maxResponseHeaderBytes + ", disableCompression=" + disableCompression + ", readBufferSize="
+                + readBufferSize + ", writeBufferSize=" + writeBufferSize + '}';
+    }
+
+    private static int atLeast(String name, int value, int min, String meaning) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + meaning + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration nonNegative(String name, Duration value, String meaning) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must be >= 0" + meaning + ", was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        Objects.requireNonNull(value, name);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be > 0, was " + value);
+        }
+        return value;
+    }
+
+    /** Builds a {@link TransportConfig}; {@link #build()} validates every setting. */
+    public static final class Builder {
+        private int maxIdleConns = 100;
+        private int maxIdleConnsPerHost = 2;
+        private int maxConnsPerHost;
+        private Duration idleConnTimeout = Duration.ofSeconds(90);
+        private Duration connWaitTimeout = Duration.ZERO;
+        private boolean disableKeepAlives;
+        private Duration dialTimeout = Duration.ofSeconds(30);
+        private Duration tcpKeepAlive = Duration.ofSeconds(30);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private Duration responseHeaderTimeout = Duration.ZERO;
+        private Duration expectContinueTimeout = Duration.ofSeconds(1);
+        private long maxResponseHeaderBytes = 10L * 1024 * 1024;
+        private boolean disableCompression;
+        private int readBufferSize = 4096;
+        private int writeBufferSize = 4096;
+
+        private Builder() {
+        }
+
+        private Builder(TransportConfig c) {
+            maxIdleConns = c.maxIdleConns;
+            maxIdleConnsPerHost = c.maxIdleConnsPerHost;
+            maxConnsPerHost = c.maxConnsPerHost;
+            idleConnTimeout = c.idleConnTimeout;
+            connWaitTimeout = c.connWaitTimeout;
+            disableKeepAlives = c.disableKeepAlives;
+            dialTimeout = c.dialTimeout;
+            tcpKeepAlive = c.tcpKeepAlive;
+            tlsHandshakeTimeout = c.tlsHandshakeTimeout;
+            responseHeaderTimeout = c.responseHeaderTimeout;
+            expectContinueTimeout = c.expectContinueTimeout;
+            maxResponseHeaderBytes = c.maxResponseHeaderBytes;
+            disableCompression = c.disableCompression;
+            readBufferSize = c.readBufferSize;
+            writeBufferSize = c.writeBufferSize;
+        }
+
+        /**
+         * Idle connections kept across all keys; when exceeded, the globally least recently used idle connection
+         * is closed. Default 100; 0 means no limit. Go: {@code MaxIdleConns}.
+         */
+        public Builder maxIdleConns(int n) {
+            this.maxIdleConns = n;
+            return this;
+        }
+
+        /**
+         * Idle connections kept per key; a connection returned to a full list is closed. Default 2; 0 means keep
+         * none (every connection closes after its response unless a waiter takes it). Go:
+         * {@code MaxIdleConnsPerHost} (where zero means 2 and a negative value means none).
+         */
+        public Builder maxIdleConnsPerHost(int n) {
+            this.maxIdleConnsPerHost = n;
+            return this;
+        }
+
+        /**
+         * Dialing + active + idle connections per key; requests over the limit wait in a FIFO queue. Default and
+         * 0: no limit. Go: {@code MaxConnsPerHost}.
+         */
+        public Builder maxConnsPerHost(int n) {
+            this.maxConnsPerHost = n;
+            return this;
+        }
+
+        /** How long a connection may stay idle before it is closed. Default 90s; 0 means forever. Go: {@code IdleConnTimeout}. */
+        public Builder idleConnTimeout(Duration d) {
+            this.idleConnTimeout = d;
+            return this;
+        }
+
+        /**
+         * Longest wait for a connection when {@code maxConnsPerHost} is reached; on expiry the request fails with
+         * {@link ConnWaitTimeoutException}. Default and 0: no limit. Beyond Go, which has none.
+         */
+        public Builder connWaitTimeout(Duration d) {
+            this.connWaitTimeout = d;
+            return this;
+        }
+
+        /** Whether each connection carries one request ({@code Connection: close} is sent). Default false. Go: {@code DisableKeepAlives}. */
+        public Builder disableKeepAlives(boolean b) {
+            this.disableKeepAlives = b;
+            return this;
+        }
+
+        /** TCP connect timeout for each dial. Default 30s; must be greater than 0. Go: {@code net.Dialer.Timeout}. */
+        public Builder dialTimeout(Duration d) {
+            this.dialTimeout = d;
+            return this;
+        }
+
+        /** TCP keep-alive probe interval. Default 30s; 0 disables keep-alive probes. Go: {@code net.Dialer.KeepAlive}. */
+        public Builder tcpKeepAlive(Duration d) {
+            this.tcpKeepAlive = d;
+            return this;
+        }
+
+        /** Limit on the TLS handshake. Default 10s; 0 means no limit. Go: {@code TLSHandshakeTimeout}. */
+        public Builder tlsHandshakeTimeout(Duration d) {
+            this.tlsHandshakeTimeout = d;
+            return this;
+        }
+
+        /**
+         * Limit on waiting for the response headers, counted from the end of writing the request. Default and 0:
+         * no limit. Go: {@code ResponseHeaderTimeout}.
+         */
+        public Builder responseHeaderTimeout(Duration d) {
+            this.responseHeaderTimeout = d;
+            return this;
+        }
+
+        /**
+         * For requests with {@code Expect: 100-continue}, how long to wait for {@code 100 Continue} before sending
+         * the body anyway. Default 1s; 0 sends the body at once. Go: {@code ExpectContinueTimeout}.
+         */
+        public Builder expectContinueTimeout(Duration d) {
+            this.expectContinueTimeout = d;
+            return this;
+        }
+
+        /** Limit on the status line and headers of a response, interim responses included. Default 10 MiB; must be > 0. */
+        public Builder maxResponseHeaderBytes(long n) {
+            this.maxResponseHeaderBytes = n;
+            return this;
+        }
+
+        /**
+         * Whether to leave compression alone. When false (the default), {@code Accept-Encoding: gzip} is added to
+         * requests that set none (not to HEAD or Range requests), and gzip responses to them are decoded
+         * transparently. Go: {@code DisableCompression}.
+         */
+        public Builder disableCompression(boolean b) {
+            this.disableCompression = b;
+            return this;
+        }
+
+        /** Per-connection read buffer in bytes. Default 4096; must be > 0. */
+        public Builder readBufferSize(int n) {
+            this.readBufferSize = n;
+            return this;
+        }
+
+        /** Per-connection write buffer in bytes. Default 4096; must be > 0. */
+        public Builder writeBufferSize(int n) {
+            this.writeBufferSize = n;
+            return this;
+        }
+
+        /** Validates and builds; an invalid setting throws {@link IllegalArgumentException} naming it, its rule and its value. */
+        public TransportConfig build() {
+            return new TransportConfig(this);
+        }
+    }
+}
