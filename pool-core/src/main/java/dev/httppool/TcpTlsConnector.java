@@ -21,13 +21,18 @@ final class TcpTlsConnector implements Connector {
     private final TransportConfig config;
     private final Dialer dialer;
     private final SSLContext configuredSsl;
+    private final String[] protocols;
+    private final String[] cipherSuites;
     private final Ticker ticker;
     private volatile SSLContext defaultSsl;
 
-    TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, Ticker ticker) {
+    TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
+            String[] cipherSuites, Ticker ticker) {
         this.config = config;
         this.dialer = dialer;
         this.configuredSsl = sslContext;
+        this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
         this.ticker = ticker;
     }
 
@@ -68,6 +73,12 @@ final class TcpTlsConnector implements Connector {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         params.setApplicationProtocols(new String[] {"http/1.1"});
+        if (protocols != null) {
+            params.setProtocols(protocols);
+        }
+        if (cipherSuites != null) {
+            params.setCipherSuites(cipherSuites);
+        }
         ssl.setSSLParameters(params);
         ssl.setUseClientMode(true);
         trace.tlsHandshakeStart();

@@ -40,7 +40,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         this.config = b.config;
         this.ticker = b.ticker;
         Dialer dialer = b.dialer != null ? b.dialer : Dialer.tcp(config.tcpKeepAlive());
-        Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, ticker);
+        Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, b.tlsProtocols, b.tlsCipherSuites,
+                ticker);
         this.dialExecutor = DialThreads.newExecutor();
         this.reaper = new IdleReaper(ticker);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, b.listener, reaper::wake);
@@ -192,6 +193,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private Dialer dialer;
         private SSLContext sslContext;
         private TransportListener listener = TransportListener.NONE;
+        private String[] tlsProtocols;
+        private String[] tlsCipherSuites;
 
         private Builder() {
         }
@@ -222,6 +225,19 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /** The TLS protocol versions to enable, e.g. {@code TLSv1.3}; default: the context's defaults. */
+        public Builder tlsProtocols(String... protocols) {
+            this.tlsProtocols = protocols == null || protocols.length == 0 ? null : protocols.clone();
+            return this;
+        }
+
+        /** The TLS cipher suites to enable; default: the context's defaults. */
+        public Builder tlsCipherSuites(String... cipherSuites) {
+            this.tlsCipherSuites = cipherSuites == null || cipherSuites.length == 0 ? null : cipherSuites.clone();
+            return this;
+        }
+
+        /** Receives dial, acquire and close events, e.g. for metrics; default none. */
         public Builder listener(TransportListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
