@@ -1,0 +1,174 @@
+package dev.httppool;
+
+import dev.httppool.http1.WireConnection;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Fakes for pool unit tests: a hand-moved ticker, dials run on demand, connections without sockets. */
+final class PoolTestSupport {
+
+    private PoolTestSupport() {
+    }
+
+    static final ConnectMethodKey KEY_A = new ConnectMethodKey("", "http", "a.test:80", false);
+    static final ConnectMethodKey KEY_B = new ConnectMethodKey("", "http", "b.test:80", false);
+    static final ConnectMethodKey KEY_C = new ConnectMethodKey("", "http", "c.test:80", false);
+
+    /** A ticker moved by hand. */
+    static final class FakeTicker implements Ticker {
+        private final AtomicLong now = new AtomicLong(1_000_000_000L);
+
+        @Override
+        public long nanoTime() {
+            return now.get();
+        }
+
+        void advance(long millis) {
+            now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+    }
+
+    /** A connection with no socket: records whether it was closed; can be made to look dead while idle. */
+    static final class FakeWire implements WireConnection {
+        final int id;
+        volatile boolean dead;
+        volatile boolean closed;
+
+        FakeWire(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public boolean isDeadWhileIdle() {
+            return dead || closed;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        @Override
+        public String localAddress() {
+            return "127.0.0.1:" + (40000 + id);
+        }
+
+        @Override
+        public String remoteAddress() {
+            return "127.0.0.1:80";
+        }
+
+        @Override
+        public String protocol() {
+            return "HTTP/1.1";
+        }
+
+        @Override
+        public String toString() {
+            return "wire#" + id;
+        }
+    }
+
+    /** Dials queue up here and run only when the test says so, on the test's thread. */
+    static final class ManualDials implements Executor, Connector {
+        private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        private final AtomicInteger ids = new AtomicInteger();
+        final List<FakeWire> dialed = new ArrayList<>();
+        private IOException nextFailure;
+
+        @Override
+        public synchronized void execute(Runnable dial) {
+            queued.add(dial);
+            notifyAll();
+        }
+
+        @Override
+        public WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException {
+            IOException failure;
+            synchronized (this) {
+                failure = nextFailure;
+                nextFailure = null;
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            FakeWire w = new FakeWire(ids.incrementAndGet());
+            synchronized (this) {
+                dialed.add(w);
+            }
+            return w;
+        }
+
+        synchronized int queued() {
+            return queued.size();
+        }
+
+        /** Waits (bounded) until at least {@code n} dials are queued. */
+        synchronized void awaitQueued(int n) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (queued.size() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + n + " queued dials, have " + queued.size());
+                }
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+
+        /** Runs the oldest queued dial to completion on this thread. */
+        void completeNext() {
+            Runnable r;
+            synchronized (this) {
+                r = queued.poll();
+            }
+            if (r == null) {
+                throw new AssertionError("no dial queued");
+            }
+            r.run();
+        }
+
+        /** Runs the oldest queued dial, which fails with {@code e}. */
+        void failNext(IOException e) {
+            synchronized (this) {
+                nextFailure = e;
+            }
+            completeNext();
+        }
+
+        void completeAll() {
+            while (queued() > 0) {
+                completeNext();
+            }
+        }
+    }
+
+    /** Records listener events. */
+    static final class RecordingListener implements TransportListener {
+        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void dialed(ConnectMethodKey key, boolean success, long nanos) {
+            events.add("dialed " + key + " " + success);
+        }
+
+        @Override
+        public void acquired(ConnectMethodKey key, boolean reused, long waitNanos) {
+            events.add("acquired " + key + " reused=" + reused);
+        }
+
+        @Override
+        public void closed(ConnectMethodKey key, CloseReason reason) {
+            events.add("closed " + key + " " + reason.tag());
+        }
+    }
+
+    static TransportConfig.Builder config() {
+        return TransportConfig.builder();
+    }
+}
