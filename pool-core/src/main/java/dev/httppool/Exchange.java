@@ -16,6 +16,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One attempt of one request on one connection: write the request, read interim and final response heads,
@@ -27,6 +32,10 @@ final class Exchange {
     private static final InputStream EMPTY = InputStream.nullInputStream();
     /** How long to look for an early response after a body write failed (Go waits 50 ms for the writer). */
     private static final int EARLY_RESPONSE_WAIT_MILLIS = 50;
+    /** Bodies larger than this (or of unknown length) are written while the response is watched for. */
+    static final long CONCURRENT_WRITE_THRESHOLD = 64 * 1024;
+    /** How often the watching thread checks on the body writer. */
+    private static final int WATCH_SLICE_MILLIS = 100;
 
     private final Transport transport;
     private final TransportConfig config;
@@ -67,6 +76,8 @@ final class Exchange {
                 } else {
                     bodyComplete = false;
                 }
+            } else if (writesConcurrently(req.body)) {
+                return runWritingConcurrently(out, writtenBefore);
             } else {
                 writeBody(out);
                 bodyComplete = true;
@@ -94,6 +105,107 @@ final class Exchange {
         conn.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
         ResponseHead head = readFinalHead();
         return respond(head, bodyComplete);
+    }
+
+    /**
+     * Large or unknown-length bodies are written on another thread while this one watches for the response, as
+     * Go's writeLoop/readLoop do: a server may answer (say, 413 or 401) without reading the body, and must be
+     * heard before its close turns into a reset that would hide the answer.
+     */
+    private static boolean writesConcurrently(RequestBody body) {
+        long length = body.contentLength();
+        return length < 0 || length > CONCURRENT_WRITE_THRESHOLD;
+    }
+
+    private Response runWritingConcurrently(OutputStream out, long writtenBefore) throws IOException,
+            ExchangeException {
+        out.flush();
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            transport.backgroundExecutor().execute(() -> {
+                try {
+                    writeBody(out);
+                    written.complete(null);
+                } catch (LocalBodyException | IOException | RuntimeException e) {
+                    written.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new IOException("transport is closed", e);
+        }
+        WireInput in = conn.in();
+        while (!written.isDone()) {
+            conn.setReadLimits(WATCH_SLICE_MILLIS, 0, null);
+            int first;
+            try {
+                first = in.peek();
+            } catch (SocketTimeoutException e) {
+                continue; // still writing; look again
+            } catch (IOException e) {
+                awaitQuietly(written);
+                throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
+            }
+            if (first < 0) {
+                awaitQuietly(written);
+                throw new ExchangeException(Stage.SERVER_CLOSED_IDLE, CloseReason.SERVER_CLOSED,
+                        new EOFException("server closed connection before sending a response (" + pc.key() + ")"));
+            }
+            // The server answered while the body was still going out.
+            conn.setReadLimits(readTimeoutMillis, 0, null);
+            ResponseHead head = readFinalHead();
+            boolean complete = awaitQuietly(written);
+            Throwable writeFailure = complete ? null : writeError(written);
+            trace.wroteRequest(writeFailure instanceof Exception ? (Exception) writeFailure : null);
+            return respond(head, complete);
+        }
+        Throwable failure = writeError(written);
+        if (failure instanceof LocalBodyException) {
+            trace.wroteRequest(((LocalBodyException) failure).io);
+            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, ((LocalBodyException) failure).io);
+        }
+        if (failure != null) {
+            IOException e = failure instanceof IOException ? (IOException) failure
+                    : new IOException("request body failed: " + failure, failure);
+            trace.wroteRequest(e);
+            if (conn.bytesWritten() == writtenBefore) {
+                throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
+            }
+            ResponseHead head = tryEarlyResponse();
+            if (head == null) {
+                throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
+            }
+            return respond(head, false);
+        }
+        trace.wroteRequest(null);
+        long headerDeadline = config.responseHeaderTimeout().isZero() ? 0
+                : transport.ticker().nanoTime() + config.responseHeaderTimeout().toNanos();
+        conn.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
+        return respond(readFinalHead(), true);
+    }
+
+    /** Waits briefly (as Go's 50 ms) for the body writer; true if it finished successfully. */
+    private static boolean awaitQuietly(CompletableFuture<Void> written) {
+        try {
+            written.get(EARLY_RESPONSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    private static Throwable writeError(CompletableFuture<Void> written) {
+        if (!written.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            written.join();
+            return null;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        }
     }
 
     private void writeBody(OutputStream out) throws IOException, LocalBodyException {

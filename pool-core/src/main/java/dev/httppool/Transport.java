@@ -65,6 +65,11 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return ticker;
     }
 
+    /** Runs dials and concurrent request-body writes. */
+    java.util.concurrent.Executor backgroundExecutor() {
+        return dialExecutor;
+    }
+
     @Override
     public Response roundTrip(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
@@ -79,6 +84,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         ClientTrace trace = request.trace();
         boolean bodyUsed = false;
         for (;;) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("interrupted before " + request);
+            }
             trace.getConn(key.address());
             PooledConnection pc = pool.acquire(key, trace);
             boolean reused = pc.reused; // written under the lock that acquire() took last
