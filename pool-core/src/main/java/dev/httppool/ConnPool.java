@@ -36,12 +36,8 @@ final class ConnPool {
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
-    // Guarded by lock: the global idle LRU; head is the most recently idled.
-    private PooledConnection lruHead;
-    // Guarded by lock
-    private PooledConnection lruTail;
-    // Guarded by lock
-    private int lruSize;
+    // Guarded by lock: every idle connection, most recently idled first.
+    private final IdleLru lru = new IdleLru();
     // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
     private boolean closeIdle;
     // Guarded by lock
@@ -160,7 +156,7 @@ final class ConnPool {
         } else {
             hp.idle.pollLast();
         }
-        lruRemoveLocked(pc);
+        lru.remove(pc);
         pc.state = PooledConnection.State.ACTIVE;
         return pc;
     }
@@ -214,7 +210,7 @@ final class ConnPool {
                     w.done = true;
                     a = forgetWaiterLocked(w, a);
                     if (!interrupted) {
-                        stats = keyStatsLocked(w.host, ticker.nanoTime(), System.currentTimeMillis(), false);
+                        stats = PoolInspector.keyStatsLocked(w.host, ticker.nanoTime(), System.currentTimeMillis(), false);
                         stats = new PoolSnapshot.KeyStats(stats.key(), stats.proxy(), stats.scheme(), stats.address(),
                                 stats.onlyH1(), stats.connections(), stats.idle(), stats.active(), stats.dialing(),
                                 stats.waiting() + 1, List.of());
@@ -379,11 +375,11 @@ final class ConnPool {
         pc.state = PooledConnection.State.IDLE;
         pc.idleAtNanos = ticker.nanoTime();
         hp.idle.addLast(pc);
-        lruPushLocked(pc);
-        if (config.maxIdleConns() > 0 && lruSize > config.maxIdleConns()) {
-            PooledConnection oldest = lruTail;
+        lru.push(pc);
+        if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
+            PooledConnection oldest = lru.oldest();
             oldest.host.idle.removeFirstOccurrence(oldest);
-            lruRemoveLocked(oldest);
+            lru.remove(oldest);
             oldest.state = PooledConnection.State.ACTIVE;
             a = closeLocked(oldest, CloseReason.TOO_MANY_IDLE, a);
         }
@@ -397,7 +393,7 @@ final class ConnPool {
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);
-            lruRemoveLocked(pc);
+            lru.remove(pc);
         }
         pc.state = PooledConnection.State.CLOSED;
         closedByReason[reason.ordinal()]++;
@@ -453,35 +449,6 @@ final class ConnPool {
         }
     }
 
-    private void lruPushLocked(PooledConnection pc) {
-        pc.lruOlder = lruHead;
-        pc.lruNewer = null;
-        if (lruHead != null) {
-            lruHead.lruNewer = pc;
-        }
-        lruHead = pc;
-        if (lruTail == null) {
-            lruTail = pc;
-        }
-        lruSize++;
-    }
-
-    private void lruRemoveLocked(PooledConnection pc) {
-        if (pc.lruNewer != null) {
-            pc.lruNewer.lruOlder = pc.lruOlder;
-        } else {
-            lruHead = pc.lruOlder;
-        }
-        if (pc.lruOlder != null) {
-            pc.lruOlder.lruNewer = pc.lruNewer;
-        } else {
-            lruTail = pc.lruNewer;
-        }
-        pc.lruNewer = null;
-        pc.lruOlder = null;
-        lruSize--;
-    }
-
     /**
      * Go's {@code CloseIdleConnections}: closes every idle connection, abandons dials whose request is gone,
      * and refuses returned connections (unless a waiter takes them) until the next request asks for one.
@@ -494,8 +461,8 @@ final class ConnPool {
         lock.lock();
         try {
             closeIdle = true;
-            while (lruTail != null) {
-                a = closeLocked(lruTail, CloseReason.CLOSE_IDLE, a);
+            while (lru.oldest() != null) {
+                a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
                 n++;
             }
             for (HostPool hp : hosts.values()) {
@@ -527,13 +494,13 @@ final class ConnPool {
         lock.lock();
         try {
             // The LRU is ordered by idle time: the tail is the longest idle.
-            while (lruTail != null) {
-                long age = now - lruTail.idleAtNanos;
+            for (PooledConnection oldest; (oldest = lru.oldest()) != null; ) {
+                long age = now - oldest.idleAtNanos;
                 if (age < idleTimeoutNanos) {
                     next = idleTimeoutNanos - age;
                     break;
                 }
-                a = closeLocked(lruTail, CloseReason.IDLE_TIMEOUT, a);
+                a = closeLocked(oldest, CloseReason.IDLE_TIMEOUT, a);
             }
         } finally {
             lock.unlock();
@@ -553,7 +520,7 @@ final class ConnPool {
         List<PooledConnection> candidates = new ArrayList<>();
         lock.lock();
         try {
-            for (PooledConnection pc = lruHead; pc != null; pc = pc.lruOlder) {
+            for (PooledConnection pc = lru.newest(); pc != null; pc = pc.lruOlder) {
                 if (!pc.probing && now - pc.idleAtNanos >= PROBE_AFTER_IDLE_NANOS) {
                     pc.probing = true;
                     candidates.add(pc);
@@ -585,7 +552,7 @@ final class ConnPool {
                 } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
                     // A request queued while this one was being probed: hand it over now.
                     pc.host.idle.removeFirstOccurrence(pc);
-                    lruRemoveLocked(pc);
+                    lru.remove(pc);
                     pc.state = PooledConnection.State.ACTIVE;
                     a = putOrCloseLocked(pc, a);
                 }
@@ -601,7 +568,7 @@ final class ConnPool {
     boolean hasIdle() {
         lock.lock();
         try {
-            return lruSize > 0;
+            return lru.size() > 0;
         } finally {
             lock.unlock();
         }
@@ -613,8 +580,8 @@ final class ConnPool {
         lock.lock();
         try {
             closed = true;
-            while (lruTail != null) {
-                a = closeLocked(lruTail, CloseReason.CLOSE_IDLE, a);
+            while (lru.oldest() != null) {
+                a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
             }
             for (HostPool hp : new ArrayList<>(hosts.values())) {
                 for (WantConn w : new ArrayList<>(hp.idleWaiters)) {
@@ -649,113 +616,21 @@ final class ConnPool {
     PoolSnapshot snapshot(String address) {
         lock.lock();
         try {
-            long now = ticker.nanoTime();
-            long wallNow = System.currentTimeMillis();
-            List<HostPool> sorted = new ArrayList<>(hosts.values());
-            sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
-            List<PoolSnapshot.KeyStats> keys = new ArrayList<>(sorted.size());
-            int conns = 0;
-            int idle = 0;
-            int dialing = 0;
-            int waiting = 0;
-            for (HostPool hp : sorted) {
-                conns += hp.conns;
-                idle += hp.idle.size();
-                dialing += hp.dialing();
-                waiting += hp.waiting;
-                if (address == null || address.equals(hp.key.address())) {
-                    keys.add(keyStatsLocked(hp, now, wallNow, true));
-                }
-            }
-            Map<String, Long> closedMap = new java.util.LinkedHashMap<>();
-            for (CloseReason r : CloseReason.values()) {
-                if (closedByReason[r.ordinal()] > 0) {
-                    closedMap.put(r.tag(), closedByReason[r.ordinal()]);
-                }
-            }
-            return new PoolSnapshot(
-                    new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
-                            config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
-                            config.disableKeepAlives()),
-                    new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
-                    new PoolSnapshot.Stats(dials, dialFailures, reusedCount, java.util.Collections.unmodifiableMap(closedMap)),
-                    java.util.Collections.unmodifiableList(keys));
+            return PoolInspector.snapshotLocked(config, hosts.values(), address, ticker.nanoTime(),
+                    System.currentTimeMillis(), dials, dialFailures, reusedCount, closedByReason);
         } finally {
             lock.unlock();
         }
     }
 
-    private PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
-        List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
-        if (withIdle) {
-            for (PooledConnection pc : hp.idle) {
-                long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - pc.idleAtNanos);
-                idleConns.add(new PoolSnapshot.IdleConnection(pc.id, pc.wire.localAddress(), pc.wire.remoteAddress(),
-                        pc.wire.protocol(), java.time.Instant.ofEpochMilli(wallNow - idleMillis), idleMillis,
-                        TimeUnit.NANOSECONDS.toMillis(now - pc.createdNanos), pc.requests));
-            }
-        }
-        ConnectMethodKey k = hp.key;
-        return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
-                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, java.util.Collections.unmodifiableList(idleConns));
-    }
-
     /**
      * Checks the pool's internal invariants and returns the first violation found, or null. Used by the
-     * randomized tests after every step; cheap enough to call in production diagnostics.
+     * randomized tests after every step; cheap enough for production diagnostics.
      */
     String checkInvariants() {
         lock.lock();
         try {
-            int idleSum = 0;
-            for (HostPool hp : hosts.values()) {
-                idleSum += hp.idle.size();
-                if (hp.conns < hp.idle.size() + hp.dialing()) {
-                    return hp.key + ": conns " + hp.conns + " < idle " + hp.idle.size() + " + dialing " + hp.dialing();
-                }
-                int max = config.maxConnsPerHost();
-                if (max > 0 && hp.conns > max) {
-                    return hp.key + ": conns " + hp.conns + " > maxConnsPerHost " + max;
-                }
-                for (PooledConnection pc : hp.idle) {
-                    if (pc.state != PooledConnection.State.IDLE || pc.host != hp) {
-                        return pc + " in idle list with state " + pc.state;
-                    }
-                }
-                if (hp.idle.size() > config.maxIdleConnsPerHost()) {
-                    return hp.key + ": " + hp.idle.size() + " idle > maxIdleConnsPerHost";
-                }
-                boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
-                if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {
-                    return hp.key + ": a request waits while a connection sits idle";
-                }
-                long liveWaiters = java.util.stream.Stream.concat(hp.idleWaiters.stream(), hp.dialWaiters.stream())
-                        .filter(w -> !w.done).distinct().count();
-                if (liveWaiters > hp.waiting) {
-                    return hp.key + ": " + liveWaiters + " queued waiters but waiting=" + hp.waiting;
-                }
-                if (hp.isUnused()) {
-                    return hp.key + ": unused entry left in the map";
-                }
-            }
-            int n = 0;
-            java.util.Set<PooledConnection> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-            for (PooledConnection pc = lruHead; pc != null; pc = pc.lruOlder) {
-                if (!seen.add(pc)) {
-                    return pc + " twice in the LRU";
-                }
-                if (hosts.get(pc.key()) != pc.host || !pc.host.idle.contains(pc)) {
-                    return pc + " in the LRU but not in its key's idle list";
-                }
-                n++;
-            }
-            if (n != lruSize || n != idleSum) {
-                return "LRU holds " + n + " (size " + lruSize + ") but idle lists hold " + idleSum;
-            }
-            if (config.maxIdleConns() > 0 && lruSize > config.maxIdleConns()) {
-                return "LRU holds " + lruSize + " > maxIdleConns";
-            }
-            return null;
+            return PoolInspector.checkInvariantsLocked(config, hosts, lru);
         } finally {
             lock.unlock();
         }
