@@ -80,6 +80,8 @@ final class ConnPool {
             WantConn w = null;
             PoolActions a = null;
             boolean wasIdle = false;
+            boolean counted = false;
+            boolean reused = false;
             long idleNanos = 0;
             lock.lock();
             try {
@@ -101,6 +103,11 @@ final class ConnPool {
                             continue;
                         }
                         wasIdle = true;
+                        if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
+                            // The hot path: no probe will run, so count the checkout under this lock.
+                            reused = countCheckoutLocked(pc);
+                            counted = true;
+                        }
                         break;
                     }
                 }
@@ -124,11 +131,14 @@ final class ConnPool {
             }
             run(a);
             if (pc != null) {
-                if (idleNanos >= PROBE_AFTER_IDLE_NANOS && pc.wire.isDeadWhileIdle()) {
-                    release(pc, CloseReason.SERVER_CLOSED);
-                    continue;
+                if (!counted) {
+                    if (pc.wire.isDeadWhileIdle()) {
+                        release(pc, CloseReason.SERVER_CLOSED);
+                        continue;
+                    }
+                    reused = countCheckout(pc);
                 }
-                return gotConn(pc, trace, start, wasIdle, idleNanos);
+                return gotConn(pc, trace, start, wasIdle, idleNanos, reused);
             }
             return await(w, start);
         }
@@ -161,20 +171,31 @@ final class ConnPool {
         return pc;
     }
 
-    private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
-            long idleNanos) {
-        boolean reused;
+    /** Counts a connection as handed out; returns whether it had served before. */
+    private boolean countCheckoutLocked(PooledConnection pc) {
+        pc.requests++;
+        if (pc.reused) {
+            reusedCount++;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean countCheckout(PooledConnection pc) {
         lock.lock();
         try {
-            pc.requests++;
-            reused = pc.reused;
-            if (reused) {
-                reusedCount++;
-            }
+            return countCheckoutLocked(pc);
         } finally {
             lock.unlock();
         }
+    }
+
+    private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
+            long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
+        if (trace == ClientTrace.NONE) {
+            return pc; // no hook to call: skip building its argument
+        }
         trace.gotConn(new ClientTrace.GotConnInfo(reused, wasIdle,
                 wasIdle ? java.time.Duration.ofNanos(idleNanos) : java.time.Duration.ZERO,
                 pc.wire.localAddress(), pc.wire.remoteAddress()));
@@ -236,7 +257,7 @@ final class ConnPool {
         if (w.error != null) {
             throw w.error;
         }
-        return gotConn(w.conn, w.trace, start, false, 0);
+        return gotConn(w.conn, w.trace, start, false, 0, countCheckout(w.conn));
     }
 
     /** Drops a waiter that gave up from both queues and the counts. */
