@@ -3,28 +3,61 @@ package dev.httppool;
 import java.net.IDN;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The pool key, Go's {@code connectMethodKey}: connections are shared only between requests with equal keys.
+ * It has four parts: the proxy (with its credentials, so different credentials never share a connection),
+ * the target scheme, the canonical target {@code host:port} (empty for plain-http targets behind a proxy,
+ * which all share the proxy's connections), and whether only HTTP/1 may be used.
  *
- * @param proxy the proxy URI as shown (credentials masked), or {@code ""} for a direct connection
- * @param scheme {@code http} or {@code https}
- * @param address the canonical {@code host:port} of the target, the port always explicit; IPv6 hosts in brackets
- * @param onlyH1 whether the request must use HTTP/1 (Go sets it for upgrade requests); shown as {@code ,h1}.
- *     This client speaks only HTTP/1.1, so the keys it makes have it false
+ * <p>{@link #toString()} prints Go's format {@code proxy|scheme[,h1]|address} with the proxy's password masked,
+ * e.g. {@code |http|127.0.0.1:8080} or {@code http://user:***@proxy:3128|https|api.example.com:443}: keys are
+ * shown in snapshots, meters and messages, and credentials never are.
  */
-public record ConnectMethodKey(String proxy, String scheme, String address, boolean onlyH1) {
+public final class ConnectMethodKey {
 
-    public ConnectMethodKey {
-        if (proxy == null || scheme == null || address == null) {
-            throw new NullPointerException("proxy, scheme and address must not be null");
-        }
+    private final URI proxyUri;
+    private final String proxy;
+    private final String scheme;
+    private final String address;
+    private final boolean onlyH1;
+
+    /**
+     * A key for a direct connection ({@code proxy} empty) or through a proxy given without credentials.
+     *
+     * @param proxy the proxy URI, or {@code ""} for none
+     * @param scheme {@code http} or {@code https}
+     * @param address canonical {@code host:port} of the target (empty for http through a proxy)
+     * @param onlyH1 whether only HTTP/1 may be used (Go sets it for upgrades); shown as {@code ,h1}
+     */
+    public ConnectMethodKey(String proxy, String scheme, String address, boolean onlyH1) {
+        this(proxy == null || proxy.isEmpty() ? null : URI.create(proxy), scheme, address, onlyH1);
+    }
+
+    private ConnectMethodKey(URI proxyUri, String scheme, String address, boolean onlyH1) {
+        this.proxyUri = proxyUri;
+        this.proxy = proxyUri == null ? "" : Proxies.redact(proxyUri);
+        this.scheme = Objects.requireNonNull(scheme, "scheme");
+        this.address = Objects.requireNonNull(address, "address");
+        this.onlyH1 = onlyH1;
     }
 
     /** The direct (no proxy) key of a request URI: scheme and canonical {@code host:port}. */
     public static ConnectMethodKey direct(URI uri) {
-        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        return new ConnectMethodKey("", scheme, canonicalAddress(uri), false);
+        return new ConnectMethodKey((URI) null, uri.getScheme().toLowerCase(Locale.ROOT), canonicalAddress(uri), false);
+    }
+
+    /**
+     * The key of a request to {@code target} through {@code proxy} (null for direct). As in Go, an http target
+     * behind a proxy has an empty address: one pool per proxy serves all of them.
+     */
+    public static ConnectMethodKey of(URI target, URI proxy) {
+        if (proxy == null) {
+            return direct(target);
+        }
+        String scheme = target.getScheme().toLowerCase(Locale.ROOT);
+        return new ConnectMethodKey(proxy, scheme, scheme.equals("http") ? "" : canonicalAddress(target), false);
     }
 
     /** {@code host:port} with the host lower-cased and converted to ASCII (punycode), the port defaulted. */
@@ -44,6 +77,29 @@ public record ConnectMethodKey(String proxy, String scheme, String address, bool
         return h.toLowerCase(Locale.ROOT) + ":" + port;
     }
 
+    /** The proxy as shown (password masked), or {@code ""} for a direct connection. */
+    public String proxy() {
+        return proxy;
+    }
+
+    /** The proxy with its credentials, or null; never show it. */
+    URI proxyUri() {
+        return proxyUri;
+    }
+
+    public String scheme() {
+        return scheme;
+    }
+
+    /** The canonical target {@code host:port}; empty for http targets behind a proxy. */
+    public String address() {
+        return address;
+    }
+
+    public boolean onlyH1() {
+        return onlyH1;
+    }
+
     /** The host part of {@link #address()}, without brackets. */
     public String host() {
         int colon = address.lastIndexOf(':');
@@ -56,7 +112,25 @@ public record ConnectMethodKey(String proxy, String scheme, String address, bool
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    /** Go's format: {@code proxy|scheme[,h1]|address}, e.g. {@code |http|127.0.0.1:8080}. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ConnectMethodKey)) {
+            return false;
+        }
+        ConnectMethodKey k = (ConnectMethodKey) o;
+        return onlyH1 == k.onlyH1 && Objects.equals(proxyUri, k.proxyUri) && scheme.equals(k.scheme)
+                && address.equals(k.address);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(proxyUri, scheme, address, onlyH1);
+    }
+
+    /** Go's format: {@code proxy|scheme[,h1]|address}, the proxy's password masked. */
     @Override
     public String toString() {
         return proxy + '|' + scheme + (onlyH1 ? ",h1" : "") + '|' + address;

@@ -14,11 +14,14 @@ final class PreparedRequest {
     final boolean expectContinue;
     final int readTimeoutMillis;
 
-    PreparedRequest(Request original, TransportConfig config, String userAgent) {
+    PreparedRequest(Request original, TransportConfig config, ConnectMethodKey key, String userAgent) {
         this.original = original;
         String path = original.uri().getRawPath();
         String query = original.uri().getRawQuery();
-        this.target = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+        String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+        boolean forwardProxy = key.proxyUri() != null && key.scheme().equals("http");
+        // Through a forwarding proxy the request line carries the absolute URI (without userinfo).
+        this.target = forwardProxy ? "http://" + hostHeader(original) + originForm : originForm;
         Headers h = original.headers();
         this.body = original.body();
         String method = original.method();
@@ -59,6 +62,12 @@ final class PreparedRequest {
         }
         if (addedGzip) {
             b.addTrusted("Accept-Encoding", "gzip");
+        }
+        if (forwardProxy && !h.contains("Proxy-Authorization")) {
+            String auth = Proxies.basicAuth(key.proxyUri());
+            if (auth != null) {
+                b.addTrusted("Proxy-Authorization", auth);
+            }
         }
         if (config.disableKeepAlives() && !close) {
             b.addTrusted("Connection", "close");

@@ -4,6 +4,7 @@ import dev.httppool.http1.Http1Connection;
 import dev.httppool.http1.WireConnection;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -23,36 +24,46 @@ final class TcpTlsConnector implements Connector {
     private final SSLContext configuredSsl;
     private final String[] protocols;
     private final String[] cipherSuites;
+    private final Headers proxyConnectHeaders;
     private final Ticker ticker;
     private volatile SSLContext defaultSsl;
 
     TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
-            String[] cipherSuites, Ticker ticker) {
+            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker) {
         this.config = config;
         this.dialer = dialer;
         this.configuredSsl = sslContext;
         this.protocols = protocols;
         this.cipherSuites = cipherSuites;
+        this.proxyConnectHeaders = proxyConnectHeaders;
         this.ticker = ticker;
     }
 
     @Override
     public WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException {
-        String host = key.host();
-        int port = key.port();
-        trace.connectStart("tcp", key.address());
+        URI proxy = key.proxyUri();
+        String dialHost = proxy != null ? proxy.getHost() : key.host();
+        int dialPort = proxy != null ? Proxies.port(proxy) : key.port();
+        String dialAddress = dialHost + ":" + dialPort;
+        trace.connectStart("tcp", dialAddress);
         SocketChannel ch;
         try {
-            ch = dialer.dial(host, port, config.dialTimeout());
+            ch = dialer.dial(dialHost, dialPort, config.dialTimeout());
         } catch (IOException e) {
-            trace.connectDone("tcp", key.address(), e);
+            trace.connectDone("tcp", dialAddress, e);
+            if (proxy != null) {
+                throw withCause(new IOException("proxyconnect tcp " + Proxies.redact(proxy) + ": " + e.getMessage()), e);
+            }
             throw e;
         }
-        trace.connectDone("tcp", key.address(), null);
+        trace.connectDone("tcp", dialAddress, null);
         try {
             SSLSocket ssl = null;
             if (key.scheme().equals("https")) {
-                ssl = handshake(ch, host, port, trace);
+                if (proxy != null) {
+                    ProxyTunnel.open(ch.socket(), key, proxyConnectHeaders, config.maxResponseHeaderBytes());
+                }
+                ssl = handshake(ch, key.host(), key.port(), trace);
             }
             return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker);
         } catch (IOException | RuntimeException e) {
@@ -63,6 +74,11 @@ final class TcpTlsConnector implements Connector {
             }
             throw e;
         }
+    }
+
+    private static IOException withCause(IOException e, Throwable cause) {
+        e.initCause(cause);
+        return e;
     }
 
     private SSLSocket handshake(SocketChannel ch, String host, int port, ClientTrace trace) throws IOException {

@@ -34,14 +34,16 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final ConnPool pool;
     private final IdleReaper reaper;
     private final ExecutorService dialExecutor;
+    private final ProxyResolver proxies;
     private volatile boolean closed;
 
     private Transport(Builder b) {
         this.config = b.config;
         this.ticker = b.ticker;
         Dialer dialer = b.dialer != null ? b.dialer : Dialer.tcp(config.tcpKeepAlive());
+        this.proxies = b.proxies != null ? b.proxies : ProxyResolver.system();
         Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, b.tlsProtocols, b.tlsCipherSuites,
-                ticker);
+                b.proxyConnectHeaders, ticker);
         this.dialExecutor = DialThreads.newExecutor();
         this.reaper = new IdleReaper(ticker);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, b.listener, reaper::wake);
@@ -79,8 +81,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new InterruptedIOException("interrupted before " + request);
         }
-        ConnectMethodKey key = ConnectMethodKey.direct(request.uri());
-        PreparedRequest prepared = new PreparedRequest(request, config, USER_AGENT);
+        ConnectMethodKey key = keyFor(request.uri());
+        PreparedRequest prepared = new PreparedRequest(request, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
         boolean bodyUsed = false;
         for (;;) {
@@ -177,9 +179,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return pool.snapshot(Objects.requireNonNull(address, "address"));
     }
 
-    /** The pool key a request to {@code uri} uses. */
+    /** The pool key a request to {@code uri} uses (it names the proxy, if one is chosen for it). */
     public ConnectMethodKey keyFor(URI uri) {
-        return ConnectMethodKey.direct(uri);
+        URI proxy = proxies.proxyFor(uri);
+        return ConnectMethodKey.of(uri, proxy == null ? null : Proxies.check(proxy));
     }
 
     /**
@@ -203,6 +206,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private TransportListener listener = TransportListener.NONE;
         private String[] tlsProtocols;
         private String[] tlsCipherSuites;
+        private ProxyResolver proxies;
+        private Headers proxyConnectHeaders = Headers.empty();
 
         private Builder() {
         }
@@ -242,6 +247,22 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /** The TLS cipher suites to enable; default: the context's defaults. */
         public Builder tlsCipherSuites(String... cipherSuites) {
             this.tlsCipherSuites = cipherSuites == null || cipherSuites.length == 0 ? null : cipherSuites.clone();
+            return this;
+        }
+
+        /**
+         * Chooses a proxy per request; default {@link ProxyResolver#system()} (the JVM's proxy properties, else
+         * {@code HTTP_PROXY}/{@code HTTPS_PROXY}/{@code NO_PROXY}, else direct). Use
+         * {@link ProxyResolver#direct()} to never use one.
+         */
+        public Builder proxy(ProxyResolver proxies) {
+            this.proxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /** Extra headers sent with each {@code CONNECT} to a proxy (Go's {@code ProxyConnectHeader}). */
+        public Builder proxyConnectHeaders(Headers headers) {
+            this.proxyConnectHeaders = Objects.requireNonNull(headers, "headers");
             return this;
         }
 

@@ -1,0 +1,110 @@
+package dev.httppool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Go's ProxyFromEnvironment rules, the JVM's proxy properties, and explicit proxies with NO_PROXY. */
+class ProxyResolverTest {
+
+    private static URI proxyFor(ProxyResolver r, String target) {
+        return r.proxyFor(URI.create(target));
+    }
+
+    @Test
+    void environmentUsesTheVariableOfTheTargetsSchemeOnly() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://p1:3128"));
+
+        assertThat(proxyFor(r, "http://example.com/")).isEqualTo(URI.create("http://p1:3128"));
+        assertThat(proxyFor(r, "https://example.com/")).isNull();
+    }
+
+    @Test
+    void environmentValueWithoutSchemeMeansHttpAndLowerCaseVariablesWork() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("https_proxy", "p2:8080"));
+
+        assertThat(proxyFor(r, "https://example.com/")).isEqualTo(URI.create("http://p2:8080"));
+    }
+
+    @Test
+    void loopbackTargetsAreNeverProxiedFromTheEnvironment() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://p:1", "HTTPS_PROXY", "http://p:1"));
+
+        assertThat(proxyFor(r, "http://localhost:8080/")).isNull();
+        assertThat(proxyFor(r, "http://127.0.0.1/")).isNull();
+        assertThat(proxyFor(r, "http://127.9.9.9/")).isNull();
+        assertThat(proxyFor(r, "https://[::1]:8443/")).isNull();
+        assertThat(proxyFor(r, "http://10.0.0.1/")).isNotNull();
+    }
+
+    @Test
+    void noProxyMatchesHostsDomainsSubdomainsCidrsAndPorts() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://p:1",
+                "NO_PROXY", "example.com, .internal.net, 10.0.0.0/8, api.test:8080, 192.168.1.5"));
+
+        assertThat(proxyFor(r, "http://example.com/")).isNull();
+        assertThat(proxyFor(r, "http://www.example.com/")).isNull();
+        assertThat(proxyFor(r, "http://ample.com/")).as("label boundary").isNotNull();
+        assertThat(proxyFor(r, "http://internal.net/")).as("dot form: subdomains only").isNotNull();
+        assertThat(proxyFor(r, "http://db.internal.net/")).isNull();
+        assertThat(proxyFor(r, "http://10.20.30.40/")).isNull();
+        assertThat(proxyFor(r, "http://11.0.0.1/")).isNotNull();
+        assertThat(proxyFor(r, "http://api.test:8080/")).isNull();
+        assertThat(proxyFor(r, "http://api.test:9090/")).isNotNull();
+        assertThat(proxyFor(r, "http://192.168.1.5/")).isNull();
+    }
+
+    @Test
+    void noProxyStarDisablesProxying() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://p:1", "NO_PROXY", "*"));
+
+        assertThat(proxyFor(r, "http://example.com/")).isNull();
+    }
+
+    @Test
+    void explicitProxyAppliesToLoopbackTooExceptWhereNoProxySaysOtherwise() {
+        ProxyResolver r = ProxyResolver.fixed("http://user:pw@proxy:3128", "internal.example");
+
+        assertThat(proxyFor(r, "http://127.0.0.1:8080/")).isEqualTo(URI.create("http://user:pw@proxy:3128"));
+        assertThat(proxyFor(r, "https://svc.internal.example/")).isNull();
+    }
+
+    @Test
+    void jvmPropertiesChooseByTargetSchemeAndHonourNonProxyHosts() {
+        Properties p = new Properties();
+        p.setProperty("http.proxyHost", "hp");
+        p.setProperty("http.proxyPort", "8000");
+        p.setProperty("https.proxyHost", "sp");
+        p.setProperty("http.nonProxyHosts", "*.corp|localhost");
+        ProxyResolver r = ProxyResolver.fromSystemProperties(p);
+
+        assertThat(proxyFor(r, "http://example.com/")).isEqualTo(URI.create("http://hp:8000"));
+        assertThat(proxyFor(r, "https://example.com/")).isEqualTo(URI.create("http://sp:443"));
+        assertThat(proxyFor(r, "https://a.corp/")).isNull();
+        assertThat(proxyFor(r, "http://localhost/")).isNull();
+    }
+
+    @Test
+    void unsupportedProxySchemesAreRejectedWithoutShowingCredentials() {
+        assertThatThrownBy(() -> ProxyResolver.fixed("socks5://user:secret@p:1080", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("socks5").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void keysThroughAProxyMaskThePasswordButKeepCredentialsApart() {
+        URI target = URI.create("https://api.example.com/x");
+        ConnectMethodKey a = ConnectMethodKey.of(target, URI.create("http://user:one@proxy:3128"));
+        ConnectMethodKey b = ConnectMethodKey.of(target, URI.create("http://user:two@proxy:3128"));
+
+        assertThat(a.toString()).isEqualTo("http://user:***@proxy:3128|https|api.example.com:443");
+        assertThat(a).isNotEqualTo(b);
+        assertThat(a.toString()).isEqualTo(b.toString());
+        assertThat(ConnectMethodKey.of(URI.create("http://plain.example/"), URI.create("http://proxy:3128")).toString())
+                .isEqualTo("http://proxy:3128|http|");
+    }
+}
