@@ -23,6 +23,8 @@ final class ConnPool {
 
     /** An idle connection younger than this is handed out without a liveness probe (retries cover the gap). */
     static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** A waiter with a connWaitTimeout re-checks the ticker at least this often (so a fake ticker works too). */
+    private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final TransportConfig config;
@@ -124,6 +126,7 @@ final class ConnPool {
                         a = PoolActions.dial(a, w);
                     } else {
                         hp.dialWaiters.addLast(w);
+                        w.waitingForPermission = true;
                     }
                 }
             } finally {
@@ -202,78 +205,107 @@ final class ConnPool {
         return pc;
     }
 
+    /**
+     * Waits for the want to be served. {@code connWaitTimeout} bounds only the time spent queued for permission
+     * to dial (the key at {@code maxConnsPerHost}); a request whose own dial is under way waits for it, bounded
+     * by the dial timeout.
+     */
     private PooledConnection await(WantConn w, long start) throws IOException {
         boolean interrupted = false;
-        boolean signalled;
         try {
-            if (connWaitNanos > 0) {
+            for (;;) {
+                if (connWaitNanos <= 0) {
+                    w.ready().await();
+                    break;
+                }
                 long remaining = connWaitNanos - (ticker.nanoTime() - start);
-                signalled = remaining > 0 && w.ready().await(remaining, TimeUnit.NANOSECONDS);
-            } else {
-                w.ready().await();
-                signalled = true;
+                if (remaining > 0 && w.ready().await(Math.min(remaining, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
+                if (remaining <= 0 && stillWaitingForPermission(w)) {
+                    break; // timed out: settled below
+                }
+                if (remaining <= 0) {
+                    w.ready().await(); // permission came: the dial (or a hand-off) ends the wait
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             interrupted = true;
-            signalled = false;
         }
-        if (!signalled) {
-            PoolActions a = null;
-            PoolSnapshot.KeyStats stats = null;
-            PooledConnection won = null;
-            IOException failed = null;
-            lock.lock();
-            try {
-                if (w.done) {
-                    won = w.conn;
-                    failed = w.error;
-                } else {
-                    w.done = true;
-                    a = forgetWaiterLocked(w, a);
-                    if (!interrupted) {
-                        stats = PoolInspector.keyStatsLocked(w.host, ticker.nanoTime(), System.currentTimeMillis(), false);
-                        stats = new PoolSnapshot.KeyStats(stats.key(), stats.proxy(), stats.scheme(), stats.address(),
-                                stats.onlyH1(), stats.connections(), stats.idle(), stats.active(), stats.dialing(),
-                                stats.waiting() + 1, List.of());
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-            run(a);
-            if (won != null && interrupted) {
-                release(won, null);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
-            }
-            if (won == null && failed == null) {
-                throw new ConnWaitTimeoutException(w.host.key,
-                        TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
-            }
+        if (interrupted || w.ready().getCount() > 0) {
+            return giveUp(w, start, interrupted);
         }
-        // The latch (or the lock above) orders these reads after the writes made under the lock.
+        // The latch orders these reads after the writes made under the lock.
         if (w.error != null) {
             throw w.error;
         }
         return gotConn(w.conn, w.trace, start, false, 0, countCheckout(w.conn));
     }
 
+    private boolean stillWaitingForPermission(WantConn w) {
+        lock.lock();
+        try {
+            return !w.done && w.waitingForPermission;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
+    private PooledConnection giveUp(WantConn w, long start, boolean interrupted) throws IOException {
+        PoolSnapshot.KeyStats stats = null;
+        PooledConnection won = null;
+        IOException failed = null;
+        lock.lock();
+        try {
+            if (w.done) {
+                won = w.conn;
+                failed = w.error;
+            } else {
+                w.done = true;
+                w.waitingForPermission = false;
+                forgetWaiterLocked(w);
+                if (!interrupted) {
+                    PoolSnapshot.KeyStats s = PoolInspector.keyStatsLocked(w.host, ticker.nanoTime(),
+                            System.currentTimeMillis(), false);
+                    stats = new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(),
+                            s.connections(), s.idle(), s.active(), s.dialing(), s.waiting() + 1, List.of());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (interrupted) {
+            if (won != null) {
+                release(won, null);
+            }
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
+        }
+        if (failed != null) {
+            throw failed;
+        }
+        if (won != null) {
+            return gotConn(won, w.trace, start, false, 0, countCheckout(won));
+        }
+        throw new ConnWaitTimeoutException(w.host.key, TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
+    }
+
     /** Drops a waiter that gave up from both queues and the counts. */
-    private PoolActions forgetWaiterLocked(WantConn w, PoolActions a) {
+    private void forgetWaiterLocked(WantConn w) {
         HostPool hp = w.host;
         hp.idleWaiters.remove(w);
         hp.dialWaiters.remove(w);
         hp.waiting--;
         removeIfUnusedLocked(hp);
-        return a;
     }
 
     /** Marks {@code w} served by {@code pc} (or failed by {@code error}) and queues its wake-up. */
     private PoolActions deliverLocked(WantConn w, PooledConnection pc, IOException error, boolean handedOff,
             PoolActions a) {
         w.done = true;
+        w.waitingForPermission = false;
         w.conn = pc;
         w.error = error;
         w.handedOff = handedOff;
@@ -429,6 +461,7 @@ final class ConnPool {
     private PoolActions decConnsLocked(HostPool hp, PoolActions a) {
         WantConn w;
         while ((w = hp.dialWaiters.pollFirst()) != null) {
+            w.waitingForPermission = false;
             if (!w.done) {
                 hp.dialsInProgress.add(w);
                 return PoolActions.dial(a, w);

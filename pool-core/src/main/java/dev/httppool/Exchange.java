@@ -44,6 +44,9 @@ final class Exchange {
     private final PreparedRequest req;
     private final ClientTrace trace;
     private final int readTimeoutMillis;
+    /** What is left of maxResponseHeaderBytes: interim responses count toward it, as in Go. */
+    private long headerBudget;
+    private boolean firstByteReported;
 
     Exchange(Transport transport, PooledConnection pc, PreparedRequest req) {
         this.transport = transport;
@@ -53,6 +56,7 @@ final class Exchange {
         this.req = req;
         this.trace = req.original.trace();
         this.readTimeoutMillis = req.readTimeoutMillis;
+        this.headerBudget = config.maxResponseHeaderBytes();
     }
 
     Response run() throws ExchangeException {
@@ -249,11 +253,9 @@ final class Exchange {
         } catch (SocketTimeoutException e) {
             return null;
         }
-        trace.gotFirstResponseByte();
-        long budget = config.maxResponseHeaderBytes();
+        reportFirstByte();
         for (;;) {
-            ResponseHead head = ResponseHeadParser.read(conn.in(), budget);
-            budget -= head.headerBytes();
+            ResponseHead head = readHead();
             if (head.status() == 100) {
                 trace.got100Continue();
                 trace.got1xxResponse(100, head.headers());
@@ -275,10 +277,8 @@ final class Exchange {
                 return null;
             }
             ResponseHead head;
-            long budget = config.maxResponseHeaderBytes();
             do {
-                head = ResponseHeadParser.read(conn.in(), budget);
-                budget -= head.headerBytes();
+                head = readHead();
             } while (head.isInformational() && head.status() != 101);
             conn.setReadLimits(readTimeoutMillis, 0, null);
             return head;
@@ -298,12 +298,10 @@ final class Exchange {
             Stage stage = e instanceof SocketTimeoutException ? Stage.FINAL : Stage.BEFORE_RESPONSE;
             throw new ExchangeException(stage, CloseReason.BROKEN, e);
         }
-        trace.gotFirstResponseByte();
+        reportFirstByte();
         try {
-            long budget = config.maxResponseHeaderBytes();
             for (;;) {
-                ResponseHead head = ResponseHeadParser.read(in, budget);
-                budget -= head.headerBytes();
+                ResponseHead head = readHead();
                 if (head.isInformational() && head.status() != 101) {
                     if (head.status() == 100) {
                         trace.got100Continue();
@@ -317,6 +315,43 @@ final class Exchange {
             // The response had started: too late to retry.
             throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e);
         }
+    }
+
+    private ResponseHead readHead() throws IOException {
+        ResponseHead head;
+        try {
+            if (headerBudget <= 0) {
+                throw new ProtocolException("server response headers exceeded");
+            }
+            head = ResponseHeadParser.read(conn.in(), headerBudget);
+        } catch (ProtocolException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("server response headers exceeded")) {
+                // Name the configured limit, not what interim responses left of it.
+                ProtocolException limit = new ProtocolException("server response headers exceeded "
+                        + config.maxResponseHeaderBytes() + " bytes; aborted");
+                limit.initCause(e);
+                throw limit;
+            }
+            throw e;
+        }
+        headerBudget -= head.headerBytes();
+        return head;
+    }
+
+    /** Go fires GotFirstResponseByte once per request, for the first byte of the first (maybe interim) head. */
+    private void reportFirstByte() {
+        if (!firstByteReported) {
+            firstByteReported = true;
+            trace.gotFirstResponseByte();
+        }
+    }
+
+    /**
+     * Nothing may follow a response on a connection (no pipelining): bytes already received after it are an
+     * unsolicited response, and the connection must not be reused (Go closes it as such).
+     */
+    private CloseReason unlessUnsolicitedBytes(CloseReason reason) {
+        return reason == null && conn.hasUnreadInput() ? CloseReason.SERVER_CLOSED : reason;
     }
 
     private Response respond(ResponseHead head, boolean requestComplete) throws ExchangeException {
@@ -343,7 +378,7 @@ final class Exchange {
                 || framing.kind() == BodyFraming.Kind.FIXED && framing.length() == 0;
         if (noBody && head.status() != 101) {
             // Go returns a bodyless response's connection before handing the response over (#13633).
-            transport.releaseAfterResponse(pc, notReusable, trace);
+            transport.releaseAfterResponse(pc, unlessUnsolicitedBytes(notReusable), trace);
             return new Response(req.original, head.status(), head.reason(), head.protocol(), headers, EMPTY,
                     framing.kind() == BodyFraming.Kind.FIXED ? 0 : -1, false);
         }
@@ -362,7 +397,7 @@ final class Exchange {
                 break;
         }
         ResponseBody body = new ResponseBody(framed, reusable, notReusable,
-                reason -> transport.releaseAfterResponse(pc, reason, trace),
+                reason -> transport.releaseAfterResponse(pc, unlessUnsolicitedBytes(reason), trace),
                 () -> conn.setReadLimits(ResponseBody.DRAIN_READ_TIMEOUT_MILLIS, 0, null));
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();

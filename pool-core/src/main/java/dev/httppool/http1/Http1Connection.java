@@ -78,6 +78,18 @@ public final class Http1Connection implements WireConnection {
         timedInput.deadlineMessage = deadlineMessage;
     }
 
+    /**
+     * Whether bytes were received that nobody has read yet: in the read buffer, or decrypted and held by TLS.
+     * Asks the kernel nothing (no system call).
+     */
+    public boolean hasUnreadInput() {
+        try {
+            return in.buffered() > 0 || ssl != null && ssl.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     /** The TLS session, or null for plain TCP. */
     public SSLSocket sslSocket() {
         return ssl;
@@ -89,7 +101,7 @@ public final class Http1Connection implements WireConnection {
             return true;
         }
         try {
-            if (in.buffered() > 0 || ssl != null && ssl.getInputStream().available() > 0) {
+            if (hasUnreadInput()) {
                 return true;
             }
             probe.clear();
