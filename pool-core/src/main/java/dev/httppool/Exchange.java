@@ -87,28 +87,45 @@ final class Exchange {
                 bodyComplete = true;
             }
         } catch (LocalBodyException e) {
-            trace.wroteRequest(e.io);
-            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e.io);
+            throw bodyFailed(e);
         } catch (IOException e) {
-            trace.wroteRequest(e);
-            if (conn.bytesWritten() == writtenBefore) {
-                throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
-            }
-            ResponseHead head = tryEarlyResponse();
-            if (head == null) {
-                throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
-            }
-            return respond(head, false);
+            return writeFailed(e, writtenBefore);
         }
         if (early != null) {
             return respond(early, false);
         }
+        return readResponseAfterWrite(bodyComplete);
+    }
+
+    /** The request is written: wait for the response headers, within responseHeaderTimeout from now. */
+    private Response readResponseAfterWrite(boolean bodyComplete) throws ExchangeException {
         trace.wroteRequest(null);
         long headerDeadline = config.responseHeaderTimeout().isZero() ? 0
                 : transport.ticker().nanoTime() + config.responseHeaderTimeout().toNanos();
         conn.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
-        ResponseHead head = readFinalHead();
-        return respond(head, bodyComplete);
+        return respond(readFinalHead(), bodyComplete);
+    }
+
+    /** The request body failed by itself (not the socket): the request fails with that error, never retried. */
+    private ExchangeException bodyFailed(LocalBodyException e) {
+        trace.wroteRequest(e.io);
+        return new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e.io);
+    }
+
+    /**
+     * Writing to the socket failed: a retry candidate when nothing reached it; otherwise the server may already
+     * have answered (and closed), and that answer is what the caller gets.
+     */
+    private Response writeFailed(IOException e, long writtenBefore) throws ExchangeException {
+        trace.wroteRequest(e);
+        if (conn.bytesWritten() == writtenBefore) {
+            throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
+        }
+        ResponseHead head = tryEarlyResponse();
+        if (head == null) {
+            throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
+        }
+        return respond(head, false);
     }
 
     /**
@@ -164,27 +181,13 @@ final class Exchange {
         }
         Throwable failure = writeError(written);
         if (failure instanceof LocalBodyException) {
-            trace.wroteRequest(((LocalBodyException) failure).io);
-            throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, ((LocalBodyException) failure).io);
+            throw bodyFailed((LocalBodyException) failure);
         }
         if (failure != null) {
-            IOException e = failure instanceof IOException ? (IOException) failure
-                    : new IOException("request body failed: " + failure, failure);
-            trace.wroteRequest(e);
-            if (conn.bytesWritten() == writtenBefore) {
-                throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
-            }
-            ResponseHead head = tryEarlyResponse();
-            if (head == null) {
-                throw new ExchangeException(Stage.BEFORE_RESPONSE, CloseReason.BROKEN, e);
-            }
-            return respond(head, false);
+            return writeFailed(failure instanceof IOException ? (IOException) failure
+                    : new IOException("request body failed: " + failure, failure), writtenBefore);
         }
-        trace.wroteRequest(null);
-        long headerDeadline = config.responseHeaderTimeout().isZero() ? 0
-                : transport.ticker().nanoTime() + config.responseHeaderTimeout().toNanos();
-        conn.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
-        return respond(readFinalHead(), true);
+        return readResponseAfterWrite(true);
     }
 
     /** Waits briefly (as Go's 50 ms) for the body writer; true if it finished successfully. */

@@ -20,7 +20,7 @@ final class PoolTestSupport {
     static final ConnectMethodKey KEY_B = new ConnectMethodKey("", "http", "b.test:80", false);
     static final ConnectMethodKey KEY_C = new ConnectMethodKey("", "http", "c.test:80", false);
 
-    /** A ticker moved by hand. */
+    /** A clock that moves only when told to: idle ages stay 0 (no liveness probes) until it is advanced. */
     static final class FakeTicker implements Ticker {
         private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
@@ -31,6 +31,10 @@ final class PoolTestSupport {
 
         void advance(long millis) {
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
+        }
+
+        void advance(java.time.Duration d) {
+            now.addAndGet(d.toNanos());
         }
     }
 

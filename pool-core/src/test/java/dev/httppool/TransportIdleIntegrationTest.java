@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.PoolTestSupport.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +43,7 @@ class TransportIdleIntegrationTest extends TransportTestSupport {
 
     @Test
     void aConnectionIdleForLessThanTheTimeoutIsReusedAndOneIdleForLongerIsNot() throws Exception {
-        ManualTicker ticker = new ManualTicker();
+        FakeTicker ticker = new FakeTicker();
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(Transport.builder().ticker(ticker)
                 .config(TransportConfig.builder().idleConnTimeout(Duration.ofSeconds(10)).build()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.PoolTestSupport.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.io.IOException;
 import java.util.List;
@@ -253,7 +254,7 @@ class TransportKeepAliveRulesIntegrationTest extends TransportTestSupport {
                 conn.respond(200, "ok");
             }
         }));
-        Transport transport = transport(Transport.builder().ticker(new ManualTicker())
+        Transport transport = transport(Transport.builder().ticker(new FakeTicker())
                 .config(TransportConfig.defaults()));
 
         Response first = transport.roundTrip(Request.get(server.url("/1")));

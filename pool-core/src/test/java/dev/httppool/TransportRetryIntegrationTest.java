@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.PoolTestSupport.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -196,7 +197,7 @@ class TransportRetryIntegrationTest extends TransportTestSupport {
             }
         });
         GatedDialer dialer = gatedDialer();
-        Transport transport = transport(Transport.builder().dialer(dialer).ticker(new ManualTicker())
+        Transport transport = transport(Transport.builder().dialer(dialer).ticker(new FakeTicker())
                 .config(TransportConfig.defaults()));
         assertThat(get(transport, server.url("/prime"))).isEqualTo("GET ");
 

@@ -272,20 +272,6 @@ abstract class TransportTestSupport {
         }
     }
 
-    /** A clock that moves only when told to: idle ages stay 0 (no liveness probes) until {@link #advance}. */
-    static final class ManualTicker implements Ticker {
-        private final AtomicLong now = new AtomicLong(1_000_000_000L);
-
-        @Override
-        public long nanoTime() {
-            return now.get();
-        }
-
-        void advance(Duration d) {
-            now.addAndGet(d.toNanos());
-        }
-    }
-
     /** Records trace and listener events as strings, in order. */
     static final class EventLog implements ClientTrace, TransportListener {
         final List<String> events = new CopyOnWriteArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.PoolTestSupport.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -72,7 +73,7 @@ class TransportTimeoutIntegrationTest extends TransportTestSupport {
             sendRest.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             conn.write("later");
         }));
-        ManualTicker ticker = new ManualTicker();
+        FakeTicker ticker = new FakeTicker();
         Transport transport = transport(Transport.builder().ticker(ticker)
                 .config(TransportConfig.builder().responseHeaderTimeout(Duration.ofSeconds(1)).build()));
 
