@@ -1,0 +1,127 @@
+package dev.httppool.spring;
+
+import dev.httppool.RoundTripper;
+import dev.httppool.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.ssl.SslBundle;
+
+/**
+ * The application's pooled transports: the one shared {@link Transport} (Go's {@code DefaultTransport}) and,
+ * only when some client asks for it, one more per distinct connect timeout and SSL bundle.
+ *
+ * <p>A {@code Transport}'s dial timeout and TLS context are fixed when it is built, while Spring Boot lets each
+ * client choose its own {@code connect-timeout} and {@code ssl.bundle} (for example per HTTP service group or
+ * through {@code RestClientSsl}). A client whose choice matches the shared transport's sends through
+ * {@link #roundTripper(Duration, SslBundle) the shared round tripper}; every other distinct choice gets a
+ * transport of its own, built once by the {@link Deriver} from the shared transport's settings, cached, and closed
+ * by {@link #close()}. Such a transport pools only the connections of the clients that made the same choice, and
+ * it is used directly: an application {@code RoundTripper} that wraps the shared transport does not wrap it.
+ */
+public final class HttpPoolTransports implements AutoCloseable {
+
+    private final Transport shared;
+    private final RoundTripper sharedRoundTripper;
+    private final @Nullable SslBundle sharedSslBundle;
+    private final Deriver deriver;
+    private final ConcurrentMap<Variant, Transport> derived = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * @param shared the shared transport
+     * @param sharedRoundTripper what requests for the shared transport go through: the transport itself or an
+     *     application wrapper around it
+     * @param sharedSslBundle the SSL bundle the shared transport was built with, or null for the JVM default
+     * @param deriver builds the transport for another connect timeout or SSL bundle
+     */
+    public HttpPoolTransports(Transport shared, RoundTripper sharedRoundTripper, @Nullable SslBundle sharedSslBundle,
+            Deriver deriver) {
+        this.shared = Objects.requireNonNull(shared, "shared");
+        this.sharedRoundTripper = Objects.requireNonNull(sharedRoundTripper, "sharedRoundTripper");
+        this.sharedSslBundle = sharedSslBundle;
+        this.deriver = Objects.requireNonNull(deriver, "deriver");
+    }
+
+    /** The shared transport. */
+    public Transport shared() {
+        return shared;
+    }
+
+    /**
+     * What a client with these settings sends through. Cheap after the first call for a given combination.
+     *
+     * @param connectTimeout the client's connect timeout, or null for the shared transport's dial timeout
+     * @param sslBundle the client's SSL bundle, or null for the shared transport's
+     */
+    public RoundTripper roundTripper(@Nullable Duration connectTimeout, @Nullable SslBundle sslBundle) {
+        Duration dialTimeout = connectTimeout != null ? connectTimeout : shared.config().dialTimeout();
+        SslBundle bundle = sslBundle != null ? sslBundle : sharedSslBundle;
+        if (dialTimeout.equals(shared.config().dialTimeout()) && Objects.equals(bundle, sharedSslBundle)) {
+            return sharedRoundTripper;
+        }
+        if (dialTimeout.isNegative() || dialTimeout.isZero()) {
+            throw new IllegalArgumentException("connectTimeout must be > 0, was " + dialTimeout);
+        }
+        if (closed) {
+            throw new IllegalStateException("the pooled transports are closed");
+        }
+        Transport transport = derived.computeIfAbsent(new Variant(dialTimeout, bundle),
+                (v) -> deriver.derive(shared, v.dialTimeout(), v.sslBundle()));
+        if (closed) {
+            // close() ran while this one was being built: do not leave its threads behind.
+            transport.close();
+            throw new IllegalStateException("the pooled transports are closed");
+        }
+        return transport;
+    }
+
+    /** The shared transport first, then those made for other settings, in no particular order. */
+    public List<Transport> all() {
+        List<Transport> all = new ArrayList<>(1 + derived.size());
+        all.add(shared);
+        all.addAll(derived.values());
+        return all;
+    }
+
+    /**
+     * Closes the idle connections of every transport (Go's {@code CloseIdleConnections}).
+     *
+     * @return how many connections were closed
+     */
+    public int closeIdleConnections() {
+        int closedCount = 0;
+        for (Transport transport : all()) {
+            closedCount += transport.closeIdleConnections();
+        }
+        return closedCount;
+    }
+
+    /** Closes the transports made for other settings; the shared transport belongs to whoever created it. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Transport transport : derived.values()) {
+            transport.close();
+        }
+    }
+
+    /** Builds the transport for a connect timeout or SSL bundle that differs from the shared transport's. */
+    @FunctionalInterface
+    public interface Deriver {
+
+        /**
+         * @param shared the shared transport, whose settings the new one should copy
+         * @param dialTimeout the dial timeout to use
+         * @param sslBundle the SSL bundle to use, or null for the JVM default
+         */
+        Transport derive(Transport shared, Duration dialTimeout, @Nullable SslBundle sslBundle);
+    }
+
+    private record Variant(Duration dialTimeout, @Nullable SslBundle sslBundle) {
+    }
+}

@@ -1,0 +1,30 @@
+package dev.httppool.spring.autoconfigure;
+
+import dev.httppool.spring.HttpPoolTransports;
+import dev.httppool.spring.actuate.HttpPoolEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code httppool} actuator endpoint, when the actuator is present and the endpoint is available (its access
+ * is not {@code none} and it is exposed, e.g. {@code management.endpoints.web.exposure.include=httppool}).
+ */
+@AutoConfiguration(after = HttpPoolAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBooleanProperty(name = "http.pool.enabled", matchIfMissing = true)
+@ConditionalOnBean(HttpPoolTransports.class)
+@ConditionalOnAvailableEndpoint(HttpPoolEndpoint.class)
+public final class HttpPoolEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    HttpPoolEndpoint httpPoolEndpoint(HttpPoolTransports transports) {
+        return new HttpPoolEndpoint(transports);
+    }
+}

@@ -1,0 +1,283 @@
+package dev.httppool.spring.autoconfigure;
+
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the shared pooled transport, named after the fields of Go's {@code http.Transport}. They are
+ * checked and mapped once, at start-up, into the core's immutable {@code TransportConfig}; a value out of range
+ * stops the application with a message naming the property, the rule and the value.
+ */
+@ConfigurationProperties("http.pool")
+public class HttpPoolProperties {
+
+    /**
+     * Whether to auto-configure the shared pooled transport and send the HTTP clients built by Spring Boot's
+     * auto-configured builders through it. When off, Spring Boot picks its request factory as usual.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Maximum number of idle connections kept across all hosts; when exceeded, the least recently used idle
+     * connection is closed. 0 means no limit. Go: MaxIdleConns.
+     */
+    private int maxIdleConns = 100;
+
+    /**
+     * Maximum number of idle connections kept per host (pool key); a connection returned to a full list is
+     * closed. 0 keeps none. Go: MaxIdleConnsPerHost.
+     */
+    private int maxIdleConnsPerHost = 2;
+
+    /**
+     * Maximum number of connections per host (pool key), counting dialing, active and idle ones; requests over the
+     * limit wait in a first-in first-out queue. 0 means no limit. Go: MaxConnsPerHost.
+     */
+    private int maxConnsPerHost = 0;
+
+    /** How long a connection may stay idle before it is closed. 0 keeps idle connections forever. Go: IdleConnTimeout. */
+    private Duration idleConnTimeout = Duration.ofSeconds(90);
+
+    /**
+     * Longest wait for a connection once max-conns-per-host is reached; on expiry the request fails with an error
+     * that names the host and shows the pool's counts. 0 means no limit.
+     */
+    private Duration connWaitTimeout = Duration.ZERO;
+
+    /** Whether to use each connection for one request only, sending "Connection: close". Go: DisableKeepAlives. */
+    private boolean disableKeepAlives = false;
+
+    /**
+     * TCP connect timeout of each dial; must be positive. When "spring.http.clients.connect-timeout" is set, that
+     * value is the shared transport's dial timeout instead, since Spring Boot's HTTP clients send through it. Go:
+     * net.Dialer.Timeout.
+     */
+    private Duration dialTimeout = Duration.ofSeconds(30);
+
+    /** Interval of TCP keep-alive probes on open connections. 0 disables the probes. Go: net.Dialer.KeepAlive. */
+    private Duration tcpKeepAlive = Duration.ofSeconds(30);
+
+    /** Limit on the TLS handshake of a new connection. 0 means no limit. Go: TLSHandshakeTimeout. */
+    private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Limit on the wait for a response's headers once the request has been written. 0 means no limit. Go:
+     * ResponseHeaderTimeout.
+     */
+    private Duration responseHeaderTimeout = Duration.ZERO;
+
+    /**
+     * For requests that send "Expect: 100-continue", how long to wait for "100 Continue" before sending the body
+     * anyway. 0 sends the body at once. Go: ExpectContinueTimeout.
+     */
+    private Duration expectContinueTimeout = Duration.ofSeconds(1);
+
+    /** Limit on the size of a response's status line and headers; must be positive. Go: MaxResponseHeaderBytes. */
+    private DataSize maxResponseHeaderBytes = DataSize.ofMegabytes(10);
+
+    /**
+     * Whether to leave compression to the caller. When off, "Accept-Encoding: gzip" is added to requests that set
+     * no Accept-Encoding, and gzip responses to them are decoded transparently. Go: DisableCompression.
+     */
+    private boolean disableCompression = false;
+
+    /** Size of each connection's read buffer; must be positive. */
+    private DataSize readBufferSize = DataSize.ofKilobytes(4);
+
+    /** Size of each connection's write buffer; must be positive. */
+    private DataSize writeBufferSize = DataSize.ofKilobytes(4);
+
+    private final Proxy proxy = new Proxy();
+
+    private final Metrics metrics = new Metrics();
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public int getMaxIdleConns() {
+        return maxIdleConns;
+    }
+
+    public void setMaxIdleConns(int maxIdleConns) {
+        this.maxIdleConns = maxIdleConns;
+    }
+
+    public int getMaxIdleConnsPerHost() {
+        return maxIdleConnsPerHost;
+    }
+
+    public void setMaxIdleConnsPerHost(int maxIdleConnsPerHost) {
+        this.maxIdleConnsPerHost = maxIdleConnsPerHost;
+    }
+
+    public int getMaxConnsPerHost() {
+        return maxConnsPerHost;
+    }
+
+    public void setMaxConnsPerHost(int maxConnsPerHost) {
+        this.maxConnsPerHost = maxConnsPerHost;
+    }
+
+    public Duration getIdleConnTimeout() {
+        return idleConnTimeout;
+    }
+
+    public void setIdleConnTimeout(Duration idleConnTimeout) {
+        this.idleConnTimeout = idleConnTimeout;
+    }
+
+    public Duration getConnWaitTimeout() {
+        return connWaitTimeout;
+    }
+
+    public void setConnWaitTimeout(Duration connWaitTimeout) {
+        this.connWaitTimeout = connWaitTimeout;
+    }
+
+    public boolean isDisableKeepAlives() {
+        return disableKeepAlives;
+    }
+
+    public void setDisableKeepAlives(boolean disableKeepAlives) {
+        this.disableKeepAlives = disableKeepAlives;
+    }
+
+    public Duration getDialTimeout() {
+        return dialTimeout;
+    }
+
+    public void setDialTimeout(Duration dialTimeout) {
+        this.dialTimeout = dialTimeout;
+    }
+
+    public Duration getTcpKeepAlive() {
+        return tcpKeepAlive;
+    }
+
+    public void setTcpKeepAlive(Duration tcpKeepAlive) {
+        this.tcpKeepAlive = tcpKeepAlive;
+    }
+
+    public Duration getTlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    public void setTlsHandshakeTimeout(Duration tlsHandshakeTimeout) {
+        this.tlsHandshakeTimeout = tlsHandshakeTimeout;
+    }
+
+    public Duration getResponseHeaderTimeout() {
+        return responseHeaderTimeout;
+    }
+
+    public void setResponseHeaderTimeout(Duration responseHeaderTimeout) {
+        this.responseHeaderTimeout = responseHeaderTimeout;
+    }
+
+    public Duration getExpectContinueTimeout() {
+        return expectContinueTimeout;
+    }
+
+    public void setExpectContinueTimeout(Duration expectContinueTimeout) {
+        this.expectContinueTimeout = expectContinueTimeout;
+    }
+
+    public DataSize getMaxResponseHeaderBytes() {
+        return maxResponseHeaderBytes;
+    }
+
+    public void setMaxResponseHeaderBytes(DataSize maxResponseHeaderBytes) {
+        this.maxResponseHeaderBytes = maxResponseHeaderBytes;
+    }
+
+    public boolean isDisableCompression() {
+        return disableCompression;
+    }
+
+    public void setDisableCompression(boolean disableCompression) {
+        this.disableCompression = disableCompression;
+    }
+
+    public DataSize getReadBufferSize() {
+        return readBufferSize;
+    }
+
+    public void setReadBufferSize(DataSize readBufferSize) {
+        this.readBufferSize = readBufferSize;
+    }
+
+    public DataSize getWriteBufferSize() {
+        return writeBufferSize;
+    }
+
+    public void setWriteBufferSize(DataSize writeBufferSize) {
+        this.writeBufferSize = writeBufferSize;
+    }
+
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
+    /** The proxy for outgoing requests. */
+    public static class Proxy {
+
+        /**
+         * Proxy for all requests, for example "http://user:secret@proxy:3128" (only http proxies; https targets are
+         * tunnelled with CONNECT). When unset: the JVM's proxy system properties if set, else HTTP_PROXY,
+         * HTTPS_PROXY and NO_PROXY as Go's ProxyFromEnvironment reads them, else direct connections. Credentials
+         * are never shown.
+         */
+        private URI url;
+
+        /**
+         * Comma-separated hosts, domains, IP addresses or CIDR ranges that bypass "http.pool.proxy.url" (NO_PROXY
+         * syntax).
+         */
+        private String noProxy;
+
+        public URI getUrl() {
+            return url;
+        }
+
+        public void setUrl(URI url) {
+            this.url = url;
+        }
+
+        public String getNoProxy() {
+            return noProxy;
+        }
+
+        public void setNoProxy(String noProxy) {
+            this.noProxy = noProxy;
+        }
+    }
+
+    /** The http.pool.* meters. */
+    public static class Metrics {
+
+        /**
+         * Whether meters carry the "key" tag (one series per host). Turn off for applications that call an
+         * unbounded number of hosts.
+         */
+        private boolean perKey = true;
+
+        public boolean isPerKey() {
+            return perKey;
+        }
+
+        public void setPerKey(boolean perKey) {
+            this.perKey = perKey;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.httppool.spring.autoconfigure;
+
+import dev.httppool.ProxyResolver;
+import dev.httppool.TransportConfig;
+import dev.httppool.spring.Redaction;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Checks {@link HttpPoolProperties} and maps them, once, into the core's immutable {@link TransportConfig} (and
+ * a {@link ProxyResolver}). The
+ * core validates too, but names its settings in camelCase; here each rule is checked first so that the message
+ * names the property as the user wrote it: {@code http.pool.max-conns-per-host must be >= 0 (0 means no limit),
+ * was -1}.
+ */
+final class TransportConfigMapper {
+
+    private static final String PREFIX = "http.pool.";
+
+    private TransportConfigMapper() {
+    }
+
+    static TransportConfig map(HttpPoolProperties p) {
+        TransportConfig.Builder b = TransportConfig.builder()
+                .maxIdleConns(atLeastZero("max-idle-conns", p.getMaxIdleConns(), "0 means no limit"))
+                .maxIdleConnsPerHost(atLeastZero("max-idle-conns-per-host", p.getMaxIdleConnsPerHost(),
+                        "0 means keep none"))
+                .maxConnsPerHost(atLeastZero("max-conns-per-host", p.getMaxConnsPerHost(), "0 means no limit"))
+                .idleConnTimeout(atLeastZero("idle-conn-timeout", p.getIdleConnTimeout(), "0 means forever"))
+                .connWaitTimeout(atLeastZero("conn-wait-timeout", p.getConnWaitTimeout(), "0 means no limit"))
+                .disableKeepAlives(p.isDisableKeepAlives())
+                .dialTimeout(positive("dial-timeout", p.getDialTimeout()))
+                .tcpKeepAlive(atLeastZero("tcp-keep-alive", p.getTcpKeepAlive(), "0 disables keep-alive probes"))
+                .tlsHandshakeTimeout(atLeastZero("tls-handshake-timeout", p.getTlsHandshakeTimeout(),
+                        "0 means no limit"))
+                .responseHeaderTimeout(atLeastZero("response-header-timeout", p.getResponseHeaderTimeout(),
+                        "0 means no limit"))
+                .expectContinueTimeout(atLeastZero("expect-continue-timeout", p.getExpectContinueTimeout(),
+                        "0 sends the body at once"))
+                .maxResponseHeaderBytes(positive("max-response-header-bytes", p.getMaxResponseHeaderBytes(),
+                        Long.MAX_VALUE))
+                .disableCompression(p.isDisableCompression())
+                .readBufferSize((int) positive("read-buffer-size", p.getReadBufferSize(), Integer.MAX_VALUE))
+                .writeBufferSize((int) positive("write-buffer-size", p.getWriteBufferSize(), Integer.MAX_VALUE));
+        try {
+            return b.build();
+        } catch (IllegalArgumentException ex) {
+            // A rule of the core that is not mirrored above: still stop, and say where the settings came from.
+            throw new IllegalArgumentException("invalid http.pool settings: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * The proxy chosen by {@code http.pool.proxy.*}, or null when {@code url} is unset (the transport then uses
+     * the JVM's proxy properties, else Go's environment variables, else direct connections).
+     */
+    static ProxyResolver proxyResolver(HttpPoolProperties.Proxy proxy) {
+        String noProxy = proxy.getNoProxy();
+        if (noProxy != null) {
+            for (String entry : noProxy.split(",")) {
+                String e = entry.trim();
+                if (!e.isEmpty() && !NoProxyEntries.isValid(e)) {
+                    throw invalidNoProxy("'" + e + "'");
+                }
+            }
+        }
+        URI url = proxy.getUrl();
+        if (url == null) {
+            return null;
+        }
+        // As Go: a proxy written without a scheme ("proxy:3128") means http.
+        String value = url.toString().contains("://") ? url.toString() : "http://" + url;
+        URI parsed;
+        try {
+            parsed = URI.create(value);
+        } catch (IllegalArgumentException ex) {
+            throw invalidProxyUrl(value);
+        }
+        if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null || parsed.getHost().isEmpty()) {
+            throw invalidProxyUrl(value);
+        }
+        try {
+            ProxyResolver.fixed(value, null);
+        } catch (IllegalArgumentException ex) {
+            throw invalidProxyUrl(value);
+        }
+        try {
+            return ProxyResolver.fixed(value, noProxy);
+        } catch (IllegalArgumentException ex) {
+            throw invalidNoProxy("'" + noProxy + "' (" + ex.getMessage() + ")");
+        }
+    }
+
+    private static InvalidHttpPoolPropertyException invalidProxyUrl(String value) {
+        return new InvalidHttpPoolPropertyException(PREFIX + "proxy.url",
+                "an http:// URI with a host, e.g. http://proxy:3128", Redaction.redact(value));
+    }
+
+    private static InvalidHttpPoolPropertyException invalidNoProxy(String value) {
+        return new InvalidHttpPoolPropertyException(PREFIX + "proxy.no-proxy",
+                "a comma-separated list of hosts, domains, IP addresses or CIDR ranges", value);
+    }
+
+    private static int atLeastZero(String name, int value, String meaning) {
+        if (value < 0) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name, ">= 0 (" + meaning + ")", Integer.toString(value));
+        }
+        return value;
+    }
+
+    private static Duration atLeastZero(String name, Duration value, String meaning) {
+        if (value == null || value.isNegative()) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name, ">= 0 (" + meaning + ")", format(value));
+        }
+        return value;
+    }
+
+    private static Duration positive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name, "> 0", format(value));
+        }
+        return value;
+    }
+
+    private static long positive(String name, DataSize value, long max) {
+        if (value == null || value.toBytes() <= 0) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name, "> 0", String.valueOf(value));
+        }
+        if (value.toBytes() > max) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name, "at most " + max + "B", value.toString());
+        }
+        return value.toBytes();
+    }
+
+    /** A duration as a user would write it in application.yml: {@code -1s}, {@code 250ms}, {@code 90s}. */
+    static String format(Duration d) {
+        if (d == null) {
+            return "nothing (the property is empty)";
+        }
+        if (d.getNano() % 1_000_000 != 0) {
+            return d.toString();
+        }
+        long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
+        long[] sizes = { 86_400_000L, 3_600_000L, 60_000L, 1_000L };
+        String[] units = { "d", "h", "m", "s" };
+        for (int i = 0; i < sizes.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
+    }
+}

@@ -1,0 +1,81 @@
+package dev.httppool.spring.metrics;
+
+import dev.httppool.Transport;
+import dev.httppool.spring.ForwardingTransportListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Publishes the pool as Micrometer meters:
+ * <ul>
+ * <li>{@code http.pool.connections} (gauge; tags {@code key}, {@code state} = idle | active | dialing);
+ * <li>{@code http.pool.waiting} (gauge; tag {@code key}): requests waiting for a connection;
+ * <li>{@code http.pool.dials} (counter; tags {@code key}, {@code outcome} = success | failure);
+ * <li>{@code http.pool.acquire} (timer; tags {@code key}, {@code reused}): from asking for a connection to
+ * holding one;
+ * <li>{@code http.pool.closed} (counter; tags {@code key}, {@code reason}): closed connections by reason.
+ * </ul>
+ * Gauges are summed over the given transports. With {@code perKey}, the gauges of a key are registered when the key
+ * appears in the pool and removed when it leaves; without it, no meter carries the {@code key} tag, for
+ * applications that call an unbounded number of hosts.
+ *
+ * <p>Counters and the timer need the transports' events: a transport's listener is fixed when it is built, so the
+ * transports must have been built with the {@link ForwardingTransportListener} given here, which this binder joins
+ * when it is bound. Without one, only the gauges are published.
+ */
+public final class HttpPoolMeterBinder implements MeterBinder, AutoCloseable {
+
+    private final PoolCounts counts;
+    private final @Nullable ForwardingTransportListener events;
+    private final boolean perKey;
+    private final List<PoolMeters> bound = new CopyOnWriteArrayList<>();
+    private final ThreadPoolExecutor reconciler;
+
+    /**
+     * @param transports the transports to publish, asked again at each reading (transports may be added later)
+     * @param events the listener the transports were built with, or null when their events cannot be received
+     * @param perKey whether meters carry the {@code key} tag
+     */
+    public HttpPoolMeterBinder(Supplier<? extends List<Transport>> transports,
+            @Nullable ForwardingTransportListener events, boolean perKey) {
+        this.counts = new PoolCounts(Objects.requireNonNull(transports, "transports"));
+        this.events = events;
+        this.perKey = perKey;
+        // One short-lived daemon thread, only while gauges need registering or removing.
+        this.reconciler = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+            Thread thread = new Thread(task, "httppool-meters");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        PoolMeters meters = new PoolMeters(registry, counts, perKey, reconciler);
+        meters.start();
+        bound.add(meters);
+        if (events != null) {
+            events.add(meters);
+        }
+    }
+
+    /** Stops receiving events and maintaining gauges; the meters stay registered. */
+    @Override
+    public void close() {
+        for (PoolMeters meters : bound) {
+            meters.stop();
+            if (events != null) {
+                events.remove(meters);
+            }
+        }
+        reconciler.shutdownNow();
+    }
+}

@@ -1,0 +1,64 @@
+package dev.httppool.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httppool.Request;
+import dev.httppool.Response;
+import dev.httppool.Transport;
+import dev.httppool.spring.metrics.HttpPoolMeterBinder;
+import dev.httppool.spring.testing.TestServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+class HttpPoolMetricsAutoConfigurationTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class,
+                    SimpleMetricsExportAutoConfiguration.class, HttpPoolAutoConfiguration.class,
+                    HttpPoolMetricsAutoConfiguration.class));
+
+    @Test
+    void bindsThePoolMetersToTheRegistry() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.text("/hello", "hi");
+            runner.run((context) -> {
+                assertThat(context).hasSingleBean(HttpPoolMeterBinder.class);
+                get(context.getBean(Transport.class), server.url("/hello"));
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("http.pool.dials")
+                        .tags("key", "|http|" + server.address(), "outcome", "success").counter().count())
+                        .isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void dropsTheKeyTagWhenPerKeyIsOff() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.text("/hello", "hi");
+            runner.withPropertyValues("http.pool.metrics.per-key=false").run((context) -> {
+                get(context.getBean(Transport.class), server.url("/hello"));
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("http.pool.dials").tags("outcome", "success").counter().getId().getTag("key"))
+                        .isNull();
+                assertThat(registry.get("http.pool.connections").tags("state", "idle").gauge().value()).isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
+    void backsOffWhenDisabled() {
+        runner.withPropertyValues("http.pool.enabled=false")
+                .run((context) -> assertThat(context).doesNotHaveBean(HttpPoolMeterBinder.class));
+    }
+
+    private static void get(Transport transport, String url) throws Exception {
+        try (Response response = transport.roundTrip(Request.get(url))) {
+            response.body().readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.httppool.spring.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+import dev.httppool.Transport;
+import dev.httppool.spring.HttpPoolTransports;
+import dev.httppool.spring.testing.TestCertificate;
+import dev.httppool.spring.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.http.client.autoconfigure.imperative.ImperativeHttpClientAutoConfiguration;
+import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.RestClientSsl;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.web.client.ResourceAccessException;
+import org.springframework.web.client.RestClient;
+
+/** Spring Boot SSL bundles over HTTPS on 127.0.0.1, with a certificate that the JVM's trust store does not know. */
+class HttpPoolSslBundleTests {
+
+    private ApplicationContextRunner runner;
+    private TestServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TestServer.startHttps();
+        server.text("/secure", "over tls");
+        runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class,
+                        HttpPoolHttpClientAutoConfiguration.class, HttpClientAutoConfiguration.class,
+                        ImperativeHttpClientAutoConfiguration.class, SslAutoConfiguration.class,
+                        HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
+                .withPropertyValues("spring.ssl.bundle.jks.upstream.truststore.location=file:"
+                        + TestCertificate.keyStore(), "spring.ssl.bundle.jks.upstream.truststore.type=PKCS12",
+                        "spring.ssl.bundle.jks.upstream.truststore.password=" + TestCertificate.PASSWORD);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aClientWithItsOwnBundleGetsATransportOfItsOwn() {
+        runner.run((context) -> {
+            RestClient client = context.getBean(RestClient.Builder.class)
+                    .apply(context.getBean(RestClientSsl.class).fromBundle("upstream")).build();
+            assertThat(client.get().uri(server.url("/secure")).retrieve().body(String.class)).isEqualTo("over tls");
+            assertThat(client.get().uri(server.url("/secure")).retrieve().body(String.class)).isEqualTo("over tls");
+            HttpPoolTransports transports = context.getBean(HttpPoolTransports.class);
+            assertThat(transports.all()).hasSize(2);
+            Transport derived = transports.all().get(1);
+            assertThat(derived.snapshot().stats().dials()).isEqualTo(1);
+            assertThat(derived.snapshot().stats().reused()).isEqualTo(1);
+            assertThat(transports.shared().snapshot().stats().dials()).isZero();
+        });
+    }
+
+    @Test
+    void theSharedTransportUsesTheGlobalBundle() {
+        runner.withPropertyValues("spring.http.clients.ssl.bundle=upstream").run((context) -> {
+            RestClient client = context.getBean(RestClient.Builder.class).build();
+            assertThat(client.get().uri(server.url("/secure")).retrieve().body(String.class)).isEqualTo("over tls");
+            HttpPoolTransports transports = context.getBean(HttpPoolTransports.class);
+            assertThat(transports.all()).hasSize(1);
+            assertThat(transports.shared().snapshot().keys()).singleElement()
+                    .satisfies((key) -> assertThat(key.key()).isEqualTo("|https|" + server.address()));
+        });
+    }
+
+    @Test
+    void withoutTheBundleTheCertificateIsNotTrusted() {
+        runner.run((context) -> {
+            RestClient client = context.getBean(RestClient.Builder.class).build();
+            assertThatExceptionOfType(ResourceAccessException.class)
+                    .isThrownBy(() -> client.get().uri(server.url("/secure")).retrieve().body(String.class))
+                    .satisfies((ex) -> assertThat(ex).hasStackTraceContaining("SSLHandshakeException")
+                            .hasStackTraceContaining("PKIX path building failed"));
+        });
+    }
+}

@@ -1,0 +1,165 @@
+package dev.httppool.spring.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+import dev.httppool.Request;
+import dev.httppool.Response;
+import dev.httppool.Transport;
+import dev.httppool.spring.ForwardingTransportListener;
+import dev.httppool.spring.testing.TestServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HttpPoolMeterBinderTests {
+
+    private final MeterRegistry registry = new SimpleMeterRegistry();
+    private final ForwardingTransportListener events = new ForwardingTransportListener();
+    private TestServer server;
+    private Transport transport;
+    private HttpPoolMeterBinder binder;
+    private String key;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = TestServer.start();
+        server.text("/hello", "hi");
+        transport = Transport.builder().listener(events).build();
+        key = "|http|" + server.address();
+    }
+
+    @AfterEach
+    void stop() {
+        if (binder != null) {
+            binder.close();
+        }
+        transport.close();
+        server.close();
+    }
+
+    @Test
+    void countsDialsAndTimesAcquiresPerKey() throws Exception {
+        bind(true);
+        get(server.url("/hello"));
+        get(server.url("/hello"));
+        assertThat(registry.get("http.pool.dials").tags("key", key, "outcome", "success").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("http.pool.acquire").tags("key", key, "reused", "false").timer().count())
+                .isEqualTo(1);
+        assertThat(registry.get("http.pool.acquire").tags("key", key, "reused", "true").timer().count())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void registersTheGaugesOfAKeyWhenItAppearsAndRemovesThemWhenItGoesAway() throws Exception {
+        bind(true);
+        assertThat(registry.find("http.pool.connections").gauges()).isEmpty();
+        get(server.url("/hello"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(gauge("http.pool.connections", "key", key, "state", "idle")).isEqualTo(1);
+            assertThat(gauge("http.pool.connections", "key", key, "state", "active")).isZero();
+            assertThat(gauge("http.pool.connections", "key", key, "state", "dialing")).isZero();
+            assertThat(gauge("http.pool.waiting", "key", key)).isZero();
+        });
+        assertThat(transport.closeIdleConnections()).isEqualTo(1);
+        assertThat(registry.get("http.pool.closed").tags("key", key, "reason", "close-idle").counter().count())
+                .isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(registry.find("http.pool.connections").gauges()).isEmpty();
+            assertThat(registry.find("http.pool.waiting").gauges()).isEmpty();
+        });
+    }
+
+    @Test
+    void registersGaugesForKeysAlreadyInThePool() throws Exception {
+        get(server.url("/hello"));
+        bind(true);
+        assertThat(gauge("http.pool.connections", "key", key, "state", "idle")).isEqualTo(1);
+    }
+
+    @Test
+    void showsAConnectionInUseAsActive() throws Exception {
+        bind(true);
+        try (Response response = transport.roundTrip(Request.get(server.url("/hello")))) {
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                    () -> assertThat(gauge("http.pool.connections", "key", key, "state", "active")).isEqualTo(1));
+            response.body().readAllBytes();
+        }
+    }
+
+    @Test
+    void countsFailedDials() throws Exception {
+        bind(true);
+        int port;
+        try (ServerSocket unused = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = unused.getLocalPort();
+        }
+        assertThatExceptionOfType(IOException.class).isThrownBy(() -> get("http://127.0.0.1:" + port + "/"));
+        assertThat(registry.get("http.pool.dials").tags("key", "|http|127.0.0.1:" + port, "outcome", "failure")
+                .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void dropsTheKeyTagWhenNotPerKey() throws Exception {
+        bind(false);
+        get(server.url("/hello"));
+        get(server.url("/hello"));
+        assertThat(registry.getMeters()).allSatisfy((meter) -> assertThat(meter.getId().getTag("key")).isNull());
+        assertThat(registry.get("http.pool.dials").tags("outcome", "success").counter().count()).isEqualTo(1);
+        assertThat(registry.get("http.pool.acquire").tags("reused", "true").timer().count()).isEqualTo(1);
+        assertThat(gauge("http.pool.connections", "state", "idle")).isEqualTo(1);
+        assertThat(gauge("http.pool.waiting")).isZero();
+        transport.closeIdleConnections();
+        assertThat(registry.get("http.pool.closed").tags("reason", "close-idle").counter().count()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(gauge("http.pool.connections", "state", "idle")).isZero());
+    }
+
+    @Test
+    void sumsTheGaugesOfEveryTransport() throws Exception {
+        try (Transport second = Transport.builder().listener(events).build()) {
+            binder = new HttpPoolMeterBinder(() -> List.of(transport, second), events, false);
+            binder.bindTo(registry);
+            get(server.url("/hello"));
+            try (Response response = second.roundTrip(Request.get(server.url("/hello")))) {
+                response.body().readAllBytes();
+            }
+            await().atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(gauge("http.pool.connections", "state", "idle")).isEqualTo(2));
+        }
+    }
+
+    @Test
+    void stopsListeningWhenClosed() throws Exception {
+        bind(true);
+        binder.close();
+        get(server.url("/hello"));
+        assertThat(registry.find("http.pool.dials").counters()).isEmpty();
+    }
+
+    private void bind(boolean perKey) {
+        binder = new HttpPoolMeterBinder(() -> List.of(transport), events, perKey);
+        binder.bindTo(registry);
+    }
+
+    private double gauge(String name, String... tags) {
+        Gauge gauge = registry.find(name).tags(tags).gauge();
+        assertThat(gauge).as("gauge %s %s", name, List.of(tags)).isNotNull();
+        return gauge.value();
+    }
+
+    private void get(String url) throws IOException {
+        try (Response response = transport.roundTrip(Request.get(url))) {
+            response.body().readAllBytes();
+        }
+    }
+}
