@@ -114,6 +114,8 @@ final class ConnPool {
                     }
                 }
                 if (pc == null) {
+                    // Closing expired idle connections above may have emptied and dropped this key's entry.
+                    hp = hosts.computeIfAbsent(key, HostPool::new);
                     w = new WantConn(hp, trace);
                     hp.waiting++;
                     if (!config.disableKeepAlives()) {

@@ -176,8 +176,15 @@ class ConnPoolRandomOperationsTest {
                     return;
                 }
                 if (System.nanoTime() > deadline) {
+                    StringBuilder threads = new StringBuilder();
+                    for (Request r : pending) {
+                        threads.append("\n  ").append(r.key).append(' ').append(r.thread.getState());
+                        for (StackTraceElement e : r.thread.getStackTrace()) {
+                            threads.append("\n    at ").append(e);
+                        }
+                    }
                     throw new AssertionError("requests did not settle: " + pending.size() + " pending, waiting="
-                            + waiting + ", " + pool.snapshot());
+                            + waiting + ", " + pool.snapshot() + threads);
                 }
                 Thread.yield();
             }

@@ -319,8 +319,12 @@ class ConnPoolTest {
 
         Pending p = acquireAsync(KEY_A);
         dials.awaitQueued(1);
-        dials.completeNext();
 
+        // Closing the expired connection emptied the key; the request must still be counted under it.
+        assertThat(stats(KEY_A)).isNotNull();
+        assertThat(stats(KEY_A).dialing()).isEqualTo(1);
+        assertThat(stats(KEY_A).waiting()).isEqualTo(1);
+        dials.completeNext();
         assertThat(p.get()).isNotSameAs(a);
         assertThat(((FakeWire) a.wire).closed).isTrue();
         assertThat(pool.snapshot().stats().closed()).containsEntry("idle-timeout", 1L);
