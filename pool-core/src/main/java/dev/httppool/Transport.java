@@ -2,7 +2,6 @@ package dev.httppool;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.ProtocolException;
 import java.net.URI;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -84,23 +83,24 @@ public final class Transport implements RoundTripper, AutoCloseable {
         ConnectMethodKey key = keyFor(request.uri());
         PreparedRequest prepared = new PreparedRequest(request, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
-        boolean bodyUsed = false;
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
             }
             trace.getConn(key.address());
-            PooledConnection pc = pool.acquire(key, trace);
+            PooledConnection pc;
+            try {
+                pc = pool.acquire(key, trace);
+            } catch (IOException e) {
+                throw KeyedErrors.withKey(e, key);
+            }
             boolean reused = pc.reused; // written under the lock that acquire() took last
             try {
-                if (prepared.body != null) {
-                    bodyUsed = true;
-                }
                 return new Exchange(this, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!shouldRetry(reused, e, request, prepared, bodyUsed)) {
-                    throw describe(e.io(), key);
+                if (!shouldRetry(reused, e, request)) {
+                    throw KeyedErrors.withKey(e.io(), key);
                 }
             } catch (RuntimeException | Error e) {
                 pool.release(pc, CloseReason.BROKEN);
@@ -114,41 +114,19 @@ public final class Transport implements RoundTripper, AutoCloseable {
      * whose body can be sent again; otherwise only replayable requests, and only when the failure came before
      * the first response byte.
      */
-    static boolean shouldRetry(boolean reused, ExchangeException e, Request request, PreparedRequest prepared,
-            boolean bodyUsed) {
+    static boolean shouldRetry(boolean reused, ExchangeException e, Request request) {
         if (!reused) {
             return false;
         }
-        RequestBody body = prepared.body;
-        boolean bodyResendable = body == null || body.isReplayable() || !bodyUsed;
         if (e.stage == ExchangeException.Stage.NOTHING_WRITTEN) {
-            return bodyResendable;
+            RequestBody body = request.body();
+            return body == null || body.isReplayable();
         }
         if (!request.isReplayable()) {
             return false;
         }
         return e.stage == ExchangeException.Stage.BEFORE_RESPONSE
                 || e.stage == ExchangeException.Stage.SERVER_CLOSED_IDLE;
-    }
-
-    private static IOException describe(IOException e, ConnectMethodKey key) {
-        String message = e.getMessage();
-        if (message != null && message.contains(key.address())) {
-            return e;
-        }
-        // Keep the exception's type (timeouts stay SocketTimeoutException, and so on) and add the key.
-        IOException described;
-        if (e instanceof java.net.SocketTimeoutException) {
-            described = new java.net.SocketTimeoutException(message + " (" + key + ")");
-        } else if (e instanceof ProtocolException) {
-            described = new ProtocolException(message + " (" + key + ")");
-        } else if (e instanceof java.io.EOFException) {
-            described = new java.io.EOFException(message + " (" + key + ")");
-        } else {
-            return new IOException(message + " (" + key + ")", e);
-        }
-        described.initCause(e);
-        return described;
     }
 
     /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */

@@ -1,0 +1,37 @@
+package dev.httppool;
+
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+
+/**
+ * Makes every failure say which pool key it concerns, without changing what kind of failure it is: a
+ * {@code ConnectException} stays a {@code ConnectException}, a timeout a {@code SocketTimeoutException}, so
+ * callers can still catch by type. The original is kept as the cause.
+ */
+final class KeyedErrors {
+
+    private KeyedErrors() {
+    }
+
+    static IOException withKey(IOException e, ConnectMethodKey key) {
+        String shown = key.toString();
+        String message = e.getMessage();
+        if (message != null && message.contains(shown)) {
+            return e;
+        }
+        String described = (message == null ? e.getClass().getSimpleName() : message) + " (" + shown + ")";
+        try {
+            Class<? extends IOException> type = e.getClass();
+            if (Modifier.isPublic(type.getModifiers())) {
+                Constructor<? extends IOException> c = type.getConstructor(String.class);
+                IOException same = c.newInstance(described);
+                same.initCause(e);
+                return same;
+            }
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // no (String) constructor, or initCause refused: wrap instead
+        }
+        return new IOException(described, e);
+    }
+}
