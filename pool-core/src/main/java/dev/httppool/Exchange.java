@@ -29,7 +29,19 @@ import java.util.concurrent.TimeoutException;
  */
 final class Exchange {
 
-    private static final InputStream EMPTY = InputStream.nullInputStream();
+    /** The body of bodyless responses: stateless, so one instance serves all (closing it changes nothing). */
+    private static final InputStream EMPTY = new InputStream() {
+        @Override
+        public int read() {
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            return len == 0 ? 0 : -1;
+        }
+    };
     /** How long to look for an early response after a body write failed (Go waits 50 ms for the writer). */
     private static final int EARLY_RESPONSE_WAIT_MILLIS = 50;
     /** Bodies larger than this (or of unknown length) are written while the response is watched for. */
