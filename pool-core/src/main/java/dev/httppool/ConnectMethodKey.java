@@ -22,6 +22,7 @@ public final class ConnectMethodKey {
     private final String scheme;
     private final String address;
     private final boolean onlyH1;
+    private final int hash;
 
     /**
      * A key for a direct connection ({@code proxy} empty) or through a proxy given without credentials.
@@ -41,6 +42,7 @@ public final class ConnectMethodKey {
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         this.address = Objects.requireNonNull(address, "address");
         this.onlyH1 = onlyH1;
+        this.hash = Objects.hash(proxyUri, scheme, address, onlyH1);
     }
 
     /** The direct (no proxy) key of a request URI: scheme and canonical {@code host:port}. */
@@ -72,9 +74,18 @@ public final class ConnectMethodKey {
         }
         String h = host;
         if (!h.startsWith("[")) {
-            h = h.indexOf(':') >= 0 ? "[" + h + "]" : IDN.toASCII(h, IDN.ALLOW_UNASSIGNED);
+            h = h.indexOf(':') >= 0 ? "[" + h + "]" : isAscii(h) ? h : IDN.toASCII(h, IDN.ALLOW_UNASSIGNED);
         }
         return h.toLowerCase(Locale.ROOT) + ":" + port;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The proxy as shown (password masked), or {@code ""} for a direct connection. */
@@ -127,7 +138,7 @@ public final class ConnectMethodKey {
 
     @Override
     public int hashCode() {
-        return Objects.hash(proxyUri, scheme, address, onlyH1);
+        return hash; // looked up in the pool's map on every request
     }
 
     /** Go's format: {@code proxy|scheme[,h1]|address}, the proxy's password masked. */

@@ -77,6 +77,8 @@ class TransportLateBindingIntegrationTest extends TransportTestSupport {
         dialer.openAllGates();
         awaitTrue("orphaned dial pooled", () -> transport.snapshot().totals().idle() == 2);
         assertThat(transport.snapshot().stats().dials()).isEqualTo(2);
+        // The kernel completes a connection before the server's accept() returns: wait for the server to see it.
+        assertThat(server.awaitAccepted(2, java.time.Duration.ofSeconds(5))).isTrue();
         assertThat(server.acceptedCount()).isEqualTo(2);
     }
 
