@@ -411,7 +411,7 @@ final class Exchange {
                 framed = new UntilEof(conn.in());
                 break;
         }
-        ResponseBody body = new ResponseBody(framed, reusable, notReusable,
+        ResponseBody body = new ResponseBody(pc.key(), framed, reusable, notReusable,
                 reason -> transport.releaseAfterResponse(pc, unlessUnsolicitedBytes(reason), trace),
                 () -> conn.setReadLimits(ResponseBody.DRAIN_READ_TIMEOUT_MILLIS, 0, null));
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {

@@ -35,7 +35,7 @@ final class GzipBody extends InputStream {
             try {
                 gzip = new GZIPInputStream(raw, 8192);
             } catch (java.io.EOFException e) {
-                throw new java.io.EOFException("unexpected EOF in gzip response body");
+                throw raw.withKey(new java.io.EOFException("unexpected EOF in gzip response body"));
             }
         }
         int n;
@@ -43,7 +43,7 @@ final class GzipBody extends InputStream {
             n = gzip.read(b, off, len);
         } catch (java.io.EOFException e) {
             raw.close();
-            throw new java.io.EOFException("unexpected EOF in gzip response body");
+            throw raw.withKey(new java.io.EOFException("unexpected EOF in gzip response body"));
         }
         if (n < 0) {
             eof = true;

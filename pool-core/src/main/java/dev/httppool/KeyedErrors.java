@@ -21,6 +21,13 @@ final class KeyedErrors {
             return e;
         }
         String described = (message == null ? e.getClass().getSimpleName() : message) + " (" + shown + ")";
+        if (e instanceof java.nio.channels.ClosedByInterruptException) {
+            // The thread was interrupted in a socket operation (which closed the connection): say so by type.
+            java.io.InterruptedIOException interrupted = new java.io.InterruptedIOException(
+                    "interrupted during I/O on " + shown + "; the connection was closed");
+            interrupted.initCause(e);
+            return interrupted;
+        }
         try {
             Class<? extends IOException> type = e.getClass();
             if (Modifier.isPublic(type.getModifiers())) {

@@ -17,6 +17,7 @@ final class ResponseBody extends InputStream {
     /** Per-read limit while draining, so closing never waits long on a slow server. */
     static final int DRAIN_READ_TIMEOUT_MILLIS = 200;
 
+    private final ConnectMethodKey key;
     private final InputStream framed;
     private final boolean reusable;
     private final CloseReason notReusableReason;
@@ -26,14 +27,16 @@ final class ResponseBody extends InputStream {
     private boolean closed;
 
     /**
+     * @param key the connection's key, named in read errors
      * @param framed the body as delimited by its framing; returns -1 at its end
      * @param reusable whether the connection may be reused once the body is complete
      * @param notReusableReason why not, when not
      * @param release gives the connection back: null to offer it for reuse, else the close reason
      * @param beforeDrain shortens the read timeout before a drain
      */
-    ResponseBody(InputStream framed, boolean reusable, CloseReason notReusableReason, Consumer<CloseReason> release,
-            Runnable beforeDrain) {
+    ResponseBody(ConnectMethodKey key, InputStream framed, boolean reusable, CloseReason notReusableReason,
+            Consumer<CloseReason> release, Runnable beforeDrain) {
+        this.key = key;
         this.framed = framed;
         this.reusable = reusable;
         this.notReusableReason = notReusableReason;
@@ -62,7 +65,10 @@ final class ResponseBody extends InputStream {
         int n;
         try {
             n = framed.read(b, off, len);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            finish(CloseReason.BROKEN);
+            throw KeyedErrors.withKey(e, key);
+        } catch (RuntimeException e) {
             finish(CloseReason.BROKEN);
             throw e;
         }
@@ -70,6 +76,11 @@ final class ResponseBody extends InputStream {
             finish(reusable ? null : notReusableReason);
         }
         return n;
+    }
+
+    /** {@code e} naming this body's pool key. */
+    IOException withKey(IOException e) {
+        return KeyedErrors.withKey(e, key);
     }
 
     @Override
