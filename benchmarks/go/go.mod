@@ -1,0 +1,3 @@
+module httppool.dev/benchmarks/goclient
+
+go 1.19

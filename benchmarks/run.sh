@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of httppool against Go's net/http, Apache HttpClient 5, the JDK client, Spring's other
+# RestClient factories and a raw-socket floor, all against a local nginx; plus JMH runs of the pool alone.
+# Writes benchmarks/results/<date>.md, <date>-*.svg, <date>-raw.csv and <date>-jmh.txt.
+#
+# Usage: benchmarks/run.sh [--quick] [--no-jmh] [runner options: --clients a,b --concurrency 1,16 --repeats N
+#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+cmdline="benchmarks/run.sh $*"
+quick=false
+jmh=true
+args=()
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=true; args+=("$a") ;;
+    --no-jmh) jmh=false ;;
+    *) args+=("$a") ;;
+  esac
+done
+
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+command -v go >/dev/null || need+=(golang-go)
+command -v ss >/dev/null || need+=(iproute2)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} (Debian packages)"
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}"
+fi
+
+cd "$root"
+echo "building benchmarks module and its classpath"
+mvn -B -q -pl benchmarks -am package -DskipTests \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile="$here/target/classpath.txt" -Dmdep.includeScope=runtime
+cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
+# The reactor hands sibling modules over as their jars in target/; make sure they are there.
+echo "building the Go client"
+(cd "$here/go" && GOFLAGS=-mod=mod go build -o "$here/target/goclient" .)
+
+date="$(date -u +%Y-%m-%d)"
+mkdir -p "$here/results"
+jmh_csv=()
+if $jmh; then
+  if $quick; then jmh_opts=(-wi 2 -w 1 -i 3 -r 1 -f 1); else jmh_opts=(-wi 3 -w 1 -i 5 -r 2 -f 2); fi
+  echo "JMH: pool acquire+release"
+  java -cp "$cp" org.openjdk.jmh.Main 'dev.httppool.PoolBench' -prof gc "${jmh_opts[@]}" \
+    -rf csv -rff "$here/target/jmh.csv" | tee "$here/results/$date-jmh.txt"
+  jmh_csv=(--jmh-csv "$here/target/jmh.csv")
+fi
+
+java -cp "$cp" dev.httppool.bench.Runner --go "$here/target/goclient" --out "$here/results" \
+  --command "$cmdline" "${jmh_csv[@]}" "${args[@]}"

@@ -1,0 +1,91 @@
+package dev.httppool.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the harness from rotting: a few seconds of the real code path (warm-up, measured run, report and chart)
+ * against a JDK HttpServer on loopback, two clients at C=1, trials in-process. CI runs only this.
+ */
+class SmokeTest {
+
+    private HttpServer server;
+    private String base;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        byte[] body = "hello, world\n".getBytes(StandardCharsets.US_ASCII);
+        server.createContext("/small", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.getResponseHeaders().set("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop(0);
+    }
+
+    @Test
+    void oneTrialProducesSaneNumbers() throws Exception {
+        Params p = Params.steady("httppool", URI.create(base + "/small"), 1, 500, 200, 2, 3);
+        Result r = Trial.run(p, () -> { });
+        assertEquals(0, r.errors);
+        assertTrue(r.rps > 10, "req/s " + r.rps);
+        assertTrue(r.p50Micros > 0 && r.p50Micros <= r.p99Micros, r.toLine());
+        assertTrue(r.cpuNanosPerRequest > 0, r.toLine());
+        assertTrue(r.allocBytesPerRequest > 0, r.toLine());
+        assertTrue(r.warmupRps.size() >= 2, r.toLine());
+        Result parsed = Result.parse(r.toLine());
+        assertEquals(r.client, parsed.client);
+        assertEquals(r.requests, parsed.requests);
+    }
+
+    @Test
+    void runnerWritesReportAndChart() throws Exception {
+        Path out = Paths.get("target", "smoke-results");
+        Runner.Options o = new Runner.Options();
+        o.url = base;
+        o.inProcess = true;
+        o.clients = List.of("httppool", "rc-httppool", "raw");
+        o.concurrency = List.of(1);
+        o.paths = List.of("/small");
+        o.repeats = 1;
+        o.requests = 1000;
+        o.warmupRoundMillis = 300;
+        o.minWarmupRounds = 2;
+        o.maxWarmupRounds = 3;
+        o.outDir = out;
+        o.date = "smoke";
+        o.command = "SmokeTest";
+        Path md = Runner.run(o);
+        String text = Files.readString(md);
+        assertTrue(text.contains("| httppool |"), text);
+        assertTrue(text.contains("httppool / raw"), text);
+        assertTrue(text.contains("Churn"), text);
+        String svg = Files.readString(out.resolve("smoke-small.svg"));
+        assertTrue(svg.startsWith("<svg") && svg.contains("rc-httppool"), svg);
+        assertTrue(Files.readAllLines(out.resolve("smoke-raw.csv")).size() >= 4);
+    }
+}
