@@ -1,5 +1,7 @@
 package dev.httppool;
 
+import dev.httppool.http1.ChunkedInputStream;
+import dev.httppool.http1.FixedLengthInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
@@ -72,7 +74,9 @@ final class ResponseBody extends InputStream {
             finish(CloseReason.BROKEN);
             throw e;
         }
-        if (n < 0) {
+        if (n < 0 || isFramedComplete()) {
+            // Like Go, hand the connection back with the last bytes: callers that read exactly Content-Length
+            // bytes (as Spring's converters do) never ask for the end of the stream.
             finish(reusable ? null : notReusableReason);
         }
         return n;
@@ -104,9 +108,13 @@ final class ResponseBody extends InputStream {
             finish(notReusableReason);
             return;
         }
+        if (isFramedComplete()) {
+            finish(null); // everything was read already: nothing to drain
+            return;
+        }
         try {
             beforeDrain.run();
-            byte[] buf = new byte[8192];
+            byte[] buf = new byte[4096];
             long drained = 0;
             while (drained <= DRAIN_LIMIT) {
                 int n = framed.read(buf, 0, buf.length);
@@ -120,6 +128,13 @@ final class ResponseBody extends InputStream {
             // fall through: the connection cannot be saved
         }
         finish(CloseReason.BROKEN);
+    }
+
+    private boolean isFramedComplete() {
+        if (framed instanceof FixedLengthInputStream) {
+            return ((FixedLengthInputStream) framed).isComplete();
+        }
+        return framed instanceof ChunkedInputStream && ((ChunkedInputStream) framed).isComplete();
     }
 
     private void finish(CloseReason reason) {

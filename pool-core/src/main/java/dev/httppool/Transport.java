@@ -3,6 +3,8 @@ package dev.httppool;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLContext;
@@ -27,6 +29,7 @@ import javax.net.ssl.SSLContext;
 public final class Transport implements RoundTripper, AutoCloseable {
 
     static final String USER_AGENT = "httppool/0.1";
+    private static final int DIRECT_KEY_CACHE_SIZE = 1024;
 
     private final TransportConfig config;
     private final Ticker ticker;
@@ -34,6 +37,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final IdleReaper reaper;
     private final ExecutorService dialExecutor;
     private final ProxyResolver proxies;
+    private final Map<String, ConnectMethodKey> directHttpKeys = new ConcurrentHashMap<>();
+    private final Map<String, ConnectMethodKey> directHttpsKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Transport(Builder b) {
@@ -160,7 +165,22 @@ public final class Transport implements RoundTripper, AutoCloseable {
     /** The pool key a request to {@code uri} uses (it names the proxy, if one is chosen for it). */
     public ConnectMethodKey keyFor(URI uri) {
         URI proxy = proxies.proxyFor(uri);
-        return ConnectMethodKey.of(uri, proxy == null ? null : Proxies.check(proxy));
+        if (proxy != null) {
+            return ConnectMethodKey.of(uri, Proxies.check(proxy));
+        }
+        // Direct keys are the same for every request to an authority: build each once, not per request.
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        Map<String, ConnectMethodKey> cache = https ? directHttpsKeys : directHttpKeys;
+        String authority = uri.getRawAuthority();
+        ConnectMethodKey key = cache.get(authority);
+        if (key == null) {
+            key = ConnectMethodKey.direct(uri);
+            if (cache.size() >= DIRECT_KEY_CACHE_SIZE) {
+                cache.clear(); // bounded: an application calling unbounded numbers of hosts just rebuilds keys
+            }
+            cache.put(authority, key);
+        }
+        return key;
     }
 
     /**
