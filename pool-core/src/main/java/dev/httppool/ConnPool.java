@@ -67,10 +67,6 @@ final class ConnPool {
         this.connWaitNanos = config.connWaitTimeout().toNanos();
     }
 
-    TransportConfig config() {
-        return config;
-    }
-
     /**
      * Gets a connection for {@code key}: the most recently used live idle one, or else whichever comes first
      * of a returned connection and a dial started for this request.
@@ -304,13 +300,11 @@ final class ConnPool {
     }
 
     /** Marks {@code w} served by {@code pc} (or failed by {@code error}) and queues its wake-up. */
-    private PoolActions deliverLocked(WantConn w, PooledConnection pc, IOException error, boolean handedOff,
-            PoolActions a) {
+    private PoolActions deliverLocked(WantConn w, PooledConnection pc, IOException error, PoolActions a) {
         w.done = true;
         w.waitingForPermission = false;
         w.conn = pc;
         w.error = error;
-        w.handedOff = handedOff;
         HostPool hp = w.host;
         hp.idleWaiters.remove(w);
         hp.dialWaiters.remove(w);
@@ -347,7 +341,7 @@ final class ConnPool {
             if (closed || w.dialAbandoned) {
                 a = closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
-                a = deliverLocked(w, pc, null, false, a);
+                a = deliverLocked(w, pc, null, a);
             } else {
                 a = putOrCloseLocked(pc, a);
             }
@@ -365,7 +359,7 @@ final class ConnPool {
             hp.dialsInProgress.remove(w);
             dialFailures++;
             if (!w.done) {
-                a = deliverLocked(w, null, error, false, a);
+                a = deliverLocked(w, null, error, a);
             }
             a = decConnsLocked(hp, a);
         } finally {
@@ -418,7 +412,7 @@ final class ConnPool {
         WantConn w;
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             if (!w.done) {
-                return deliverLocked(w, pc, null, true, a);
+                return deliverLocked(w, pc, null, a);
             }
         }
         if (closeIdle) {
@@ -640,16 +634,12 @@ final class ConnPool {
                 a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
             }
             for (HostPool hp : new ArrayList<>(hosts.values())) {
-                for (WantConn w : new ArrayList<>(hp.idleWaiters)) {
+                List<WantConn> waiters = new ArrayList<>(hp.idleWaiters);
+                waiters.addAll(hp.dialWaiters);
+                for (WantConn w : waiters) {
                     if (!w.done) {
                         a = deliverLocked(w, null, new IOException("transport closed while waiting for a connection to "
-                                + hp.key), false, a);
-                    }
-                }
-                for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
-                    if (!w.done) {
-                        a = deliverLocked(w, null, new IOException("transport closed while waiting for a connection to "
-                                + hp.key), false, a);
+                                + hp.key), a);
                     }
                 }
                 hp.dialWaiters.clear();

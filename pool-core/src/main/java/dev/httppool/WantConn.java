@@ -26,8 +26,6 @@ final class WantConn {
     PooledConnection conn;
     // Guarded by lock: the dial error delivered instead of a connection, if any.
     IOException error;
-    // Guarded by lock: whether the connection came straight from a returning request (not dialed for us).
-    boolean handedOff;
     // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds).
     boolean waitingForPermission;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
