@@ -23,6 +23,7 @@ public final class ConnectMethodKey {
     private final String address;
     private final boolean onlyH1;
     private final int hash;
+    private final String shown;
 
     /**
      * A key for a direct connection ({@code proxy} empty) or through a proxy given without credentials.
@@ -43,6 +44,7 @@ public final class ConnectMethodKey {
         this.address = Objects.requireNonNull(address, "address");
         this.onlyH1 = onlyH1;
         this.hash = Objects.hash(proxyUri, scheme, address, onlyH1);
+        this.shown = proxy + '|' + scheme + (onlyH1 ? ",h1" : "") + '|' + address;
     }
 
     /** The direct (no proxy) key of a request URI: scheme and canonical {@code host:port}. */
@@ -144,6 +146,6 @@ public final class ConnectMethodKey {
     /** Go's format: {@code proxy|scheme[,h1]|address}, the proxy's password masked. */
     @Override
     public String toString() {
-        return proxy + '|' + scheme + (onlyH1 ? ",h1" : "") + '|' + address;
+        return shown; // built once: metrics and snapshots print keys on every event
     }
 }

@@ -20,8 +20,9 @@ final class PreparedRequest {
         String query = original.uri().getRawQuery();
         String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
         boolean forwardProxy = key.proxyUri() != null && key.scheme().equals("http");
+        String authority = hostHeader(original);
         // Through a forwarding proxy the request line carries the absolute URI (without userinfo).
-        this.target = forwardProxy ? "http://" + hostHeader(original) + originForm : originForm;
+        this.target = forwardProxy ? "http://" + authority + originForm : originForm;
         Headers h = original.headers();
         this.body = original.body();
         String method = original.method();
@@ -34,7 +35,7 @@ final class PreparedRequest {
 
         Headers.Builder b = Headers.builder();
         String host = h.first("Host");
-        b.addTrusted("Host", host != null ? host : hostHeader(original));
+        b.addTrusted("Host", host != null ? host : authority);
         for (int i = 0; i < h.size(); i++) {
             String name = h.name(i);
             if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")

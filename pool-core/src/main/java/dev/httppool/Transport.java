@@ -82,9 +82,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
         if (closed) {
             throw new IOException("transport is closed");
         }
-        if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("interrupted before " + request);
-        }
         ConnectMethodKey key = keyFor(request.uri());
         PreparedRequest prepared = new PreparedRequest(request, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
