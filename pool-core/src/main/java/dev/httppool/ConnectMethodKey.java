@@ -100,6 +100,11 @@ public final class ConnectMethodKey {
         return proxyUri;
     }
 
+    /** Where connections for this key are dialed: the proxy's {@code host:port} if there is one, else the target. */
+    String firstHopAddress() {
+        return proxyUri == null ? address : proxyUri.getHost() + ":" + Proxies.port(proxyUri);
+    }
+
     public String scheme() {
         return scheme;
     }

@@ -44,7 +44,7 @@ final class TcpTlsConnector implements Connector {
         URI proxy = key.proxyUri();
         String dialHost = proxy != null ? proxy.getHost() : key.host();
         int dialPort = proxy != null ? Proxies.port(proxy) : key.port();
-        String dialAddress = dialHost + ":" + dialPort;
+        String dialAddress = key.firstHopAddress();
         trace.connectStart("tcp", dialAddress);
         SocketChannel ch;
         try {

@@ -89,7 +89,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
             }
-            trace.getConn(key.address());
+            trace.getConn(key.firstHopAddress()); // Go: the first hop, the proxy when there is one
             PooledConnection pc;
             try {
                 pc = pool.acquire(key, trace);
