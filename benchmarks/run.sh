@@ -3,19 +3,23 @@
 # RestClient factories and a raw-socket floor, all against a local nginx; plus JMH runs of the pool alone.
 # Writes benchmarks/results/<date>.md, <date>-*.svg, <date>-raw.csv and <date>-jmh.txt.
 #
-# Usage: benchmarks/run.sh [--quick] [--no-jmh] [runner options: --clients a,b --concurrency 1,16 --repeats N
-#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin]
+# Usage: benchmarks/run.sh [--quick] [--no-jmh] [--no-one-cpu] [runner options: --clients a,b --concurrency 1,16 --repeats N
+#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin --one-cpu]
+# Full mode also runs the C=1 supplement with nginx and the client on one CPU (--one-cpu; <date>-one-cpu.md);
+# --no-one-cpu skips it.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 cmdline="benchmarks/run.sh $*"
 quick=false
 jmh=true
+one_cpu=true
 args=()
 for a in "$@"; do
   case "$a" in
-    --quick) quick=true; args+=("$a") ;;
+    --quick) quick=true; one_cpu=false; args+=("$a") ;;
     --no-jmh) jmh=false ;;
+    --no-one-cpu) one_cpu=false ;;
     *) args+=("$a") ;;
   esac
 done
@@ -52,3 +56,9 @@ fi
 
 java -cp "$cp" dev.httppool.bench.Runner --go "$here/target/goclient" --out "$here/results" \
   --command "$cmdline" "${jmh_csv[@]}" "${args[@]}"
+if $one_cpu; then
+  # The C=1 supplement: the same clients with nginx and the client on one CPU, so that no vCPU halts between a
+  # request and its response (see the report's "CPU idle" line). Writes <date>-one-cpu.md.
+  java -cp "$cp" dev.httppool.bench.Runner --go "$here/target/goclient" --out "$here/results" \
+    --command "$cmdline (C=1 supplement)" --one-cpu --concurrency 1 --paths /small --no-churn "${args[@]}"
+fi

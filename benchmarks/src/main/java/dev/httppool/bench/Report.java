@@ -35,6 +35,7 @@ final class Report {
         line("");
         line("- Command: `" + (o.command.isEmpty() ? "(in-process)" : o.command) + "`" + (o.notes.isEmpty() ? "" : " (" + o.notes + ")"));
         line("- Machine: " + machine());
+        line("- CPU idle: " + cpuIdle());
         line("- JDK: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "; child JVM flags: " + String.join(" ", o.childJvmArgs) + (o.inProcess ? " (trials ran in-process)" : ""));
         line("- Go: " + (o.goBinary == null ? "not run" : Runner.firstLine(new String[] {"go", "version"})));
@@ -293,5 +294,25 @@ final class Report {
                 .getTotalMemorySize();
         return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, "
                 + (mem >> 30) + " GiB, " + System.getProperty("os.name") + " " + System.getProperty("os.version");
+    }
+
+    /**
+     * The cpuidle driver and, for the guest haltpoll driver, how long an idle vCPU polls before it halts. With
+     * {@code guest_halt_poll_ns=0} an idle vCPU halts at once, and waking it costs a VM exit and re-entry: at
+     * C=1 that is paid twice per round trip (the server's CPU, then the client's).
+     */
+    private static String cpuIdle() {
+        String driver = readFirstLine("/sys/devices/system/cpu/cpuidle/current_driver");
+        String poll = readFirstLine("/sys/module/haltpoll/parameters/guest_halt_poll_ns");
+        return "driver " + (driver == null ? "?" : driver)
+                + (poll == null ? "" : ", guest_halt_poll_ns=" + poll + (poll.equals("0") ? " (an idle vCPU halts at once)" : ""));
+    }
+
+    private static String readFirstLine(String file) {
+        try {
+            return Files.readAllLines(Paths.get(file)).stream().findFirst().map(String::trim).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }

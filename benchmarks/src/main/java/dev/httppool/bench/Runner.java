@@ -33,8 +33,8 @@ public final class Runner {
         public List<Integer> concurrency = List.of(1, 16, 64, 256);
         public List<String> paths = List.of("/small", "/16k");
         public int repeats = 3;
-        public int requests = 200_000;
-        public long warmupRoundMillis = 2000;
+        public int requests = 100_000;
+        public long warmupRoundMillis = 1000;
         public int minWarmupRounds = 3;
         public int maxWarmupRounds = 10;
         public boolean churn = true;
@@ -56,13 +56,24 @@ public final class Runner {
          * on a 2-CPU machine it leaves a JVM one CPU, which changes its GC and JIT ergonomics.
          */
         public boolean pin;
+        /**
+         * Opt-in ({@code --one-cpu}): nginx and every client process on the same CPU (the last one; taskset), so
+         * that no CPU ever idles between a request and its response. On a VM whose idle vCPUs halt at once, a C=1
+         * round trip across two CPUs pays two vCPU wake-ups (tens of microseconds each, and varying with where
+         * the scheduler puts the two processes); on one CPU it costs what the client, the kernel and nginx
+         * spend. Each runtime sees one CPU. For the C=1 supplement; files are named {@code <date>-one-cpu.*}.
+         */
+        public boolean oneCpu;
     }
 
     private List<String> pinned(boolean server) {
+        int n = Runtime.getRuntime().availableProcessors();
+        if (o.oneCpu && !o.inProcess) {
+            return List.of("taskset", "-c", Integer.toString(n - 1));
+        }
         if (!pin()) {
             return List.of();
         }
-        int n = Runtime.getRuntime().availableProcessors();
         return List.of("taskset", "-c", server ? "0" : (n == 2 ? "1" : "1-" + (n - 1)));
     }
 
@@ -120,6 +131,9 @@ public final class Runner {
                 case "--pin":
                     o.pin = Runtime.getRuntime().availableProcessors() >= 2;
                     break;
+                case "--one-cpu":
+                    o.oneCpu = true;
+                    break;
                 case "--no-churn":
                     o.churn = false;
                     break;
@@ -151,6 +165,9 @@ public final class Runner {
         if (quick) {
             o.notes = (o.notes + " quick mode").trim();
         }
+        if (o.oneCpu) {
+            o.date = o.date + "-one-cpu";
+        }
         Path report = run(o);
         System.out.println("report: " + report.toAbsolutePath());
     }
@@ -176,7 +193,8 @@ public final class Runner {
                 }));
                 base = "http://127.0.0.1:" + nginx.port;
                 serverDescription = firstLine(new String[] {o.nginx, "-v"}) + ", 1 worker, loopback, prefix " + nginx.prefix
-                        + (pin() ? "; nginx pinned to CPU 0 and every client process to the other CPU(s) with taskset" : "; not pinned");
+                        + (o.oneCpu && !o.inProcess ? "; nginx and every client process pinned to the same CPU with taskset (each runtime sees one CPU)"
+                        : pin() ? "; nginx pinned to CPU 0 and every client process to the other CPU(s) with taskset" : "; not pinned");
             } else {
                 serverDescription = "external server at " + base;
             }
