@@ -4,6 +4,7 @@ import dev.httppool.http1.ChunkedInputStream;
 import dev.httppool.http1.FixedLengthInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -11,6 +12,10 @@ import java.util.function.Consumer;
  * body reaches its end, before that last read returns; {@link #close()} before the end drains what is left,
  * up to {@link #DRAIN_LIMIT} bytes, so the connection can still be reused, and closes it otherwise. Any read
  * error closes the connection.
+ *
+ * <p>It supports {@link #mark}/{@link #reset} by keeping the bytes read since the mark (so Spring's
+ * {@code RestClient} peeks at the first byte without wrapping the stream), and {@link #readNBytes(int)} /
+ * {@link #readAllBytes()} of a body of known length allocate the result once, at its exact size.
  */
 final class ResponseBody extends InputStream {
 
@@ -27,6 +32,14 @@ final class ResponseBody extends InputStream {
     private final Runnable beforeDrain;
     private boolean finished;
     private boolean closed;
+    /** Bytes read since {@link #mark} (while marking), or not yet replayed after {@link #reset}; null for none. */
+    private byte[] kept;
+    private int keptLength;
+    /** The next kept byte to replay; equal to {@code keptLength} when nothing is left to replay. */
+    private int replayAt;
+    /** Whether a mark is set and still valid; {@code markLimit} is its read limit. */
+    private boolean marking;
+    private int markLimit;
 
     /**
      * @param key the connection's key, named in read errors
@@ -58,11 +71,30 @@ final class ResponseBody extends InputStream {
         if (closed) {
             throw new IOException("read on closed response body");
         }
-        if (finished) {
-            return -1;
-        }
         if (len == 0) {
             return 0;
+        }
+        if (replayAt < keptLength) {
+            int n = Math.min(len, keptLength - replayAt);
+            System.arraycopy(kept, replayAt, b, off, n);
+            replayAt += n;
+            if (!marking && replayAt == keptLength) {
+                kept = null;
+                keptLength = 0;
+                replayAt = 0;
+            }
+            return n;
+        }
+        int n = readFramed(b, off, len);
+        if (marking && n > 0) {
+            keep(b, off, n);
+        }
+        return n;
+    }
+
+    private int readFramed(byte[] b, int off, int len) throws IOException {
+        if (finished) {
+            return -1;
         }
         int n;
         try {
@@ -82,6 +114,76 @@ final class ResponseBody extends InputStream {
         return n;
     }
 
+    private void keep(byte[] b, int off, int n) {
+        if (keptLength + n > markLimit) {
+            marking = false; // read past the limit: the mark is gone
+            kept = null;
+            keptLength = 0;
+            replayAt = 0;
+            return;
+        }
+        if (kept == null || kept.length < keptLength + n) {
+            int size = Math.min(markLimit, Math.max(keptLength + n, Math.max(16, 2 * keptLength)));
+            kept = kept == null ? new byte[size] : Arrays.copyOf(kept, size);
+        }
+        System.arraycopy(b, off, kept, keptLength, n);
+        keptLength += n;
+        replayAt = keptLength;
+    }
+
+    @Override
+    public boolean markSupported() {
+        return true;
+    }
+
+    /** Keeps up to {@code readLimit} bytes read from here on, for {@link #reset()}. */
+    @Override
+    public void mark(int readLimit) {
+        int pending = keptLength - replayAt; // kept bytes not replayed yet stay ahead of the new mark
+        if (pending > 0) {
+            System.arraycopy(kept, replayAt, kept, 0, pending);
+        } else {
+            kept = null;
+        }
+        keptLength = pending;
+        replayAt = 0;
+        marking = true;
+        markLimit = Math.max(readLimit, pending);
+    }
+
+    /** Goes back to the last mark; fails if none is set or more than its read limit was read since. */
+    @Override
+    public void reset() throws IOException {
+        if (!marking) {
+            throw new IOException("reset without a valid mark (none set, or read past its limit)");
+        }
+        replayAt = 0;
+    }
+
+    /** For a body of known length, allocates the result once, at the size of what is left (or {@code len}). */
+    @Override
+    public byte[] readNBytes(int len) throws IOException {
+        if (len < 0) {
+            throw new IllegalArgumentException("len < 0: " + len);
+        }
+        if (closed || !(framed instanceof FixedLengthInputStream)) {
+            return super.readNBytes(len);
+        }
+        long left = (keptLength - replayAt) + (finished ? 0 : ((FixedLengthInputStream) framed).remaining());
+        byte[] result = new byte[(int) Math.min(len, left)];
+        int n = readNBytes(result, 0, result.length);
+        return n == result.length ? result : Arrays.copyOf(result, n);
+    }
+
+    @Override
+    public byte[] readAllBytes() throws IOException {
+        if (!closed && framed instanceof FixedLengthInputStream
+                && ((FixedLengthInputStream) framed).remaining() + keptLength < Integer.MAX_VALUE - 8) {
+            return readNBytes(Integer.MAX_VALUE);
+        }
+        return super.readAllBytes();
+    }
+
     /** {@code e} naming this body's pool key. */
     IOException withKey(IOException e) {
         return KeyedErrors.withKey(e, key);
@@ -89,10 +191,11 @@ final class ResponseBody extends InputStream {
 
     @Override
     public int available() throws IOException {
-        if (closed || finished) {
+        if (closed) {
             return 0;
         }
-        return framed.available();
+        int replay = keptLength - replayAt;
+        return finished ? replay : replay + framed.available();
     }
 
     @Override
