@@ -1,6 +1,5 @@
 package dev.httppool.spring.client;
 
-import dev.httppool.Headers;
 import dev.httppool.Response;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,12 +33,7 @@ final class HttpPoolClientHttpResponse implements ClientHttpResponse {
     @Override
     public HttpHeaders getHeaders() {
         if (headers == null) {
-            HttpHeaders mapped = new HttpHeaders();
-            Headers source = response.headers();
-            for (int i = 0; i < source.size(); i++) {
-                mapped.add(source.name(i), source.value(i));
-            }
-            headers = HttpHeaders.readOnlyHttpHeaders(mapped);
+            headers = HttpHeaders.readOnlyHttpHeaders(new HttpPoolHeadersAdapter(response.headers()));
         }
         return headers;
     }
