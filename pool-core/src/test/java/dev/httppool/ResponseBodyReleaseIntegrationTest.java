@@ -30,12 +30,16 @@ class ResponseBodyReleaseIntegrationTest {
         }
     }
 
+    /** Starts a keep-alive server whose every response has {@code body}, and GETs /a through a new transport. */
+    private Response firstResponseFromServerAnswering(String body) throws Exception {
+        server = ScriptServer.start(ScriptServer.keepAlive(req -> body));
+        transport = Transport.create();
+        return transport.roundTrip(Request.get(server.url("/a")));
+    }
+
     @Test
     void readingExactlyContentLengthBytesReturnsTheConnectionWithoutReadingTheEnd() throws Exception {
-        server = ScriptServer.start(ScriptServer.keepAlive(req -> "twelve bytes"));
-        transport = Transport.create();
-
-        Response r = transport.roundTrip(Request.get(server.url("/a")));
+        Response r = firstResponseFromServerAnswering("twelve bytes");
         byte[] body = r.body().readNBytes(12); // what Spring's converters do: no read past Content-Length
 
         assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("twelve bytes");
@@ -66,10 +70,7 @@ class ResponseBodyReleaseIntegrationTest {
 
     @Test
     void resetAfterPeekingAtTheOnlyByteReplaysItAlthoughTheConnectionIsAlreadyBack() throws Exception {
-        server = ScriptServer.start(ScriptServer.keepAlive(req -> "x"));
-        transport = Transport.create();
-
-        try (Response r = transport.roundTrip(Request.get(server.url("/a")))) {
+        try (Response r = firstResponseFromServerAnswering("x")) {
             InputStream body = r.body();
             assertThat(body.markSupported()).isTrue();
             body.mark(1); // what RestClient does to see whether a body is empty
@@ -86,10 +87,7 @@ class ResponseBodyReleaseIntegrationTest {
 
     @Test
     void resetReplaysEveryByteReadSinceTheMarkAndTheRestComesFromTheConnection() throws Exception {
-        server = ScriptServer.start(ScriptServer.keepAlive(req -> "hello world"));
-        transport = Transport.create();
-
-        try (Response r = transport.roundTrip(Request.get(server.url("/a")))) {
+        try (Response r = firstResponseFromServerAnswering("hello world")) {
             InputStream body = r.body();
             assertThat(body.read()).isEqualTo('h');
             body.mark(100);
@@ -109,10 +107,7 @@ class ResponseBodyReleaseIntegrationTest {
 
     @Test
     void resetFailsWithoutAMarkAndAfterReadingPastTheMarksLimit() throws Exception {
-        server = ScriptServer.start(ScriptServer.keepAlive(req -> "abcdef"));
-        transport = Transport.create();
-
-        try (Response r = transport.roundTrip(Request.get(server.url("/a")))) {
+        try (Response r = firstResponseFromServerAnswering("abcdef")) {
             InputStream body = r.body();
             assertThatThrownBy(body::reset).isInstanceOf(IOException.class).hasMessageContaining("without a valid mark");
             body.mark(2);
@@ -126,10 +121,7 @@ class ResponseBodyReleaseIntegrationTest {
     @Test
     void readNBytesBeyondTheLengthReturnsJustTheBodyAndTheConnection() throws Exception {
         String text = "y".repeat(20_000);
-        server = ScriptServer.start(ScriptServer.keepAlive(req -> text));
-        transport = Transport.create();
-
-        Response r = transport.roundTrip(Request.get(server.url("/a")));
+        Response r = firstResponseFromServerAnswering(text);
         byte[] first = r.body().readNBytes(7);
         byte[] rest = r.body().readNBytes(Integer.MAX_VALUE);
 
