@@ -1,7 +1,7 @@
 package dev.httppool;
 
+import dev.httppool.http1.BulkReadInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -9,7 +9,7 @@ import java.util.zip.GZIPInputStream;
  * it reads the gzip header, which must not happen inside {@code roundTrip}); at the end of the gzip stream
  * the rest of the framed body (a chunked terminator, say) is read so the connection returns to the pool.
  */
-final class GzipBody extends InputStream {
+final class GzipBody extends BulkReadInputStream {
 
     private final ResponseBody raw;
     private GZIPInputStream gzip;
@@ -19,12 +19,6 @@ final class GzipBody extends InputStream {
         this.raw = raw;
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.http1.BulkReadInputStream;
 import dev.httppool.http1.ChunkedInputStream;
 import dev.httppool.http1.FixedLengthInputStream;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * {@code RestClient} peeks at the first byte without wrapping the stream), and {@link #readNBytes(int)} /
  * {@link #readAllBytes()} of a body of known length allocate the result once, at its exact size.
  */
-final class ResponseBody extends InputStream {
+final class ResponseBody extends BulkReadInputStream {
 
     /** The most that {@link #close()} reads to save a connection. */
     static final int DRAIN_LIMIT = 256 * 1024;
@@ -59,12 +60,6 @@ final class ResponseBody extends InputStream {
         this.beforeDrain = beforeDrain;
     }
 
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-    }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {

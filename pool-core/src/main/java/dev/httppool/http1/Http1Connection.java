@@ -169,7 +169,7 @@ public final class Http1Connection implements WireConnection {
     }
 
     /** The socket's input with a per-read timeout and an absolute deadline. */
-    private static final class TimedInput extends InputStream {
+    private static final class TimedInput extends BulkReadInputStream {
         private final Socket socket;
         private final InputStream in;
         private final Ticker ticker;
@@ -184,12 +184,6 @@ public final class Http1Connection implements WireConnection {
             this.ticker = ticker;
         }
 
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
