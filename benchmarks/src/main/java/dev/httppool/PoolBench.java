@@ -1,6 +1,9 @@
 package dev.httppool;
 
-import dev.httppool.http1.WireConnection;
+import dev.httppool.internal.exchange.WireConnection;
+import dev.httppool.internal.pool.ConnPool;
+import dev.httppool.internal.pool.PooledConnection;
+import dev.httppool.internal.connect.Connector;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

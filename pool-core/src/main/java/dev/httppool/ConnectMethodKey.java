@@ -1,5 +1,7 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.Proxies;
+
 import java.net.IDN;
 import java.net.URI;
 import java.util.Locale;
@@ -101,7 +103,7 @@ public final class ConnectMethodKey {
     }
 
     /** Where connections for this key are dialed: the proxy's {@code host:port} if there is one, else the target. */
-    String firstHopAddress() {
+    public String firstHopAddress() {
         return proxyUri == null ? address : proxyUri.getHost() + ":" + Proxies.port(proxyUri);
     }
 

@@ -1,5 +1,8 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.NoProxy;
+import dev.httppool.internal.net.Proxies;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

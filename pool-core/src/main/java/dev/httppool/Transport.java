@@ -1,5 +1,17 @@
 package dev.httppool;
 
+import dev.httppool.internal.connect.Connector;
+import dev.httppool.internal.connect.DialThreads;
+import dev.httppool.internal.connect.TcpTlsConnector;
+import dev.httppool.internal.exchange.Exchange;
+import dev.httppool.internal.exchange.ExchangeException;
+import dev.httppool.internal.exchange.KeyedErrors;
+import dev.httppool.internal.exchange.PreparedRequest;
+import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.pool.ConnPool;
+import dev.httppool.internal.pool.IdleReaper;
+import dev.httppool.internal.pool.PooledConnection;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -67,15 +79,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return config;
     }
 
-    Ticker ticker() {
-        return ticker;
-    }
-
-    /** Runs dials and concurrent request-body writes. */
-    java.util.concurrent.Executor backgroundExecutor() {
-        return dialExecutor;
-    }
-
     @Override
     public Response roundTrip(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
@@ -98,7 +101,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
             }
             boolean reused = pc.reused; // written under the lock that acquire() took last
             try {
-                return new Exchange(this, pc, prepared).run();
+                return new Exchange(config, ticker, dialExecutor, pc.wire, key,
+                        (reason, t) -> releaseAfterResponse(pc, reason, t), prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
                 if (!shouldRetry(reused, e, request)) {
@@ -132,7 +136,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     }
 
     /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */
-    void releaseAfterResponse(PooledConnection pc, CloseReason reason, ClientTrace trace) {
+    private void releaseAfterResponse(PooledConnection pc, CloseReason reason, ClientTrace trace) {
         CloseReason outcome = pool.release(pc, reason);
         if (!config.disableKeepAlives()) {
             trace.putIdleConn(outcome);

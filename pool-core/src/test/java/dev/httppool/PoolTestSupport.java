@@ -1,6 +1,14 @@
 package dev.httppool;
 
-import dev.httppool.http1.WireConnection;
+import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.Ticker;
+import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
+import dev.httppool.internal.connect.Connector;
+import dev.httppool.internal.exchange.WireConnection;
+
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,17 +19,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Fakes for pool unit tests: a hand-moved ticker, dials run on demand, connections without sockets. */
-final class PoolTestSupport {
+public final class PoolTestSupport {
 
     private PoolTestSupport() {
     }
 
-    static final ConnectMethodKey KEY_A = new ConnectMethodKey("", "http", "a.test:80", false);
-    static final ConnectMethodKey KEY_B = new ConnectMethodKey("", "http", "b.test:80", false);
-    static final ConnectMethodKey KEY_C = new ConnectMethodKey("", "http", "c.test:80", false);
+    public static final ConnectMethodKey KEY_A = new ConnectMethodKey("", "http", "a.test:80", false);
+    public static final ConnectMethodKey KEY_B = new ConnectMethodKey("", "http", "b.test:80", false);
+    public static final ConnectMethodKey KEY_C = new ConnectMethodKey("", "http", "c.test:80", false);
 
     /** A clock that moves only when told to: idle ages stay 0 (no liveness probes) until it is advanced. */
-    static final class FakeTicker implements Ticker {
+    public static final class FakeTicker implements Ticker {
         private final AtomicLong now = new AtomicLong(1_000_000_000L);
 
         @Override
@@ -29,22 +37,22 @@ final class PoolTestSupport {
             return now.get();
         }
 
-        void advance(long millis) {
+        public void advance(long millis) {
             now.addAndGet(TimeUnit.MILLISECONDS.toNanos(millis));
         }
 
-        void advance(java.time.Duration d) {
+        public void advance(java.time.Duration d) {
             now.addAndGet(d.toNanos());
         }
     }
 
     /** A connection with no socket: records whether it was closed; can be made to look dead while idle. */
-    static final class FakeWire implements WireConnection {
-        final int id;
-        volatile boolean dead;
-        volatile boolean closed;
+    public static final class FakeWire implements WireConnection {
+        public final int id;
+        public volatile boolean dead;
+        public volatile boolean closed;
 
-        FakeWire(int id) {
+        public FakeWire(int id) {
             this.id = id;
         }
 
@@ -80,10 +88,10 @@ final class PoolTestSupport {
     }
 
     /** Dials queue up here and run only when the test says so, on the test's thread. */
-    static final class ManualDials implements Executor, Connector {
+    public static final class ManualDials implements Executor, Connector {
         private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
         private final AtomicInteger ids = new AtomicInteger();
-        final List<FakeWire> dialed = new ArrayList<>();
+        public final List<FakeWire> dialed = new ArrayList<>();
         private IOException nextFailure;
 
         @Override
@@ -109,12 +117,12 @@ final class PoolTestSupport {
             return w;
         }
 
-        synchronized int queued() {
+        public synchronized int queued() {
             return queued.size();
         }
 
         /** Waits (bounded) until at least {@code n} dials are queued. */
-        synchronized void awaitQueued(int n) throws InterruptedException {
+        public synchronized void awaitQueued(int n) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (queued.size() < n) {
                 long left = deadline - System.nanoTime();
@@ -126,7 +134,7 @@ final class PoolTestSupport {
         }
 
         /** Runs the oldest queued dial to completion on this thread. */
-        void completeNext() {
+        public void completeNext() {
             Runnable r;
             synchronized (this) {
                 r = queued.poll();
@@ -138,14 +146,14 @@ final class PoolTestSupport {
         }
 
         /** Runs the oldest queued dial, which fails with {@code e}. */
-        void failNext(IOException e) {
+        public void failNext(IOException e) {
             synchronized (this) {
                 nextFailure = e;
             }
             completeNext();
         }
 
-        void completeAll() {
+        public void completeAll() {
             while (queued() > 0) {
                 completeNext();
             }
@@ -153,8 +161,8 @@ final class PoolTestSupport {
     }
 
     /** Records listener events. */
-    static final class RecordingListener implements TransportListener {
-        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    public static final class RecordingListener implements TransportListener {
+        public final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void dialed(ConnectMethodKey key, boolean success, long nanos) {
@@ -172,7 +180,7 @@ final class PoolTestSupport {
         }
     }
 
-    static TransportConfig.Builder config() {
+    public static TransportConfig.Builder config() {
         return TransportConfig.builder();
     }
 }

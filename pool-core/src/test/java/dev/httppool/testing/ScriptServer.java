@@ -1,5 +1,7 @@
 package dev.httppool.testing;
 
+import dev.httppool.Request;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

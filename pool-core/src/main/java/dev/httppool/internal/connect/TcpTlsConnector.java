@@ -1,0 +1,168 @@
+package dev.httppool.internal.connect;
+
+import dev.httppool.internal.ApiAccess;
+
+import dev.httppool.ClientTrace;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.Dialer;
+import dev.httppool.Headers;
+import dev.httppool.Ticker;
+import dev.httppool.TransportConfig;
+import dev.httppool.internal.exchange.WireConnection;
+import dev.httppool.internal.net.Proxies;
+
+import dev.httppool.internal.http1.Http1Connection;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.channels.SocketChannel;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Dials TCP through the {@link Dialer} and, for https, runs the TLS handshake with SNI, hostname
+ * verification and ALPN offering {@code http/1.1}, bounded by {@code tlsHandshakeTimeout}.
+ */
+public final class TcpTlsConnector implements Connector {
+
+    private final TransportConfig config;
+    private final Dialer dialer;
+    private final SSLContext configuredSsl;
+    private final String[] protocols;
+    private final String[] cipherSuites;
+    private final Headers proxyConnectHeaders;
+    private final Ticker ticker;
+    private volatile SSLContext defaultSsl;
+
+    public TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
+            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker) {
+        this.config = config;
+        this.dialer = dialer;
+        this.configuredSsl = sslContext;
+        this.protocols = protocols;
+        this.cipherSuites = cipherSuites;
+        this.proxyConnectHeaders = proxyConnectHeaders;
+        this.ticker = ticker;
+    }
+
+    @Override
+    public WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException {
+        URI proxy = ApiAccess.get().proxyUri(key);
+        String dialHost = proxy != null ? proxy.getHost() : key.host();
+        int dialPort = proxy != null ? Proxies.port(proxy) : key.port();
+        String dialAddress = key.firstHopAddress();
+        trace.connectStart("tcp", dialAddress);
+        SocketChannel ch;
+        try {
+            ch = dialer.dial(dialHost, dialPort, config.dialTimeout());
+        } catch (IOException e) {
+            trace.connectDone("tcp", dialAddress, e);
+            if (proxy != null) {
+                throw withCause(new IOException("proxyconnect tcp " + Proxies.redact(proxy) + ": " + e.getMessage()), e);
+            }
+            throw e;
+        }
+        trace.connectDone("tcp", dialAddress, null);
+        try {
+            SSLSocket ssl = null;
+            if (key.scheme().equals("https")) {
+                if (proxy != null) {
+                    ProxyTunnel.open(ch.socket(), key, proxyConnectHeaders, config.maxResponseHeaderBytes());
+                }
+                ssl = handshake(ch, key.host(), key.port(), trace);
+            }
+            return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker);
+        } catch (IOException | RuntimeException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // the dial failed already
+            }
+            throw e;
+        }
+    }
+
+    private static IOException withCause(IOException e, Throwable cause) {
+        e.initCause(cause);
+        return e;
+    }
+
+    private SSLSocket handshake(SocketChannel ch, String host, int port, ClientTrace trace) throws IOException {
+        SSLSocket ssl = (SSLSocket) sslContext().getSocketFactory().createSocket(ch.socket(), host, port, true);
+        SSLParameters params = ssl.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            params.setServerNames(List.of(new SNIHostName(host)));
+        }
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        if (protocols != null) {
+            params.setProtocols(protocols);
+        }
+        if (cipherSuites != null) {
+            params.setCipherSuites(cipherSuites);
+        }
+        ssl.setSSLParameters(params);
+        ssl.setUseClientMode(true);
+        trace.tlsHandshakeStart();
+        int timeout = (int) Math.min(Integer.MAX_VALUE, config.tlsHandshakeTimeout().toMillis());
+        try {
+            ssl.setSoTimeout(timeout);
+            ssl.startHandshake();
+            ssl.setSoTimeout(0);
+        } catch (SocketTimeoutException e) {
+            SocketTimeoutException t = new SocketTimeoutException("TLS handshake timeout after "
+                    + config.tlsHandshakeTimeout().toMillis() + " ms with " + host + ":" + port);
+            t.initCause(e);
+            trace.tlsHandshakeDone(null, t);
+            closeQuietly(ssl);
+            throw t;
+        } catch (IOException e) {
+            trace.tlsHandshakeDone(null, e);
+            closeQuietly(ssl);
+            throw e;
+        }
+        trace.tlsHandshakeDone(ssl.getSession(), null);
+        return ssl;
+    }
+
+    private SSLContext sslContext() throws IOException {
+        if (configuredSsl != null) {
+            return configuredSsl;
+        }
+        SSLContext c = defaultSsl;
+        if (c == null) {
+            try {
+                c = SSLContext.getDefault();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IOException("no default TLS context: " + e, e);
+            }
+            defaultSsl = c;
+        }
+        return c;
+    }
+
+    public static boolean isIpLiteral(String host) {
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.')) {
+                return false;
+            }
+        }
+        return !host.isEmpty();
+    }
+
+    private static void closeQuietly(SSLSocket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // discarding a failed handshake
+        }
+    }
+}

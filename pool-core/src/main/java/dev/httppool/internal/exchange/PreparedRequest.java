@@ -1,0 +1,102 @@
+package dev.httppool.internal.exchange;
+
+import dev.httppool.internal.ApiAccess;
+
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.Headers;
+import dev.httppool.Request;
+import dev.httppool.RequestBody;
+import dev.httppool.TransportConfig;
+import dev.httppool.internal.net.Proxies;
+
+import java.util.Locale;
+
+/** A request as it goes on the wire: target, final headers and framing decisions, computed once per call. */
+public final class PreparedRequest {
+
+    final Request original;
+    final String target;
+    final Headers headers;
+    final RequestBody body;
+    final boolean close;
+    final boolean addedGzip;
+    final boolean expectContinue;
+    final int readTimeoutMillis;
+
+    public PreparedRequest(Request original, TransportConfig config, ConnectMethodKey key, String userAgent) {
+        this.original = original;
+        String path = original.uri().getRawPath();
+        String query = original.uri().getRawQuery();
+        String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+        boolean forwardProxy = ApiAccess.get().proxyUri(key) != null && key.scheme().equals("http");
+        String authority = hostHeader(original);
+        // Through a forwarding proxy the request line carries the absolute URI (without userinfo).
+        this.target = forwardProxy ? "http://" + authority + originForm : originForm;
+        Headers h = original.headers();
+        this.body = original.body();
+        String method = original.method();
+        this.addedGzip = !config.disableCompression() && !h.contains("Accept-Encoding") && !h.contains("Range")
+                && !method.equals("HEAD");
+        this.expectContinue = body != null && body.contentLength() != 0 && h.hasToken("Expect", "100-continue");
+        boolean close = h.hasToken("Connection", "close");
+        this.readTimeoutMillis = original.readTimeout() == null ? 0
+                : (int) Math.max(1, Math.min(Integer.MAX_VALUE, original.readTimeout().toMillis()));
+
+        Headers.Builder b = Headers.builder();
+        String host = h.first("Host");
+        ApiAccess.get().addTrusted(b, "Host", host != null ? host : authority);
+        for (int i = 0; i < h.size(); i++) {
+            String name = h.name(i);
+            if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
+                    || name.equalsIgnoreCase("Transfer-Encoding")) {
+                continue;
+            }
+            if ((name.equalsIgnoreCase("Idempotency-Key") || name.equalsIgnoreCase("X-Idempotency-Key"))
+                    && h.value(i).isEmpty()) {
+                continue; // an empty key marks the request idempotent but is not sent (as Go)
+            }
+            ApiAccess.get().addTrusted(b, name, h.value(i));
+        }
+        if (!h.contains("User-Agent")) {
+            ApiAccess.get().addTrusted(b, "User-Agent", userAgent);
+        }
+        if (body != null) {
+            long length = body.contentLength();
+            if (length >= 0) {
+                ApiAccess.get().addTrusted(b, "Content-Length", Long.toString(length));
+            } else {
+                ApiAccess.get().addTrusted(b, "Transfer-Encoding", "chunked");
+            }
+        } else if (needsZeroLength(method)) {
+            ApiAccess.get().addTrusted(b, "Content-Length", "0");
+        }
+        if (addedGzip) {
+            ApiAccess.get().addTrusted(b, "Accept-Encoding", "gzip");
+        }
+        if (forwardProxy && !h.contains("Proxy-Authorization")) {
+            String auth = Proxies.basicAuth(ApiAccess.get().proxyUri(key));
+            if (auth != null) {
+                ApiAccess.get().addTrusted(b, "Proxy-Authorization", auth);
+            }
+        }
+        if (config.disableKeepAlives() && !close) {
+            ApiAccess.get().addTrusted(b, "Connection", "close");
+            close = true;
+        }
+        this.close = close;
+        this.headers = b.build();
+    }
+
+    private static boolean needsZeroLength(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /** The authority without userinfo; the port only when it is not the scheme's default. */
+    public static String hostHeader(Request r) {
+        String host = r.uri().getHost();
+        int port = r.uri().getPort();
+        String scheme = r.uri().getScheme().toLowerCase(Locale.ROOT);
+        boolean defaultPort = port < 0 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
+        return defaultPort ? host : host + ":" + port;
+    }
+}

@@ -1,0 +1,256 @@
+package dev.httppool.internal.http1;
+
+import dev.httppool.internal.exchange.WireConnection;
+
+import dev.httppool.Ticker;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One HTTP/1.1 connection over a blocking {@link SocketChannel}, optionally with TLS layered on its socket.
+ * Used by one request at a time; the pool guarantees that.
+ *
+ * <p>Reads go through a timeout-aware stream: each blocking read is bounded by the per-read timeout and by an
+ * optional absolute deadline (for {@code responseHeaderTimeout}), so a server trickling bytes cannot stretch a
+ * deadline. Writes are counted as they reach the socket, so a failed write with nothing written can be told
+ * apart (Go's {@code nothingWrittenError}).
+ */
+public final class Http1Connection implements WireConnection {
+
+    private final SocketChannel channel;
+    private final Socket ioSocket;
+    private final SSLSocket ssl;
+    private final TimedInput timedInput;
+    private final WireInput in;
+    private final CountingOutput counting;
+    private final OutputStream out;
+    private final String localAddress;
+    private final String remoteAddress;
+    private final ByteBuffer probe = ByteBuffer.allocate(1);
+    private volatile boolean closed;
+
+    /**
+     * @param channel a connected channel in blocking mode
+     * @param ssl the TLS socket layered over {@code channel.socket()} after its handshake, or null for plain TCP
+     */
+    public Http1Connection(SocketChannel channel, SSLSocket ssl, int readBufferSize, int writeBufferSize,
+            Ticker ticker) throws IOException {
+        this.channel = channel;
+        this.ssl = ssl;
+        this.ioSocket = ssl != null ? ssl : channel.socket();
+        this.timedInput = new TimedInput(ioSocket, ioSocket.getInputStream(), ticker);
+        this.in = new WireInput(timedInput, readBufferSize);
+        this.counting = new CountingOutput(ioSocket.getOutputStream());
+        this.out = new BufferedOutputStream(counting, writeBufferSize);
+        this.localAddress = format(channel.socket().getLocalSocketAddress());
+        this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
+    }
+
+    public WireInput in() {
+        return in;
+    }
+
+    /** Buffered; flush after each request. */
+    public OutputStream out() {
+        return out;
+    }
+
+    /** Bytes that reached the socket since the connection opened. */
+    public long bytesWritten() {
+        return counting.count;
+    }
+
+    /**
+     * Bounds the following reads: each blocking read waits at most {@code readTimeoutMillis} (0 for no limit),
+     * and no read starts or waits past {@code deadlineNanos} on the ticker (0 for none), when it fails with a
+     * {@link SocketTimeoutException} carrying {@code deadlineMessage}.
+     */
+    public void setReadLimits(int readTimeoutMillis, long deadlineNanos, String deadlineMessage) {
+        timedInput.readTimeoutMillis = readTimeoutMillis;
+        timedInput.deadlineNanos = deadlineNanos;
+        timedInput.deadlineMessage = deadlineMessage;
+    }
+
+    /**
+     * Whether bytes were received that nobody has read yet: in the read buffer, or decrypted and held by TLS.
+     * Asks the kernel nothing (no system call).
+     */
+    public boolean hasUnreadInput() {
+        try {
+            return in.buffered() > 0 || ssl != null && ssl.getInputStream().available() > 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /** The TLS session, or null for plain TCP. */
+    public SSLSocket sslSocket() {
+        return ssl;
+    }
+
+    @Override
+    public boolean isDeadWhileIdle() {
+        if (closed) {
+            return true;
+        }
+        try {
+            if (hasUnreadInput()) {
+                return true;
+            }
+            probe.clear();
+            int n;
+            synchronized (channel.blockingLock()) {
+                channel.configureBlocking(false);
+                try {
+                    n = channel.read(probe);
+                } finally {
+                    channel.configureBlocking(true);
+                }
+            }
+            return n != 0;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            ioSocket.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing quietly: the connection is being discarded
+        }
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException ignored) {
+            // as above
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String protocol() {
+        return "HTTP/1.1";
+    }
+
+    @Override
+    public String toString() {
+        return (ssl != null ? "https " : "http ") + localAddress + "->" + remoteAddress;
+    }
+
+    private static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+
+    /** The socket's input with a per-read timeout and an absolute deadline. */
+    private static final class TimedInput extends BulkReadInputStream {
+        private final Socket socket;
+        private final InputStream in;
+        private final Ticker ticker;
+        int readTimeoutMillis;
+        long deadlineNanos;
+        String deadlineMessage;
+        private int appliedTimeout = -1;
+
+        TimedInput(Socket socket, InputStream in, Ticker ticker) {
+            this.socket = socket;
+            this.in = in;
+            this.ticker = ticker;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int timeout = readTimeoutMillis;
+            if (deadlineNanos != 0) {
+                long left = deadlineNanos - ticker.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException(deadlineMessage);
+                }
+                int leftMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
+                timeout = timeout == 0 ? leftMillis : Math.min(timeout, leftMillis);
+            }
+            if (timeout != appliedTimeout) {
+                socket.setSoTimeout(timeout);
+                appliedTimeout = timeout;
+            }
+            try {
+                return in.read(b, off, len);
+            } catch (SocketTimeoutException e) {
+                if (deadlineNanos != 0 && deadlineNanos - ticker.nanoTime() <= 0) {
+                    throw new SocketTimeoutException(deadlineMessage);
+                }
+                throw new SocketTimeoutException("read timed out after " + timeout + " ms");
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+
+    /** Counts bytes that the socket accepted. */
+    private static final class CountingOutput extends OutputStream {
+        private final OutputStream out;
+        long count;
+
+        CountingOutput(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolSnapshot;
+import dev.httppool.TransportConfig;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Read-only views of a {@link ConnPool}'s state: the {@link PoolSnapshot} and the invariant check. Every
+ * method runs with the pool's lock held by the caller (hence {@code ...Locked}).
+ */
+public final class PoolInspector {
+
+    private PoolInspector() {
+    }
+
+    public static PoolSnapshot snapshotLocked(TransportConfig config, Collection<HostPool> hosts, String address, long now,
+            long wallNow, long dials, long dialFailures, long reused, long[] closedByReason) {
+        List<HostPool> sorted = new ArrayList<>(hosts);
+        sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
+        List<PoolSnapshot.KeyStats> keys = new ArrayList<>(sorted.size());
+        int conns = 0;
+        int idle = 0;
+        int dialing = 0;
+        int waiting = 0;
+        for (HostPool hp : sorted) {
+            conns += hp.conns;
+            idle += hp.idle.size();
+            dialing += hp.dialing();
+            waiting += hp.waiting;
+            if (address == null || address.equals(hp.key.address())) {
+                keys.add(keyStatsLocked(hp, now, wallNow, true));
+            }
+        }
+        Map<String, Long> closed = new LinkedHashMap<>();
+        for (CloseReason r : CloseReason.values()) {
+            if (closedByReason[r.ordinal()] > 0) {
+                closed.put(r.tag(), closedByReason[r.ordinal()]);
+            }
+        }
+        return new PoolSnapshot(
+                new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
+                        config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
+                        config.disableKeepAlives()),
+                new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
+                new PoolSnapshot.Stats(dials, dialFailures, reused, Collections.unmodifiableMap(closed)),
+                Collections.unmodifiableList(keys));
+    }
+
+    public static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
+        List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
+        if (withIdle) {
+            for (PooledConnection pc : hp.idle) {
+                long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - pc.idleAtNanos);
+                idleConns.add(new PoolSnapshot.IdleConnection(pc.id, pc.wire.localAddress(), pc.wire.remoteAddress(),
+                        pc.wire.protocol(), Instant.ofEpochMilli(wallNow - idleMillis), idleMillis,
+                        TimeUnit.NANOSECONDS.toMillis(now - pc.createdNanos), pc.requests));
+            }
+        }
+        ConnectMethodKey k = hp.key;
+        return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
+                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, Collections.unmodifiableList(idleConns));
+    }
+
+    /** The first violated invariant, or null. */
+    public static String checkInvariantsLocked(TransportConfig config, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
+        int idleSum = 0;
+        for (HostPool hp : hosts.values()) {
+            idleSum += hp.idle.size();
+            String v = checkHostLocked(config, hp);
+            if (v != null) {
+                return v;
+            }
+        }
+        int n = 0;
+        Set<PooledConnection> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (PooledConnection pc = lru.newest(); pc != null; pc = pc.lruOlder) {
+            if (!seen.add(pc)) {
+                return pc + " twice in the LRU";
+            }
+            if (hosts.get(pc.key()) != pc.host || !pc.host.idle.contains(pc)) {
+                return pc + " in the LRU but not in its key's idle list";
+            }
+            if (pc.lruOlder != null && pc.lruOlder.idleAtNanos > pc.idleAtNanos) {
+                return "LRU out of idle-time order at " + pc;
+            }
+            n++;
+        }
+        if (n != lru.size() || n != idleSum) {
+            return "LRU holds " + n + " (size " + lru.size() + ") but idle lists hold " + idleSum;
+        }
+        if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
+            return "LRU holds " + lru.size() + " > maxIdleConns";
+        }
+        return null;
+    }
+
+    private static String checkHostLocked(TransportConfig config, HostPool hp) {
+        if (hp.conns < hp.idle.size() + hp.dialing()) {
+            return hp.key + ": conns " + hp.conns + " < idle " + hp.idle.size() + " + dialing " + hp.dialing();
+        }
+        int max = config.maxConnsPerHost();
+        if (max > 0 && hp.conns > max) {
+            return hp.key + ": conns " + hp.conns + " > maxConnsPerHost " + max;
+        }
+        for (PooledConnection pc : hp.idle) {
+            if (pc.state != PooledConnection.State.IDLE || pc.host != hp) {
+                return pc + " in idle list with state " + pc.state;
+            }
+        }
+        if (hp.idle.size() > config.maxIdleConnsPerHost()) {
+            return hp.key + ": " + hp.idle.size() + " idle > maxIdleConnsPerHost";
+        }
+        boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
+        if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {
+            return hp.key + ": a request waits while a connection sits idle";
+        }
+        long liveWaiters = Stream.concat(hp.idleWaiters.stream(), hp.dialWaiters.stream())
+                .filter(w -> !w.done).distinct().count();
+        if (liveWaiters > hp.waiting) {
+            return hp.key + ": " + liveWaiters + " queued waiters but waiting=" + hp.waiting;
+        }
+        if (hp.isUnused()) {
+            return hp.key + ": unused entry left in the map";
+        }
+        return null;
+    }
+}
