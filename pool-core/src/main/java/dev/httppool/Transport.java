@@ -63,7 +63,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         this.dialExecutor = DialThreads.newExecutor();
         this.reaper = new IdleReaper(ticker);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, b.listener, reaper::wake);
-        this.reaper.attach(pool);
+        this.reaper.attach(pool.maintenance());
     }
 
     /** A transport with Go's default settings. */
