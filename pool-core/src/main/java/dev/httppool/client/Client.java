@@ -68,11 +68,6 @@ public final class Client {
         this.transport = Objects.requireNonNull(transport, "transport");
     }
 
-    /** What requests are sent through. */
-    public RoundTripper transport() {
-        return transport;
-    }
-
     /**
      * Sends {@code request} and follows its redirects (Go's {@code Client.Do}); returns the first response that
      * is not followed. The caller must read its body to the end or close it. {@code client::send} is itself a
@@ -80,7 +75,8 @@ public final class Client {
      *
      * @throws IOException when a hop fails as {@link RoundTripper#roundTrip} does, after
      *     {@value #MAX_REDIRECTS} redirects, when a {@code Location} is not a URI reference, or when it points
-     *     somewhere the transport cannot go (another scheme, no host); the last redirect's body is then closed
+     *     somewhere the transport cannot go (another scheme, no host); a redirect's body is closed before any
+     *     of these errors
      */
     public Response send(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
@@ -141,13 +137,13 @@ public final class Client {
 
     /** The URI for an error message: a password in its userinfo becomes {@code ***}, as Go's stripPassword. */
     private static String display(URI uri) {
-        String userInfo = uri.getRawUserInfo();
-        int colon = userInfo == null ? -1 : userInfo.indexOf(':');
         String text = uri.toString();
-        int at = text.indexOf(userInfo + "@");
-        if (colon < 0 || at < 0) {
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null || userInfo.indexOf(':') < 0) {
             return text;
         }
+        int colon = userInfo.indexOf(':');
+        int at = text.indexOf(userInfo + "@");
         return text.substring(0, at) + userInfo.substring(0, colon) + ":***@"
                 + text.substring(at + userInfo.length() + 1);
     }
