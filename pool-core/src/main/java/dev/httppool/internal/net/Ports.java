@@ -39,9 +39,12 @@ public final class Ports {
         return port >= 1 && port <= 65535;
     }
 
-    /** The port written as decimal digits in {@code s} when it is 1-65535, else -1 (signs and spaces are refused). */
+    /**
+     * The port written as decimal digits in {@code s} when it is 1-65535, else -1. Signs, spaces and leading zeros
+     * are refused: a NO_PROXY port is compared as written, as Go compares it, so {@code 080} would never match.
+     */
     public static int parse(String s) {
-        if (s.isEmpty() || s.length() > 5) {
+        if (s.isEmpty() || s.length() > 5 || s.charAt(0) == '0') {
             return -1;
         }
         int port = 0;

@@ -42,6 +42,7 @@ class NoProxyTest {
         assertThat(bypasses("api.test:8080", "api.test", 9090)).isFalse();
         assertThat(bypasses("[::1]:8080", "[::1]", 8080)).isTrue();
         assertThat(bypasses("10.0.0.1:80", "10.0.0.1", 81)).isFalse();
+        assertThat(bypasses("api.test:080", "api.test", 80)).as("ports compare as written, as in Go").isFalse();
     }
 
     @Test
@@ -90,6 +91,7 @@ class NoProxyTest {
             example.com/8     | NO_PROXY entry 'example.com/8': a CIDR range must be an IP address, '/' and a prefix length
             example.com:0     | NO_PROXY entry 'example.com:0': port must be 1-65535
             example.com:      | NO_PROXY entry 'example.com:': port must be 1-65535
+            example.com:080   | NO_PROXY entry 'example.com:080': port must be 1-65535
             :8080             | NO_PROXY entry ':8080': must name a host before ':port'
             [::1]:99999       | NO_PROXY entry '[::1]:99999': port must be 1-65535
             [::1]8080         | NO_PROXY entry '[::1]8080': port must be 1-65535

@@ -38,6 +38,6 @@ class PortsTest {
         assertThat(Ports.parse("")).isEqualTo(-1);
         assertThat(Ports.parse("+80")).isEqualTo(-1);
         assertThat(Ports.parse("8o")).isEqualTo(-1);
-        assertThat(Ports.parse("000080")).isEqualTo(-1);
+        assertThat(Ports.parse("080")).isEqualTo(-1);
     }
 }
