@@ -4,6 +4,7 @@ import dev.httppool.Headers;
 import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
+import dev.httppool.internal.net.Hosts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -117,6 +118,6 @@ final class RedirectRules {
 
     private static String host(URI uri) {
         String host = uri.getHost();
-        return host == null ? "" : host.toLowerCase(Locale.ROOT);
+        return host == null ? "" : Hosts.canonical(host);
     }
 }

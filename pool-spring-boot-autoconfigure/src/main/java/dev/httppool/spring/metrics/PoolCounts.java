@@ -2,7 +2,7 @@ package dev.httppool.spring.metrics;
 
 import dev.httppool.PoolSnapshot;
 import dev.httppool.Transport;
-import dev.httppool.spring.Redaction;
+import dev.httppool.Redaction;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

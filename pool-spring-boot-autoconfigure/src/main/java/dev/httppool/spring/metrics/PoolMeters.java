@@ -3,7 +3,7 @@ package dev.httppool.spring.metrics;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.TransportListener;
-import dev.httppool.spring.Redaction;
+import dev.httppool.Redaction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
