@@ -12,7 +12,7 @@ import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.spring.HttpPoolTransports;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.spring.ForwardingTransportListener;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -9,29 +9,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
-class RecordingHttpServerTest {
+class TestServerTest {
 
-    private static Socket connect(RecordingHttpServer server) throws IOException {
+    private static Socket connect(TestServer server) throws IOException {
         Socket socket = new Socket("127.0.0.1", server.port());
         socket.setSoTimeout(10_000);
         return socket;
     }
 
-    private static RawResponse get(Socket socket, String target) throws IOException {
+    private static RawResponse get(Socket socket, String target, String... headerLines) throws IOException {
         OutputStream out = socket.getOutputStream();
-        out.write(RawResponse.get(target).getBytes(StandardCharsets.ISO_8859_1));
+        out.write(RawResponse.get(target, headerLines).getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         return RawResponse.read(socket.getInputStream(), "GET");
     }
 
     @Test
     void requestsOnOneKeepAliveSocketCountAsOneClientConnection() throws Exception {
-        try (RecordingHttpServer server = RecordingHttpServer.start()) {
-            server.handle("/", exchange -> RecordingHttpServer.respond(exchange, 200, "hi"));
+        try (TestServer server = TestServer.start()) {
+            server.text("/a", "hi").text("/b", "hi");
             try (Socket socket = connect(server)) {
                 assertThat(get(socket, "/a").body()).isEqualTo("hi");
                 assertThat(get(socket, "/b").body()).isEqualTo("hi");
@@ -45,9 +46,9 @@ class RecordingHttpServerTest {
 
     @Test
     void requestsOnTwoSocketsCountAsTwoClientConnections() throws Exception {
-        try (RecordingHttpServer server = RecordingHttpServer.start();
+        try (TestServer server = TestServer.start();
                 Socket first = connect(server); Socket second = connect(server)) {
-            server.handle("/", exchange -> RecordingHttpServer.respond(exchange, 204, ""));
+            server.on("/", (exchange, body) -> TestServer.respond(exchange, 204, ""));
             assertThat(get(first, "/").status()).isEqualTo(204);
             assertThat(get(second, "/").status()).isEqualTo(204);
             assertThat(get(first, "/").status()).isEqualTo(204);
@@ -61,12 +62,12 @@ class RecordingHttpServerTest {
     @Test
     void concurrentRequestsAreServedInParallel() throws Exception {
         CountDownLatch bothInside = new CountDownLatch(2);
-        try (RecordingHttpServer server = RecordingHttpServer.start();
+        try (TestServer server = TestServer.start();
                 Socket first = connect(server); Socket second = connect(server)) {
-            server.handle("/", exchange -> {
+            server.on("/", (exchange, body) -> {
                 bothInside.countDown();
                 boolean together = bothInside.await(10, TimeUnit.SECONDS);
-                RecordingHttpServer.respond(exchange, 200, together ? "together" : "alone");
+                TestServer.respond(exchange, 200, together ? "together" : "alone");
             });
             for (Socket socket : List.of(first, second)) {
                 socket.getOutputStream().write(RawResponse.get("/")
@@ -81,14 +82,51 @@ class RecordingHttpServerTest {
 
     @Test
     void handlerExceptionsAreRecordedAndAnsweredWith500() throws Exception {
-        try (RecordingHttpServer server = RecordingHttpServer.start();
-                Socket socket = connect(server)) {
-            server.handle("/", exchange -> {
+        try (TestServer server = TestServer.start(); Socket socket = connect(server)) {
+            server.on("/", (exchange, body) -> {
                 throw new IllegalStateException("scripted failure");
             });
             assertThat(get(socket, "/").status()).isEqualTo(500);
             assertThat(server.handlerErrors()).singleElement()
                     .satisfies(e -> assertThat(e).hasMessage("scripted failure"));
+        }
+    }
+
+    @Test
+    void takeRequestHandsOutEveryRequestOnceWithLowerCaseHeaderNames() throws Exception {
+        try (TestServer server = TestServer.start(); Socket socket = connect(server)) {
+            assertThat(get(socket, "/nobody?q=1", "X-Trace: t1").status()).isEqualTo(404);
+            assertThat(get(socket, "/nobody").body()).isEqualTo("no handler for /nobody");
+
+            TestServer.Recorded first = server.takeRequest();
+            assertThat(first.method()).isEqualTo("GET");
+            assertThat(first.target()).isEqualTo("/nobody?q=1");
+            assertThat(first.headers()).containsKey("x-trace");
+            assertThat(first.header("X-TRACE")).isEqualTo("t1");
+            assertThat(first.clientPort()).isEqualTo(socket.getLocalPort());
+            assertThat(server.takeRequest().target()).isEqualTo("/nobody");
+            assertThat(server.requestCount()).as("taking does not forget").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSecondLoopbackAddressPlaysAnotherHost() {
+        try (TestServer other = TestServer.start("127.0.0.2")) {
+            assertThat(other.address()).isEqualTo("127.0.0.2:" + other.port());
+            assertThat(other.url("/x")).isEqualTo("http://127.0.0.2:" + other.port() + "/x");
+        }
+    }
+
+    @Test
+    void anHttpsServerPresentsTheTestCertificate() throws Exception {
+        try (TestServer server = TestServer.startHttps();
+                SSLSocket socket = (SSLSocket) TestTls.get().clientContext().getSocketFactory()
+                        .createSocket("127.0.0.1", server.port())) {
+            server.text("/secure", "over tls");
+            socket.setSoTimeout(10_000);
+            assertThat(get(socket, "/secure").body()).isEqualTo("over tls");
+            assertThat(socket.getSession().getPeerCertificates()[0]).isEqualTo(TestTls.get().certificate());
+            assertThat(server.url("/secure")).startsWith("https://127.0.0.1:");
         }
     }
 }
