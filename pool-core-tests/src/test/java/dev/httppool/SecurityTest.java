@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.testing.FaultServer;
 import dev.httppool.testing.FaultServer.Fault;
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import dev.httppool.testing.TestProxy;
 import dev.httppool.testing.TestTls;
@@ -119,7 +120,7 @@ class SecurityTest extends TransportTestSupport {
     @Test
     void credentialsAppearInNoExceptionSnapshotKeyEventOrToString() throws Exception {
         List<String> seen = new ArrayList<>();
-        EventLog events = new EventLog();
+        RecordingListener events = new RecordingListener();
         Headers secretHeaders = Headers.of("Authorization", BEARER, "Proxy-Authorization", PROXY_AUTHORIZATION);
 
         // 1. Through a live proxy that wants the credentials: a working request, then a faulty one.

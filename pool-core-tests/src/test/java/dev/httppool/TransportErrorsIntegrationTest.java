@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.EOFException;
 import java.io.IOException;
@@ -218,7 +219,7 @@ class TransportErrorsIntegrationTest extends TransportTestSupport {
             conn.respond(200, "final");
         }));
         Transport transport = transport(TransportConfig.defaults());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Response response = transport.roundTrip(Request.builder(server.url("/")).trace(trace).build());
 

@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -146,7 +147,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
 
     // ---- Expect: 100-continue ----
 
-    private static Request expectContinuePost(String url, EventLog trace) {
+    private static Request expectContinuePost(String url, RecordingListener trace) {
         return Request.builder(url).post(RequestBody.of("the body")).header("Expect", "100-continue")
                 .trace(trace).build();
     }
@@ -183,7 +184,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
         });
         Transport transport = transport(TransportConfig.builder()
                 .expectContinueTimeout(Duration.ofSeconds(10)).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), trace));
 
@@ -207,7 +208,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
         });
         Transport transport = transport(TransportConfig.builder()
                 .expectContinueTimeout(Duration.ofSeconds(10)).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), trace));
 
@@ -241,7 +242,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
         Transport transport = transport(TransportConfig.builder()
                 .expectContinueTimeout(Duration.ofSeconds(10)).build());
 
-        Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), new EventLog()));
+        Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), new RecordingListener()));
         assertThat(response.status()).isEqualTo(417);
         readToEof(response);
 
@@ -261,7 +262,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
         });
         Transport transport = transport(TransportConfig.builder()
                 .expectContinueTimeout(Duration.ofMillis(200)).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), trace));
 
@@ -274,7 +275,7 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
     void aZeroExpectContinueTimeoutSendsTheBodyAtOnce() throws Exception {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "got " + request.bodyText()));
         Transport transport = transport(TransportConfig.builder().expectContinueTimeout(Duration.ZERO).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), trace));
 
@@ -296,8 +297,8 @@ class TransportGzipContinueIntegrationTest extends TransportTestSupport {
         });
         Transport transport = transport(TransportConfig.builder()
                 .expectContinueTimeout(Duration.ofSeconds(10)).build());
-        EventLog post = new EventLog();
-        EventLog get = new EventLog();
+        RecordingListener post = new RecordingListener();
+        RecordingListener get = new RecordingListener();
 
         readToEof(transport.roundTrip(expectContinuePost(server.url("/post"), post)));
         readToEof(transport.roundTrip(Request.builder(server.url("/get")).trace(get).build()));

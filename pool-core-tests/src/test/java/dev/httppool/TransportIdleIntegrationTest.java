@@ -2,7 +2,8 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.httppool.PoolTestSupport.FakeTicker;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,7 @@ class TransportIdleIntegrationTest extends TransportTestSupport {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(Transport.builder().ticker(ticker)
                 .config(TransportConfig.builder().idleConnTimeout(Duration.ofSeconds(10)).build()));
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         get(transport, server.url("/t0"));
         ticker.advance(Duration.ofSeconds(5));
@@ -179,7 +180,7 @@ class TransportIdleIntegrationTest extends TransportTestSupport {
     void connectionsReturnedAfterCloseIdleConnectionsAreClosedUntilTheNextRequestAsksForOne() throws Exception {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(TransportConfig.defaults());
-        EventLog traceOfA = new EventLog();
+        RecordingListener traceOfA = new RecordingListener();
         Response a = transport.roundTrip(Request.builder(server.url("/a")).trace(traceOfA).build());
         Response b = transport.roundTrip(Request.get(server.url("/b")));
         get(transport, server.url("/idle")); // a third connection, left idle

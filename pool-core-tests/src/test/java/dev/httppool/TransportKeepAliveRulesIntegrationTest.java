@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.httppool.PoolTestSupport.FakeTicker;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.GatedDialer;
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.IOException;
 import java.util.List;
@@ -89,7 +91,7 @@ class TransportKeepAliveRulesIntegrationTest extends TransportTestSupport {
     void withMaxIdleConnsPerHostZeroNoConnectionIsKeptAndNoCloseHeaderIsSent() throws Exception {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(TransportConfig.builder().maxIdleConnsPerHost(0).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         readToEof(transport.roundTrip(Request.builder(server.url("/1")).trace(trace).build()));
         get(transport, server.url("/2"));
@@ -109,7 +111,7 @@ class TransportKeepAliveRulesIntegrationTest extends TransportTestSupport {
                 .maxIdleConnsPerHost(why.equals("maxIdleConnsPerHost=0") ? 0 : 2).build());
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         closeLater(pool::shutdownNow);
-        EventLog heldTrace = new EventLog();
+        RecordingListener heldTrace = new RecordingListener();
 
         Response held = transport.roundTrip(Request.builder(server.url("/held")).trace(heldTrace).build());
         java.util.concurrent.Future<String> waiter = pool.submit(() -> get(transport, server.url("/waiter")));

@@ -3,6 +3,8 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.httppool.testing.GatedDialer;
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.InterruptedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +62,7 @@ class TransportLateBindingIntegrationTest extends TransportTestSupport {
         GatedDialer dialer = gatedDialer();
         dialer.gate(2);
         Transport transport = transport(Transport.builder().dialer(dialer).config(TransportConfig.defaults()));
-        EventLog barTrace = new EventLog();
+        RecordingListener barTrace = new RecordingListener();
 
         Response foo = transport.roundTrip(Request.get(server.url("/foo")));
         Call bar = new Call(transport, Request.builder(server.url("/bar")).trace(barTrace).build());
@@ -159,7 +161,7 @@ class TransportLateBindingIntegrationTest extends TransportTestSupport {
 
         dialer.openAllGates();
         awaitTrue("the orphaned dial's connection pooled", () -> transport.snapshot().totals().idle() == 1);
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
         Response next = transport.roundTrip(Request.builder(server.url("/next")).trace(trace).build());
         assertThat(readToEof(next)).isEqualTo("ok /next");
         assertThat(trace.events()).doesNotContain("connectStart")

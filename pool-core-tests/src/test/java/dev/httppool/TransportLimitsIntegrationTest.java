@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.ScriptServer;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,8 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.httppool.PoolTestSupport.FakeTicker;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -139,7 +140,7 @@ class TransportReuseIntegrationTest extends TransportTestSupport {
     void disableKeepAlivesUsesADifferentConnectionForEachRequestAndNeverPoolsOne() throws Exception {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(TransportConfig.builder().disableKeepAlives(true).build());
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         for (int i = 0; i < 3; i++) {
             Request request = Request.builder(server.url("/" + i)).trace(trace).build();
@@ -217,9 +218,9 @@ class TransportReuseIntegrationTest extends TransportTestSupport {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
         Transport transport = transport(TransportConfig.defaults());
 
-        EventLog first = new EventLog();
+        RecordingListener first = new RecordingListener();
         readToEof(transport.roundTrip(Request.builder(server.url("/1")).trace(first).build()));
-        EventLog second = new EventLog();
+        RecordingListener second = new RecordingListener();
         readToEof(transport.roundTrip(Request.builder(server.url("/2")).trace(second).build()));
 
         assertThat(first.events()).containsExactly("getConn", "connectStart", "connectDone ok",
@@ -232,7 +233,7 @@ class TransportReuseIntegrationTest extends TransportTestSupport {
     @Test
     void listenerSeesDialsAcquisitionsAndClosesWithTheirReasons() throws Exception {
         ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
-        EventLog listener = new EventLog();
+        RecordingListener listener = new RecordingListener();
         Transport transport = transport(Transport.builder().config(TransportConfig.defaults()).listener(listener));
         String key = "|http|" + server.address();
 
@@ -251,7 +252,7 @@ class TransportReuseIntegrationTest extends TransportTestSupport {
                 java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
             port = unused.getLocalPort();
         }
-        EventLog listener = new EventLog();
+        RecordingListener listener = new RecordingListener();
         Transport transport = transport(Transport.builder().config(TransportConfig.defaults()).listener(listener));
 
         org.assertj.core.api.Assertions

@@ -2,11 +2,11 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -14,12 +14,8 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -205,159 +201,5 @@ abstract class TransportTestSupport {
         }
         out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return out.toByteArray();
-    }
-
-    /**
-     * Wraps {@link Dialer#tcp}: counts dials started and finished, remembers the channels, and lets a test hold
-     * dial number n (1-based) at a gate until it opens.
-     */
-    static final class GatedDialer implements Dialer {
-        private final Dialer delegate = Dialer.tcp(Duration.ZERO);
-        private final AtomicInteger started = new AtomicInteger();
-        private final AtomicInteger finished = new AtomicInteger();
-        private final Map<Integer, CountDownLatch> gates = new ConcurrentHashMap<>();
-        private final Map<Integer, CountDownLatch> entered = new ConcurrentHashMap<>();
-        private final java.util.Set<Integer> failing = ConcurrentHashMap.newKeySet();
-        final List<SocketChannel> channels = new CopyOnWriteArrayList<>();
-
-        /** Makes dial number {@code n} wait until the returned latch is counted down. */
-        CountDownLatch gate(int n) {
-            return gates.computeIfAbsent(n, k -> new CountDownLatch(1));
-        }
-
-        /** Counted down when dial number {@code n} has started. */
-        CountDownLatch entered(int n) {
-            return entered.computeIfAbsent(n, k -> new CountDownLatch(1));
-        }
-
-        /** Makes dial number {@code n} fail with a ConnectException (after its gate, if any). */
-        void fail(int n) {
-            failing.add(n);
-        }
-
-        int started() {
-            return started.get();
-        }
-
-        int finished() {
-            return finished.get();
-        }
-
-        /** Opens every gate (safe to call more than once). */
-        void openAllGates() {
-            gates.values().forEach(CountDownLatch::countDown);
-        }
-
-        @Override
-        public SocketChannel dial(String host, int port, Duration timeout) throws IOException {
-            int n = started.incrementAndGet();
-            entered(n).countDown();
-            CountDownLatch gate = gates.get(n);
-            try {
-                if (gate != null && !gate.await(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS)) {
-                    throw new IOException("test gate for dial " + n + " never opened");
-                }
-                if (failing.contains(n)) {
-                    throw new java.net.ConnectException("test dialer: dial " + n + " refused");
-                }
-                SocketChannel channel = delegate.dial(host, port, timeout);
-                channels.add(channel);
-                return channel;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("dial " + n + " interrupted at its test gate", e);
-            } finally {
-                finished.incrementAndGet();
-            }
-        }
-    }
-
-    /** Records trace and listener events as strings, in order. */
-    static final class EventLog implements ClientTrace, TransportListener {
-        final List<String> events = new CopyOnWriteArrayList<>();
-
-        List<String> events() {
-            return List.copyOf(events);
-        }
-
-        @Override
-        public void getConn(String hostPort) {
-            events.add("getConn");
-        }
-
-        @Override
-        public void gotConn(GotConnInfo info) {
-            events.add("gotConn reused=" + info.reused() + " wasIdle=" + info.wasIdle());
-        }
-
-        @Override
-        public void putIdleConn(CloseReason rejection) {
-            events.add("putIdleConn " + rejection);
-        }
-
-        @Override
-        public void connectStart(String network, String address) {
-            events.add("connectStart");
-        }
-
-        @Override
-        public void connectDone(String network, String address, Exception error) {
-            events.add("connectDone " + (error == null ? "ok" : "error"));
-        }
-
-        @Override
-        public void tlsHandshakeStart() {
-            events.add("tlsHandshakeStart");
-        }
-
-        @Override
-        public void tlsHandshakeDone(javax.net.ssl.SSLSession session, Exception error) {
-            events.add("tlsHandshakeDone " + (error == null ? "ok" : "error"));
-        }
-
-        @Override
-        public void wroteHeaders() {
-            events.add("wroteHeaders");
-        }
-
-        @Override
-        public void wait100Continue() {
-            events.add("wait100Continue");
-        }
-
-        @Override
-        public void wroteRequest(Exception error) {
-            events.add("wroteRequest " + (error == null ? "ok" : "error"));
-        }
-
-        @Override
-        public void got100Continue() {
-            events.add("got100Continue");
-        }
-
-        @Override
-        public void got1xxResponse(int code, Headers headers) {
-            events.add("got1xxResponse " + code);
-        }
-
-        @Override
-        public void gotFirstResponseByte() {
-            events.add("gotFirstResponseByte");
-        }
-
-        @Override
-        public void dialed(ConnectMethodKey key, boolean success, long nanos) {
-            events.add("dialed " + key + " " + (success ? "success" : "failure"));
-        }
-
-        @Override
-        public void acquired(ConnectMethodKey key, boolean reused, long waitNanos) {
-            events.add("acquired " + key + " reused=" + reused);
-        }
-
-        @Override
-        public void closed(ConnectMethodKey key, CloseReason reason) {
-            events.add("closed " + key + " " + reason.tag());
-        }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.httppool.PoolTestSupport.FakeTicker;
+import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.net.SocketTimeoutException;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import dev.httppool.testing.TestTls;
 import java.io.IOException;
@@ -29,8 +30,8 @@ class TransportTlsIntegrationTest extends TransportTestSupport {
     void httpsWithTheTestCertificateWorksAndReusesTheConnectionWithOneHandshake() throws Exception {
         ScriptServer server = tlsServer(ScriptServer.keepAlive(request -> "secure " + request.target()));
         Transport transport = trustingTransport(TransportConfig.defaults());
-        EventLog first = new EventLog();
-        EventLog second = new EventLog();
+        RecordingListener first = new RecordingListener();
+        RecordingListener second = new RecordingListener();
 
         Response r1 = transport.roundTrip(Request.builder(server.url("/1")).trace(first).build());
         assertThat(readToEof(r1)).isEqualTo("secure /1");
@@ -52,7 +53,7 @@ class TransportTlsIntegrationTest extends TransportTestSupport {
     void httpsToAServerTheJvmDoesNotTrustFailsTheHandshakeAndPoolsNothing() throws Exception {
         ScriptServer server = tlsServer(ScriptServer.keepAlive(request -> "unreachable"));
         Transport transport = transport(TransportConfig.defaults()); // the JVM's default trust store
-        EventLog trace = new EventLog();
+        RecordingListener trace = new RecordingListener();
 
         Throwable thrown = catchThrowable(
                 () -> transport.roundTrip(Request.builder(server.url("/")).trace(trace).build()));

@@ -11,9 +11,9 @@ import dev.httppool.TransportListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.PoolTestSupport;
-import dev.httppool.PoolTestSupport.FakeTicker;
-import dev.httppool.PoolTestSupport.FakeWire;
-import dev.httppool.PoolTestSupport.ManualDials;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.FakeWire;
+import dev.httppool.testing.ManualDials;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;

@@ -16,10 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httppool.PoolTestSupport;
-import dev.httppool.PoolTestSupport.FakeTicker;
-import dev.httppool.PoolTestSupport.FakeWire;
-import dev.httppool.PoolTestSupport.ManualDials;
-import dev.httppool.PoolTestSupport.RecordingListener;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.FakeWire;
+import dev.httppool.testing.ManualDials;
+import dev.httppool.testing.RecordingListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -470,9 +470,9 @@ class ConnPoolTest {
         pool.release(b, null);
         pool.acquire(KEY_A, ClientTrace.NONE);
 
-        assertThat(listener.events).containsExactly(
-                "dialed |http|a.test:80 true", "acquired |http|a.test:80 reused=false",
-                "dialed |http|a.test:80 true", "acquired |http|a.test:80 reused=false",
+        assertThat(listener.events()).containsExactly(
+                "dialed |http|a.test:80 success", "acquired |http|a.test:80 reused=false",
+                "dialed |http|a.test:80 success", "acquired |http|a.test:80 reused=false",
                 "closed |http|a.test:80 too-many-idle-host", "acquired |http|a.test:80 reused=true");
     }
 
