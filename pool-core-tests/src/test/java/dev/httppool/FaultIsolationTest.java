@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.testing.FaultServer;
 import dev.httppool.testing.FaultServer.Fault;
+import dev.httppool.testing.Loopback;
 import dev.httppool.testing.ScriptServer;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.ProtocolException;
-import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -177,7 +177,7 @@ class FaultIsolationTest extends TransportTestSupport {
     @Test
     void aRefusedConnectionFailsWithConnectExceptionNamingTheKeyAndLeavesNothingInThePool() throws Exception {
         Transport transport = transport(TransportConfig.defaults());
-        int port = freePort();
+        int port = Loopback.closedPort();
 
         Throwable thrown = failureOf(transport, "http://127.0.0.1:" + port + "/");
 
@@ -251,11 +251,5 @@ class FaultIsolationTest extends TransportTestSupport {
         server.assertNoHandlerErrors();
         transport.close();
         server.close();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 }

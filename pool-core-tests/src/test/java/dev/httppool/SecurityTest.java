@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.testing.FaultServer;
 import dev.httppool.testing.FaultServer.Fault;
+import dev.httppool.testing.Loopback;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import dev.httppool.testing.TestProxy;
@@ -160,7 +161,7 @@ class SecurityTest extends TransportTestSupport {
                 "https://127.0.0.1:" + upstream.port() + "/").headers(secretHeaders).build()).close())));
 
         // 3. A proxy nobody listens on.
-        int dead = FaultIsolationTest.freePort();
+        int dead = Loopback.closedPort();
         Transport unreachable = transport(Transport.builder().listener(events)
                 .proxy(ProxyResolver.fixed("http://alice:" + PROXY_PASSWORD + "@127.0.0.1:" + dead, null))
                 .config(TransportConfig.defaults()));

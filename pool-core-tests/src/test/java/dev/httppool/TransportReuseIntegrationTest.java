@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.Loopback;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.InputStream;
@@ -247,11 +248,7 @@ class TransportReuseIntegrationTest extends TransportTestSupport {
 
     @Test
     void listenerSeesAFailedDialToAPortNobodyListensOn() throws Exception {
-        int port;
-        try (java.net.ServerSocket unused = new java.net.ServerSocket(0, 1,
-                java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
-            port = unused.getLocalPort();
-        }
+        int port = Loopback.closedPort();
         RecordingListener listener = new RecordingListener();
         Transport transport = transport(Transport.builder().config(TransportConfig.defaults()).listener(listener));
 
