@@ -1,5 +1,7 @@
 package dev.httppool;
 
+import dev.httppool.internal.pool.Listeners;
+
 import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.connect.DialThreads;
 import dev.httppool.internal.connect.TcpTlsConnector;
@@ -15,6 +17,8 @@ import dev.httppool.internal.pool.PooledConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
@@ -49,6 +53,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final IdleReaper reaper;
     private final ExecutorService dialExecutor;
     private final ProxyResolver proxies;
+    private final Listeners listeners = new Listeners();
     private final Map<String, ConnectMethodKey> directHttpKeys = new ConcurrentHashMap<>();
     private final Map<String, ConnectMethodKey> directHttpsKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -62,8 +67,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 b.proxyConnectHeaders, ticker);
         this.dialExecutor = DialThreads.newExecutor();
         this.reaper = new IdleReaper(ticker);
-        this.pool = new ConnPool(config, ticker, connector, dialExecutor, b.listener, reaper::wake);
-        this.reaper.attach(pool);
+        b.listeners.forEach(listeners::add);
+        this.pool = new ConnPool(config, ticker, connector, dialExecutor, listeners, reaper::wake);
+        this.reaper.attach(pool.maintenance());
     }
 
     /** A transport with Go's default settings. */
@@ -144,6 +150,20 @@ public final class Transport implements RoundTripper, AutoCloseable {
     }
 
     /**
+     * Adds a receiver of this transport's events after it was built (for example a meter binder that arrives
+     * later); events go to every listener in the order they were added. A listener that throws is logged and
+     * does not stop the others, nor the request.
+     */
+    public void addListener(TransportListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops sending events to {@code listener}; returns whether it was registered. */
+    public boolean removeListener(TransportListener listener) {
+        return listeners.remove(listener);
+    }
+
+    /**
      * Closes every idle connection now (Go's {@code CloseIdleConnections}); connections in use are not touched
      * and, until the next request asks for a connection, are closed when they are returned.
      *
@@ -202,7 +222,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private Ticker ticker = Ticker.system();
         private Dialer dialer;
         private SSLContext sslContext;
-        private TransportListener listener = TransportListener.NONE;
+        private final List<TransportListener> listeners = new ArrayList<>();
         private String[] tlsProtocols;
         private String[] tlsCipherSuites;
         private ProxyResolver proxies;
@@ -265,9 +285,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Receives dial, acquire and close events, e.g. for metrics; default none. */
+        /**
+         * Adds a receiver of dial, acquire and close events, e.g. for metrics; default none. Each call adds one
+         * more: events go to every listener, in the order they were added. See also
+         * {@link Transport#addListener}.
+         */
         public Builder listener(TransportListener listener) {
-            this.listener = Objects.requireNonNull(listener, "listener");
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -2,12 +2,14 @@ package dev.httppool.spring;
 
 import dev.httppool.RoundTripper;
 import dev.httppool.Transport;
+import dev.httppool.TransportListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -30,6 +32,7 @@ public final class HttpPoolTransports implements AutoCloseable {
     private final @Nullable SslBundle sharedSslBundle;
     private final Deriver deriver;
     private final ConcurrentMap<Variant, Transport> derived = new ConcurrentHashMap<>();
+    private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
     /**
@@ -70,8 +73,18 @@ public final class HttpPoolTransports implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the pooled transports are closed");
         }
-        Transport transport = derived.computeIfAbsent(new Variant(dialTimeout, bundle),
-                (v) -> deriver.derive(shared, v.dialTimeout(), v.sslBundle()));
+        Variant variant = new Variant(dialTimeout, bundle);
+        Transport transport = derived.get(variant);
+        if (transport == null) {
+            // Built at most once per variant; under the listeners' lock so that addListener cannot miss it.
+            synchronized (listeners) {
+                transport = derived.computeIfAbsent(variant, (v) -> {
+                    Transport t = deriver.derive(shared, v.dialTimeout(), v.sslBundle());
+                    listeners.forEach(t::addListener);
+                    return t;
+                });
+            }
+        }
         if (closed) {
             // close() ran while this one was being built: do not leave its threads behind.
             transport.close();
@@ -86,6 +99,26 @@ public final class HttpPoolTransports implements AutoCloseable {
         all.add(shared);
         all.addAll(derived.values());
         return all;
+    }
+
+    /**
+     * Sends the events of every transport, those made later included, to {@code listener} as well (for example
+     * a meter binder, which arrives after the transports are built).
+     */
+    public void addListener(TransportListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (listeners) {
+            listeners.add(listener);
+            all().forEach((transport) -> transport.addListener(listener));
+        }
+    }
+
+    /** Stops sending events to {@code listener}. */
+    public void removeListener(TransportListener listener) {
+        synchronized (listeners) {
+            listeners.remove(listener);
+            all().forEach((transport) -> transport.removeListener(listener));
+        }
     }
 
     /**

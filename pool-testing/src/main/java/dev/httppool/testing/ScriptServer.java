@@ -70,9 +70,13 @@ public final class ScriptServer implements AutoCloseable {
     private volatile boolean closing;
 
     private ScriptServer(Handler handler, SSLSocketFactory tlsFactory) throws IOException {
+        this(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), handler, tlsFactory);
+    }
+
+    private ScriptServer(InetAddress address, Handler handler, SSLSocketFactory tlsFactory) throws IOException {
         this.handler = handler;
         this.tlsFactory = tlsFactory;
-        this.serverSocket = new ServerSocket(0, 128, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
+        this.serverSocket = new ServerSocket(0, 128, address);
         this.acceptThread = new Thread(this::acceptLoop, "script-server-accept-" + port());
         acceptThread.setDaemon(true);
         acceptThread.start();
@@ -82,6 +86,22 @@ public final class ScriptServer implements AutoCloseable {
     public static ScriptServer start(Handler handler) {
         try {
             return new ScriptServer(handler, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts a plain-text server on another loopback address, e.g. {@code 127.0.0.2}, to play a second host
+     * (Linux routes all of 127.0.0.0/8 to the loopback interface).
+     */
+    public static ScriptServer start(String loopbackAddress, Handler handler) {
+        try {
+            InetAddress address = InetAddress.getByName(loopbackAddress);
+            if (!address.isLoopbackAddress()) {
+                throw new IllegalArgumentException("not a loopback address: " + loopbackAddress);
+            }
+            return new ScriptServer(address, handler, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -128,9 +148,9 @@ public final class ScriptServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
-    /** {@code 127.0.0.1:<port>}. */
+    /** {@code 127.0.0.1:<port>}, or the loopback address the server was started on. */
     public String address() {
-        return "127.0.0.1:" + port();
+        return serverSocket.getInetAddress().getHostAddress() + ":" + port();
     }
 
     /** {@code http://127.0.0.1:<port><path>} ({@code https} for a TLS server). */

@@ -132,7 +132,7 @@ class ConnPoolRandomOperationsTest {
                     long millis = random.nextInt(800);
                     trail.append("time +").append(millis).append("ms, expire\n");
                     ticker.advance(millis);
-                    pool.closeExpiredIdle(ticker.nanoTime());
+                    pool.maintenance().closeExpiredIdle(ticker.nanoTime());
                     break;
                 case 8:
                     List<FakeWire> wires;
@@ -144,7 +144,7 @@ class ConnPoolRandomOperationsTest {
                         trail.append("server closes ").append(w).append(", probe\n");
                         w.dead = true;
                         ticker.advance(2);
-                        pool.closeDeadIdle(ticker.nanoTime());
+                        pool.maintenance().closeDeadIdle(ticker.nanoTime());
                     }
                     break;
                 default:

@@ -307,15 +307,15 @@ class ConnPoolTest {
         ticker.advance(4000);
         pool.release(b, null);
 
-        assertThat(pool.closeExpiredIdle(ticker.nanoTime())).isEqualTo(TimeUnit.SECONDS.toNanos(6));
+        assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isEqualTo(TimeUnit.SECONDS.toNanos(6));
         ticker.advance(6000);
-        assertThat(pool.closeExpiredIdle(ticker.nanoTime())).isEqualTo(TimeUnit.SECONDS.toNanos(4));
+        assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isEqualTo(TimeUnit.SECONDS.toNanos(4));
 
         assertThat(((FakeWire) a.wire).closed).isTrue();
         assertThat(((FakeWire) b.wire).closed).isFalse();
         assertThat(pool.snapshot().stats().closed()).containsEntry("idle-timeout", 1L);
         ticker.advance(4000);
-        assertThat(pool.closeExpiredIdle(ticker.nanoTime())).isEqualTo(-1);
+        assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isEqualTo(-1);
         assertThat(pool.snapshot().totals().connections()).isZero();
     }
 
@@ -346,7 +346,7 @@ class ConnPoolTest {
         pool.release(a, null);
         ticker.advance(TimeUnit.DAYS.toMillis(365));
 
-        assertThat(pool.closeExpiredIdle(ticker.nanoTime())).isEqualTo(-1);
+        assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isEqualTo(-1);
         assertThat(pool.acquire(KEY_A, ClientTrace.NONE)).isSameAs(a);
     }
 
@@ -376,7 +376,7 @@ class ConnPoolTest {
         ((FakeWire) a.wire).dead = true;
         ticker.advance(10);
 
-        assertThat(pool.closeDeadIdle(ticker.nanoTime())).isEqualTo(1);
+        assertThat(pool.maintenance().closeDeadIdle(ticker.nanoTime())).isEqualTo(1);
 
         assertThat(stats(KEY_A).idleConnections()).extracting(PoolSnapshot.IdleConnection::id).containsExactly(b.id);
     }

@@ -1,20 +1,18 @@
 package dev.httppool.internal.pool;
 
-import dev.httppool.internal.ApiAccess;
-
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
-import dev.httppool.ConnWaitTimeoutException;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
+import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.exchange.WireConnection;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,55 +22,54 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The connection pool behind a {@link Transport}: Go's idle lists, global LRU, per-key connection counts,
- * FIFO waiter queues and late-binding dials, under one lock.
+ * The connection pool behind a {@code Transport}: Go's idle lists, global LRU, per-key connection counts,
+ * FIFO waiter queues and late-binding dials, under one lock. It knows connections only as
+ * {@link WireConnection}s: nothing here depends on the protocol they speak.
  *
- * <p>Rules: every field below is guarded by {@link #lock}; methods named {@code ...Locked} need it held. No
- * socket is closed, no dial started, no waiter woken and no listener or trace called while it is held: such
- * work is collected in {@link PoolActions} and run by {@link #run} after unlocking.
+ * <p>Rules: every field below marked so is guarded by {@link #lock}; methods named {@code ...Locked} need it
+ * held. No socket is closed, no dial started, no waiter woken and no listener, trace or logger called while it
+ * is held: such work is collected in {@link PoolActions} and run by {@link #run} after unlocking. The waiting
+ * protocol lives on {@link WantConn}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance},
+ * counters in {@link PoolStats}, views in {@link PoolInspector}.
+ *
+ * <p>Why this file is longer than ~400 lines: what is left here is the one state machine that the lock guards
+ * (checkout, hand-off, put, close and the per-key counts they keep in step). Its transitions read and write the
+ * same fields and must be read together to check them; spreading them over more files would hide the lock's
+ * rules rather than simplify them.
  */
 public final class ConnPool {
 
     /** An idle connection younger than this is handed out without a liveness probe (retries cover the gap). */
-    static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** A waiter with a connWaitTimeout re-checks the ticker at least this often (so a fake ticker works too). */
-    private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    public static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final TransportConfig config;
-    private final Ticker ticker;
-    private final Connector connector;
-    private final Executor dialExecutor;
-    private final TransportListener listener;
+    final ReentrantLock lock = new ReentrantLock();
+    final TransportConfig config;
+    final Ticker ticker;
+    final TransportListener listener;
     private final Runnable onIdle;
-    private final long idleTimeoutNanos;
+    final long idleTimeoutNanos;
     private final long connWaitNanos;
+    private final IdleMaintenance maintenance = new IdleMaintenance(this);
+    private final Dials dials;
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
     // Guarded by lock: every idle connection, most recently idled first.
-    private final IdleLru lru = new IdleLru();
+    final IdleLru lru = new IdleLru();
+    // Guarded by lock
+    final PoolStats stats = new PoolStats();
     // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
     private boolean closeIdle;
     // Guarded by lock
-    private boolean closed;
+    boolean closed;
     // Guarded by lock
-    private long nextId = 1;
-    // Guarded by lock
-    private long dials;
-    // Guarded by lock
-    private long dialFailures;
-    // Guarded by lock
-    private long reusedCount;
-    // Guarded by lock
-    private final long[] closedByReason = new long[CloseReason.values().length];
+    long nextId = 1;
 
     public ConnPool(TransportConfig config, Ticker ticker, Connector connector, Executor dialExecutor,
             TransportListener listener, Runnable onIdle) {
         this.config = config;
         this.ticker = ticker;
-        this.connector = connector;
-        this.dialExecutor = dialExecutor;
+        this.dials = new Dials(this, connector, dialExecutor);
         this.listener = listener;
         this.onIdle = onIdle;
         this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
@@ -89,7 +86,6 @@ public final class ConnPool {
             PooledConnection pc = null;
             WantConn w = null;
             PoolActions a = null;
-            boolean wasIdle = false;
             boolean counted = false;
             boolean reused = false;
             long idleNanos = 0;
@@ -99,11 +95,7 @@ public final class ConnPool {
                     throw new IOException("transport is closed");
                 }
                 long now = ticker.nanoTime();
-                HostPool hp = hosts.get(key);
-                if (hp == null) {
-                    hp = new HostPool(key);
-                    hosts.put(key, hp);
-                }
+                HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
@@ -112,7 +104,6 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
                             continue;
                         }
-                        wasIdle = true;
                         if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
                             // The hot path: no probe will run, so count the checkout under this lock.
                             reused = countCheckoutLocked(pc);
@@ -125,19 +116,7 @@ public final class ConnPool {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hosts.computeIfAbsent(key, HostPool::new);
                     w = new WantConn(hp, trace);
-                    hp.waiting++;
-                    if (!config.disableKeepAlives()) {
-                        hp.idleWaiters.addLast(w);
-                    }
-                    int max = config.maxConnsPerHost();
-                    if (max <= 0 || hp.conns < max) {
-                        hp.conns++;
-                        hp.dialsInProgress.add(w);
-                        a = PoolActions.dial(a, w);
-                    } else {
-                        hp.dialWaiters.addLast(w);
-                        w.waitingForPermission = true;
-                    }
+                    a = queueLocked(w, a);
                 }
             } finally {
                 lock.unlock();
@@ -151,26 +130,41 @@ public final class ConnPool {
                     }
                     reused = countCheckout(pc);
                 }
-                return gotConn(pc, trace, start, wasIdle, idleNanos, reused);
+                return gotConn(pc, trace, start, true, idleNanos, reused);
             }
             return await(w, start);
         }
     }
 
-    /** Pops the most recently used idle connection that no probe is looking at, and counts it as handed out. */
+    /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */
+    private PoolActions queueLocked(WantConn w, PoolActions a) {
+        HostPool hp = w.host;
+        hp.waiting++;
+        if (!config.disableKeepAlives()) {
+            hp.idleWaiters.addLast(w);
+        }
+        int max = config.maxConnsPerHost();
+        if (max <= 0 || hp.conns < max) {
+            hp.conns++;
+            hp.dialsInProgress.add(w);
+            return PoolActions.dial(a, w);
+        }
+        hp.dialWaiters.addLast(w);
+        w.waitingForPermission = true;
+        return a;
+    }
+
+    /** Pops the most recently used idle connection that no probe is looking at, and marks it handed out. */
     private PooledConnection takeIdleLocked(HostPool hp) {
         PooledConnection pc = hp.idle.peekLast();
         if (pc == null) {
             return null;
         }
-        if (pc.probing) {
+        if (pc.probing) { // rare: the background probe is looking at the newest; find another
             pc = null;
-            for (var it = hp.idle.descendingIterator(); it.hasNext(); ) {
+            for (var it = hp.idle.descendingIterator(); it.hasNext() && pc == null; ) {
                 PooledConnection c = it.next();
-                if (!c.probing) {
-                    pc = c;
-                    break;
-                }
+                pc = c.probing ? null : c;
             }
             if (pc == null) {
                 return null;
@@ -188,7 +182,7 @@ public final class ConnPool {
     private boolean countCheckoutLocked(PooledConnection pc) {
         pc.requests++;
         if (pc.reused) {
-            reusedCount++;
+            stats.reusedLocked();
             return true;
         }
         return false;
@@ -206,44 +200,27 @@ public final class ConnPool {
     private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
+        PoolLog.handedOut(pc, reused, wasIdle, idleNanos);
         if (trace == ClientTrace.NONE) {
             return pc; // no hook to call: skip building its argument
         }
         trace.gotConn(new ClientTrace.GotConnInfo(reused, wasIdle,
-                wasIdle ? java.time.Duration.ofNanos(idleNanos) : java.time.Duration.ZERO,
+                wasIdle ? Duration.ofNanos(idleNanos) : Duration.ZERO,
                 pc.wire.localAddress(), pc.wire.remoteAddress()));
         return pc;
     }
 
-    /**
-     * Waits for the want to be served. {@code connWaitTimeout} bounds only the time spent queued for permission
-     * to dial (the key at {@code maxConnsPerHost}); a request whose own dial is under way waits for it, bounded
-     * by the dial timeout.
-     */
+    /** Waits for {@code w} to be served, or gives up on timeout or interrupt. */
     private PooledConnection await(WantConn w, long start) throws IOException {
         boolean interrupted = false;
+        boolean served;
         try {
-            for (;;) {
-                if (connWaitNanos <= 0) {
-                    w.ready().await();
-                    break;
-                }
-                long remaining = connWaitNanos - (ticker.nanoTime() - start);
-                if (remaining > 0 && w.ready().await(Math.min(remaining, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS)) {
-                    break;
-                }
-                if (remaining <= 0 && stillWaitingForPermission(w)) {
-                    break; // timed out: settled below
-                }
-                if (remaining <= 0) {
-                    w.ready().await(); // permission came: the dial (or a hand-off) ends the wait
-                    break;
-                }
-            }
+            served = w.await(connWaitNanos, start, ticker, lock);
         } catch (InterruptedException e) {
             interrupted = true;
+            served = false;
         }
-        if (interrupted || w.ready().getCount() > 0) {
+        if (!served) {
             return giveUp(w, start, interrupted);
         }
         // The latch orders these reads after the writes made under the lock.
@@ -253,39 +230,23 @@ public final class ConnPool {
         return gotConn(w.conn, w.trace, start, false, 0, countCheckout(w.conn));
     }
 
-    private boolean stillWaitingForPermission(WantConn w) {
-        lock.lock();
-        try {
-            return !w.done && w.waitingForPermission;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
     private PooledConnection giveUp(WantConn w, long start, boolean interrupted) throws IOException {
         PoolSnapshot.KeyStats stats = null;
-        PooledConnection won = null;
-        IOException failed = null;
+        boolean cancelled;
         lock.lock();
         try {
-            if (w.done) {
-                won = w.conn;
-                failed = w.error;
-            } else {
-                w.done = true;
-                w.waitingForPermission = false;
-                forgetWaiterLocked(w);
+            cancelled = w.cancelLocked();
+            if (cancelled) {
                 if (!interrupted) {
-                    PoolSnapshot.KeyStats s = PoolInspector.keyStatsLocked(w.host, ticker.nanoTime(),
-                            System.currentTimeMillis(), false);
-                    stats = new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(),
-                            s.connections(), s.idle(), s.active(), s.dialing(), s.waiting() + 1, List.of());
+                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, ticker.nanoTime());
                 }
+                removeIfUnusedLocked(w.host);
             }
         } finally {
             lock.unlock();
         }
+        PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
                 release(won, null);
@@ -293,91 +254,14 @@ public final class ConnPool {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
         }
-        if (failed != null) {
-            throw failed;
+        if (!cancelled && w.error != null) {
+            throw w.error;
         }
         if (won != null) {
             return gotConn(won, w.trace, start, false, 0, countCheckout(won));
         }
-        throw ApiAccess.get().newConnWaitTimeout(w.host.key, TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
-    }
-
-    /** Drops a waiter that gave up from both queues and the counts. */
-    private void forgetWaiterLocked(WantConn w) {
-        HostPool hp = w.host;
-        hp.idleWaiters.remove(w);
-        hp.dialWaiters.remove(w);
-        hp.waiting--;
-        removeIfUnusedLocked(hp);
-    }
-
-    /** Marks {@code w} served by {@code pc} (or failed by {@code error}) and queues its wake-up. */
-    private PoolActions deliverLocked(WantConn w, PooledConnection pc, IOException error, PoolActions a) {
-        w.done = true;
-        w.waitingForPermission = false;
-        w.conn = pc;
-        w.error = error;
-        HostPool hp = w.host;
-        hp.idleWaiters.remove(w);
-        hp.dialWaiters.remove(w);
-        hp.waiting--;
-        return PoolActions.signal(a, w);
-    }
-
-    /** Runs on a dialing thread. */
-    private void dial(WantConn w) {
-        ConnectMethodKey key = w.host.key;
-        long t0 = ticker.nanoTime();
-        WireConnection wire;
-        try {
-            wire = connector.connect(key, w.trace);
-        } catch (IOException | RuntimeException e) {
-            IOException error = e instanceof IOException ? (IOException) e
-                    : new IOException("dial " + key + " failed: " + e, e);
-            listener.dialed(key, false, ticker.nanoTime() - t0);
-            dialFailed(w, error);
-            return;
-        }
-        listener.dialed(key, true, ticker.nanoTime() - t0);
-        dialSucceeded(w, wire);
-    }
-
-    private void dialSucceeded(WantConn w, WireConnection wire) {
-        PoolActions a = null;
-        lock.lock();
-        try {
-            HostPool hp = w.host;
-            hp.dialsInProgress.remove(w);
-            dials++;
-            PooledConnection pc = new PooledConnection(nextId++, hp, wire, ticker.nanoTime());
-            if (closed || w.dialAbandoned) {
-                a = closeLocked(pc, CloseReason.CLOSE_IDLE, a);
-            } else if (!w.done) {
-                a = deliverLocked(w, pc, null, a);
-            } else {
-                a = putOrCloseLocked(pc, a);
-            }
-        } finally {
-            lock.unlock();
-        }
-        run(a);
-    }
-
-    private void dialFailed(WantConn w, IOException error) {
-        PoolActions a = null;
-        lock.lock();
-        try {
-            HostPool hp = w.host;
-            hp.dialsInProgress.remove(w);
-            dialFailures++;
-            if (!w.done) {
-                a = deliverLocked(w, null, error, a);
-            }
-            a = decConnsLocked(hp, a);
-        } finally {
-            lock.unlock();
-        }
-        run(a);
+        throw ApiAccess.get().newConnWaitTimeout(w.host.key,
+                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
     }
 
     /**
@@ -389,30 +273,30 @@ public final class ConnPool {
     public CloseReason release(PooledConnection pc, CloseReason reason) {
         PoolActions a;
         CloseReason outcome;
+        boolean idled;
         lock.lock();
         try {
             if (pc.state != PooledConnection.State.ACTIVE) {
                 return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
             }
             a = reason == null ? putOrCloseLocked(pc, null) : closeLocked(pc, reason, null);
-            outcome = pc.state == PooledConnection.State.CLOSED ? closeReasonOf(a, pc) : null;
+            outcome = pc.state == PooledConnection.State.CLOSED ? a.reasonFor(pc) : null;
+            idled = pc.state == PooledConnection.State.IDLE;
         } finally {
             lock.unlock();
         }
+        if (outcome == null) {
+            PoolLog.kept(pc, !idled);
+        }
         run(a);
-        if (outcome == null && pc.state == PooledConnection.State.IDLE) {
+        if (idled) {
             onIdle.run();
         }
         return outcome;
     }
 
-    private static CloseReason closeReasonOf(PoolActions a, PooledConnection pc) {
-        int i = a.closes.indexOf(pc);
-        return i < 0 ? CloseReason.BROKEN : a.closeReasons.get(i);
-    }
-
     /** Go's {@code tryPutIdleConn}, closing the connection when it is refused. */
-    private PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
+    PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
         HostPool hp = pc.host;
         if (config.disableKeepAlives()) {
             return closeLocked(pc, CloseReason.KEEP_ALIVES_DISABLED, a);
@@ -424,7 +308,7 @@ public final class ConnPool {
         WantConn w;
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             if (!w.done) {
-                return deliverLocked(w, pc, null, a);
+                return w.deliverLocked(pc, null, a);
             }
         }
         if (closeIdle) {
@@ -438,17 +322,13 @@ public final class ConnPool {
         hp.idle.addLast(pc);
         lru.push(pc);
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
-            PooledConnection oldest = lru.oldest();
-            oldest.host.idle.removeFirstOccurrence(oldest);
-            lru.remove(oldest);
-            oldest.state = PooledConnection.State.ACTIVE;
-            a = closeLocked(oldest, CloseReason.TOO_MANY_IDLE, a);
+            a = closeLocked(lru.oldest(), CloseReason.TOO_MANY_IDLE, a);
         }
         return a;
     }
 
     /** Marks {@code pc} closed, takes it out of the idle structures and frees its slot. */
-    private PoolActions closeLocked(PooledConnection pc, CloseReason reason, PoolActions a) {
+    PoolActions closeLocked(PooledConnection pc, CloseReason reason, PoolActions a) {
         if (pc.state == PooledConnection.State.CLOSED) {
             return a;
         }
@@ -457,7 +337,7 @@ public final class ConnPool {
             lru.remove(pc);
         }
         pc.state = PooledConnection.State.CLOSED;
-        closedByReason[reason.ordinal()]++;
+        stats.closedLocked(reason);
         a = PoolActions.close(a, pc, reason);
         return decConnsLocked(pc.host, a);
     }
@@ -466,7 +346,7 @@ public final class ConnPool {
      * A connection (or a failed dial) left {@code hp}: its slot goes to the oldest request still waiting for
      * permission to dial, whose dial starts; only when there is none does the count go down.
      */
-    private PoolActions decConnsLocked(HostPool hp, PoolActions a) {
+    PoolActions decConnsLocked(HostPool hp, PoolActions a) {
         WantConn w;
         while ((w = hp.dialWaiters.pollFirst()) != null) {
             w.waitingForPermission = false;
@@ -490,24 +370,22 @@ public final class ConnPool {
     }
 
     /** Carries out work collected under the lock. Must be called without the lock. */
-    private void run(PoolActions a) {
+    void run(PoolActions a) {
         if (a == null) {
             return;
         }
         for (int i = 0; i < a.closes.size(); i++) {
             PooledConnection pc = a.closes.get(i);
+            CloseReason reason = a.closeReasons.get(i);
+            PoolLog.closed(pc, reason);
             pc.wire.close();
-            listener.closed(pc.key(), a.closeReasons.get(i));
+            listener.closed(pc.key(), reason);
         }
         for (WantConn w : a.signals) {
             w.signal();
         }
         for (WantConn w : a.dials) {
-            try {
-                dialExecutor.execute(() -> dial(w));
-            } catch (RuntimeException e) {
-                dialFailed(w, new IOException("could not start a dial for " + w.host.key + ": " + e, e));
-            }
+            dials.start(w);
         }
     }
 
@@ -523,10 +401,8 @@ public final class ConnPool {
         lock.lock();
         try {
             closeIdle = true;
-            while (lru.oldest() != null) {
-                a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
-                n++;
-            }
+            n = lru.size();
+            a = closeAllIdleLocked(a);
             for (HostPool hp : hosts.values()) {
                 for (WantConn w : hp.dialsInProgress) {
                     if (w.done) {
@@ -541,99 +417,16 @@ public final class ConnPool {
         return n;
     }
 
-    /**
-     * Closes idle connections whose idle time reached {@code idleConnTimeout} at {@code now}.
-     *
-     * @return nanoseconds until the next idle connection expires, or -1 when none can (no idle connection, or
-     *     no timeout)
-     */
-    public long closeExpiredIdle(long now) {
-        if (idleTimeoutNanos <= 0) {
-            return -1;
+    private PoolActions closeAllIdleLocked(PoolActions a) {
+        while (lru.oldest() != null) {
+            a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
         }
-        PoolActions a = null;
-        long next = -1;
-        lock.lock();
-        try {
-            // The LRU is ordered by idle time: the tail is the longest idle.
-            for (PooledConnection oldest; (oldest = lru.oldest()) != null; ) {
-                long age = now - oldest.idleAtNanos;
-                if (age < idleTimeoutNanos) {
-                    next = idleTimeoutNanos - age;
-                    break;
-                }
-                a = closeLocked(oldest, CloseReason.IDLE_TIMEOUT, a);
-            }
-        } finally {
-            lock.unlock();
-        }
-        run(a);
-        return next;
+        return a;
     }
 
-    /**
-     * Looks at every idle connection idle for at least {@link #PROBE_AFTER_IDLE_NANOS} without blocking, and
-     * closes those the server closed or wrote to. The probes run outside the lock; a connection being probed is
-     * skipped by checkout.
-     *
-     * @return how many were closed
-     */
-    public int closeDeadIdle(long now) {
-        List<PooledConnection> candidates = new ArrayList<>();
-        lock.lock();
-        try {
-            for (PooledConnection pc = lru.newest(); pc != null; pc = pc.lruOlder) {
-                if (!pc.probing && now - pc.idleAtNanos >= PROBE_AFTER_IDLE_NANOS) {
-                    pc.probing = true;
-                    candidates.add(pc);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (candidates.isEmpty()) {
-            return 0;
-        }
-        boolean[] dead = new boolean[candidates.size()];
-        for (int i = 0; i < dead.length; i++) {
-            dead[i] = candidates.get(i).wire.isDeadWhileIdle();
-        }
-        PoolActions a = null;
-        int n = 0;
-        lock.lock();
-        try {
-            for (int i = 0; i < dead.length; i++) {
-                PooledConnection pc = candidates.get(i);
-                pc.probing = false;
-                if (pc.state != PooledConnection.State.IDLE) {
-                    continue;
-                }
-                if (dead[i]) {
-                    a = closeLocked(pc, CloseReason.SERVER_CLOSED, a);
-                    n++;
-                } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
-                    // A request queued while this one was being probed: hand it over now.
-                    pc.host.idle.removeFirstOccurrence(pc);
-                    lru.remove(pc);
-                    pc.state = PooledConnection.State.ACTIVE;
-                    a = putOrCloseLocked(pc, a);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        run(a);
-        return n;
-    }
-
-    /** Whether any connection sits idle (the background reaper stops when none does). */
-    public boolean hasIdle() {
-        lock.lock();
-        try {
-            return lru.size() > 0;
-        } finally {
-            lock.unlock();
-        }
+    /** Idle-time work as a function of the time: see {@link IdleMaintenance#run}. */
+    public IdleMaintenance maintenance() {
+        return maintenance;
     }
 
     /** Closes every idle connection and refuses all further work; active connections close when released. */
@@ -642,16 +435,14 @@ public final class ConnPool {
         lock.lock();
         try {
             closed = true;
-            while (lru.oldest() != null) {
-                a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
-            }
+            a = closeAllIdleLocked(a);
             for (HostPool hp : new ArrayList<>(hosts.values())) {
                 List<WantConn> waiters = new ArrayList<>(hp.idleWaiters);
                 waiters.addAll(hp.dialWaiters);
                 for (WantConn w : waiters) {
                     if (!w.done) {
-                        a = deliverLocked(w, null, new IOException("transport closed while waiting for a connection to "
-                                + hp.key), a);
+                        a = w.deliverLocked(null, new IOException(
+                                "transport closed while waiting for a connection to " + hp.key), a);
                     }
                 }
                 hp.dialWaiters.clear();
@@ -675,7 +466,7 @@ public final class ConnPool {
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(config, hosts.values(), address, ticker.nanoTime(),
-                    System.currentTimeMillis(), dials, dialFailures, reusedCount, closedByReason);
+                    System.currentTimeMillis(), stats);
         } finally {
             lock.unlock();
         }

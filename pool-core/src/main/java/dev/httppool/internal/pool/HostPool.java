@@ -10,7 +10,7 @@ import java.util.List;
  * The pool's state for one {@link ConnectMethodKey}. Every field is guarded by the owning {@link ConnPool}'s
  * lock; the pool removes the entry as soon as {@link #isUnused()}.
  */
-public final class HostPool {
+final class HostPool {
 
     final ConnectMethodKey key;
 
@@ -27,19 +27,19 @@ public final class HostPool {
     // Guarded by lock: requests waiting for a connection.
     int waiting;
 
-    public HostPool(ConnectMethodKey key) {
+    HostPool(ConnectMethodKey key) {
         this.key = key;
     }
 
-    public int dialing() {
+    int dialing() {
         return dialsInProgress.size();
     }
 
-    public int active() {
+    int active() {
         return conns - idle.size() - dialsInProgress.size();
     }
 
-    public boolean isUnused() {
+    boolean isUnused() {
         return conns == 0 && waiting == 0 && idleWaiters.isEmpty() && dialWaiters.isEmpty();
     }
 }

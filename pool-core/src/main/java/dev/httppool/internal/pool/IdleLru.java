@@ -6,13 +6,13 @@ package dev.httppool.internal.pool;
  * allocate nothing. Not thread-safe: guarded by the owning pool's lock. Since connections are pushed as they
  * become idle, the list is also ordered by idle time: {@link #oldest()} has been idle longest.
  */
-public final class IdleLru {
+final class IdleLru {
 
     private PooledConnection newest;
     private PooledConnection oldest;
     private int size;
 
-    public void push(PooledConnection pc) {
+    void push(PooledConnection pc) {
         pc.lruOlder = newest;
         pc.lruNewer = null;
         if (newest != null) {
@@ -25,7 +25,7 @@ public final class IdleLru {
         size++;
     }
 
-    public void remove(PooledConnection pc) {
+    void remove(PooledConnection pc) {
         if (pc.lruNewer != null) {
             pc.lruNewer.lruOlder = pc.lruOlder;
         } else {
@@ -42,16 +42,16 @@ public final class IdleLru {
     }
 
     /** The most recently idled connection (walk on with {@link PooledConnection#lruOlder}), or null. */
-    public PooledConnection newest() {
+    PooledConnection newest() {
         return newest;
     }
 
     /** The connection idle longest, or null. */
-    public PooledConnection oldest() {
+    PooledConnection oldest() {
         return oldest;
     }
 
-    public int size() {
+    int size() {
         return size;
     }
 }

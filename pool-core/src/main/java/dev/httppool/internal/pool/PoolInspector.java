@@ -21,13 +21,13 @@ import java.util.stream.Stream;
  * Read-only views of a {@link ConnPool}'s state: the {@link PoolSnapshot} and the invariant check. Every
  * method runs with the pool's lock held by the caller (hence {@code ...Locked}).
  */
-public final class PoolInspector {
+final class PoolInspector {
 
     private PoolInspector() {
     }
 
-    public static PoolSnapshot snapshotLocked(TransportConfig config, Collection<HostPool> hosts, String address, long now,
-            long wallNow, long dials, long dialFailures, long reused, long[] closedByReason) {
+    static PoolSnapshot snapshotLocked(TransportConfig config, Collection<HostPool> hosts, String address, long now,
+            long wallNow, PoolStats stats) {
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
         List<PoolSnapshot.KeyStats> keys = new ArrayList<>(sorted.size());
@@ -44,22 +44,23 @@ public final class PoolInspector {
                 keys.add(keyStatsLocked(hp, now, wallNow, true));
             }
         }
-        Map<String, Long> closed = new LinkedHashMap<>();
-        for (CloseReason r : CloseReason.values()) {
-            if (closedByReason[r.ordinal()] > 0) {
-                closed.put(r.tag(), closedByReason[r.ordinal()]);
-            }
-        }
         return new PoolSnapshot(
                 new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
                         config.disableKeepAlives()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
-                new PoolSnapshot.Stats(dials, dialFailures, reused, Collections.unmodifiableMap(closed)),
+                stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));
     }
 
-    public static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
+    /** A key's counts for a wait that just timed out: its waiter is still counted as waiting. */
+    static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now) {
+        PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false);
+        return new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(), s.connections(),
+                s.idle(), s.active(), s.dialing(), s.waiting() + 1, List.of());
+    }
+
+    static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
         List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
         if (withIdle) {
             for (PooledConnection pc : hp.idle) {
@@ -75,7 +76,7 @@ public final class PoolInspector {
     }
 
     /** The first violated invariant, or null. */
-    public static String checkInvariantsLocked(TransportConfig config, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
+    static String checkInvariantsLocked(TransportConfig config, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
         int idleSum = 0;
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();

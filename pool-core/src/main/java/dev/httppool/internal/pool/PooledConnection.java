@@ -10,12 +10,12 @@ import dev.httppool.internal.exchange.WireConnection;
  */
 public final class PooledConnection {
 
-    public enum State { ACTIVE, IDLE, CLOSED }
+    enum State { ACTIVE, IDLE, CLOSED }
 
     public final long id;
-    public final HostPool host;
+    final HostPool host;
     public final WireConnection wire;
-    public final long createdNanos;
+    final long createdNanos;
 
     // Guarded by ConnPool.lock
     State state = State.ACTIVE;
@@ -31,7 +31,7 @@ public final class PooledConnection {
     PooledConnection lruNewer;
     PooledConnection lruOlder;
 
-    public PooledConnection(long id, HostPool host, WireConnection wire, long createdNanos) {
+    PooledConnection(long id, HostPool host, WireConnection wire, long createdNanos) {
         this.id = id;
         this.host = host;
         this.wire = wire;

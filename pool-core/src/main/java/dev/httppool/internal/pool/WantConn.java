@@ -1,22 +1,28 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.ClientTrace;
-
+import dev.httppool.Ticker;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One request waiting for a connection (Go's {@code wantConn}).
+ * One request waiting for a connection (Go's {@code wantConn}), and the protocol by which it is served.
  *
  * <p>This is where the central race lives. A request that finds no idle connection queues for a returned
  * connection <em>and</em> asks to dial (now, or later when {@code maxConnsPerHost} gives permission). Three
  * things then race: a connection returned by another request (hand-off), the dial started for this request,
- * and the request giving up (timeout or interrupt). The pool's lock decides: the first to mark the want
- * {@link #done} wins. A connection that loses (a dial finishing for a request already served or gone) is not
- * wasted: it goes to the next waiter or to the idle list. The winner's outcome is stored here under the lock
- * and the waiting thread is woken after the lock is released.
+ * and the request giving up (timeout or interrupt). The pool's lock decides: the first of
+ * {@link #deliverLocked} and {@link #cancelLocked} marks the want {@link #done} and wins. A connection that
+ * loses (a dial finishing for a request already served or gone) is not wasted: it goes to the next waiter or
+ * to the idle list. The winner's outcome is stored here under the lock, and the waiting thread is woken by
+ * {@link #signal()} after the lock is released.
  */
-public final class WantConn {
+final class WantConn {
+
+    /** A waiter with a connWaitTimeout re-checks the ticker at least this often (so a fake ticker works too). */
+    private static final long MAX_WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     final HostPool host;
     final ClientTrace trace;
@@ -33,17 +39,82 @@ public final class WantConn {
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
 
-    public WantConn(HostPool host, ClientTrace trace) {
+    WantConn(HostPool host, ClientTrace trace) {
         this.host = host;
         this.trace = trace;
     }
 
+    /**
+     * Go's {@code tryDeliver}: serves the want with {@code pc} (or fails it with {@code failure}), takes it off
+     * its key's queues and queues its wake-up. The caller has checked that it is not {@link #done}.
+     */
+    PoolActions deliverLocked(PooledConnection pc, IOException failure, PoolActions a) {
+        leaveQueuesLocked();
+        conn = pc;
+        error = failure;
+        return PoolActions.signal(a, this);
+    }
+
+    /**
+     * Go's {@code cancel}: the waiting request gives up. Returns false when a delivery came first; the caller
+     * then owns {@link #conn} (or {@link #error}).
+     */
+    boolean cancelLocked() {
+        if (done) {
+            return false;
+        }
+        leaveQueuesLocked();
+        return true;
+    }
+
+    private void leaveQueuesLocked() {
+        done = true;
+        waitingForPermission = false;
+        host.idleWaiters.remove(this);
+        host.dialWaiters.remove(this);
+        host.waiting--;
+    }
+
     /** Wakes the waiting thread; called after the lock is released. */
-    public void signal() {
+    void signal() {
         ready.countDown();
     }
 
-    public CountDownLatch ready() {
-        return ready;
+    /**
+     * Waits to be served. {@code connWaitNanos} (0: no limit) bounds only the time spent queued for permission
+     * to dial (the key at {@code maxConnsPerHost}); a want whose own dial is under way waits for it, bounded by
+     * the dial timeout.
+     *
+     * @return true when served (or failed), false when the wait for permission timed out
+     */
+    boolean await(long connWaitNanos, long start, Ticker ticker, ReentrantLock lock) throws InterruptedException {
+        if (connWaitNanos <= 0) {
+            ready.await();
+            return true;
+        }
+        for (;;) {
+            long remaining = connWaitNanos - (ticker.nanoTime() - start);
+            if (remaining > 0) {
+                if (ready.await(Math.min(remaining, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
+                continue;
+            }
+            lock.lock();
+            try {
+                if (!done && waitingForPermission) {
+                    return false;
+                }
+            } finally {
+                lock.unlock();
+            }
+            ready.await(); // permission came: the dial (or a hand-off) ends the wait
+            return true;
+        }
+    }
+
+    /** Whether {@link #signal()} has run: the outcome fields may then be read without the lock. */
+    boolean served() {
+        return ready.getCount() == 0;
     }
 }

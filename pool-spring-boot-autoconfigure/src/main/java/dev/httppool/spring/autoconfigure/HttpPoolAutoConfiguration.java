@@ -5,7 +5,6 @@ import dev.httppool.RoundTripper;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
-import dev.httppool.spring.ForwardingTransportListener;
 import dev.httppool.spring.HttpPoolTransports;
 import java.util.List;
 import org.apache.commons.logging.Log;
@@ -37,24 +36,15 @@ public final class HttpPoolAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    ForwardingTransportListener httpPoolTransportListener() {
-        return new ForwardingTransportListener();
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
     HttpPoolTransportFactory httpPoolTransportFactory(HttpPoolProperties properties,
-            ForwardingTransportListener transportListener, ObjectProvider<TransportListener> transportListeners,
-            ObjectProvider<TransportCustomizer> customizers) {
+            ObjectProvider<TransportListener> transportListeners, ObjectProvider<TransportCustomizer> customizers) {
         TransportConfig config = TransportConfigMapper.map(properties);
         ProxyResolver proxy = TransportConfigMapper.proxyResolver(properties.getProxy());
         if (proxy == null && properties.getProxy().getNoProxy() != null) {
             logger.warn("http.pool.proxy.no-proxy is ignored: it applies to http.pool.proxy.url, which is not set");
         }
-        transportListeners.orderedStream()
-                .filter((listener) -> listener != transportListener)
-                .forEach(transportListener::add);
-        return new HttpPoolTransportFactory(config, proxy, transportListener, customizers.orderedStream().toList());
+        return new HttpPoolTransportFactory(config, proxy, transportListeners.orderedStream().toList(),
+                customizers.orderedStream().toList());
     }
 
     @Bean(destroyMethod = "close")

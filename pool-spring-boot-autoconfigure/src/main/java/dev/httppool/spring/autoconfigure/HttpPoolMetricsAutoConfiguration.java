@@ -1,10 +1,8 @@
 package dev.httppool.spring.autoconfigure;
 
-import dev.httppool.spring.ForwardingTransportListener;
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.spring.metrics.HttpPoolMeterBinder;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -25,9 +23,7 @@ public final class HttpPoolMetricsAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    HttpPoolMeterBinder httpPoolMeterBinder(HttpPoolTransports transports, HttpPoolProperties properties,
-            ObjectProvider<ForwardingTransportListener> transportListener) {
-        return new HttpPoolMeterBinder(transports::all, transportListener.getIfAvailable(),
-                properties.getMetrics().isPerKey());
+    HttpPoolMeterBinder httpPoolMeterBinder(HttpPoolTransports transports, HttpPoolProperties properties) {
+        return new HttpPoolMeterBinder(transports, properties.getMetrics().isPerKey());
     }
 }

@@ -11,7 +11,7 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
- * Builds the auto-configured transports, all from the same {@code http.pool.*} settings, proxy, listener and
+ * Builds the auto-configured transports, all from the same {@code http.pool.*} settings, proxy, listeners and
  * {@link TransportCustomizer}s: the shared one, and one per other connect timeout or SSL bundle that a client asks
  * for.
  */
@@ -19,21 +19,21 @@ public final class HttpPoolTransportFactory {
 
     private final TransportConfig config;
     private final @Nullable ProxyResolver proxy;
-    private final TransportListener listener;
+    private final List<TransportListener> listeners;
     private final List<TransportCustomizer> customizers;
 
     /**
      * @param config the settings mapped from {@code http.pool.*}
      * @param proxy the proxy from {@code http.pool.proxy.*}, or null for the transport's default (the JVM's proxy
      *     properties, else Go's environment variables, else direct)
-     * @param listener receives the events of every transport built here
+     * @param listeners receive the events of every transport built here
      * @param customizers applied to every transport built here, in order
      */
-    public HttpPoolTransportFactory(TransportConfig config, @Nullable ProxyResolver proxy, TransportListener listener,
+    public HttpPoolTransportFactory(TransportConfig config, @Nullable ProxyResolver proxy, List<TransportListener> listeners,
             List<TransportCustomizer> customizers) {
         this.config = config;
         this.proxy = proxy;
-        this.listener = listener;
+        this.listeners = List.copyOf(listeners);
         this.customizers = List.copyOf(customizers);
     }
 
@@ -71,7 +71,8 @@ public final class HttpPoolTransportFactory {
     }
 
     private Transport.Builder base(TransportConfig c) {
-        Transport.Builder builder = Transport.builder().config(c).listener(listener);
+        Transport.Builder builder = Transport.builder().config(c);
+        listeners.forEach(builder::listener);
         if (proxy != null) {
             builder.proxy(proxy);
         }

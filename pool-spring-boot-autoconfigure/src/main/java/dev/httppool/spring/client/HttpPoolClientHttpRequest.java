@@ -2,7 +2,6 @@ package dev.httppool.spring.client;
 
 import dev.httppool.Request;
 import dev.httppool.RequestBody;
-import dev.httppool.Response;
 import dev.httppool.RoundTripper;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,15 +22,13 @@ final class HttpPoolClientHttpRequest extends AbstractStreamingClientHttpRequest
     private final URI uri;
     private final HttpMethod method;
     private final @Nullable Duration readTimeout;
-    private final boolean followRedirects;
 
-    HttpPoolClientHttpRequest(RoundTripper roundTripper, URI uri, HttpMethod method, @Nullable Duration readTimeout,
-            boolean followRedirects) {
+    /** {@code roundTripper} sends the request: the factory's own, or a {@code Client} over it to follow redirects. */
+    HttpPoolClientHttpRequest(RoundTripper roundTripper, URI uri, HttpMethod method, @Nullable Duration readTimeout) {
         this.roundTripper = roundTripper;
         this.uri = uri;
         this.method = method;
         this.readTimeout = readTimeout;
-        this.followRedirects = followRedirects;
     }
 
     @Override
@@ -47,8 +44,7 @@ final class HttpPoolClientHttpRequest extends AbstractStreamingClientHttpRequest
     @Override
     protected ClientHttpResponse executeInternal(HttpHeaders headers, @Nullable Body body) throws IOException {
         Request request = toRequest(headers, body);
-        Response response = followRedirects ? Redirects.follow(roundTripper, request) : roundTripper.roundTrip(request);
-        return new HttpPoolClientHttpResponse(response);
+        return new HttpPoolClientHttpResponse(roundTripper.roundTrip(request));
     }
 
     private Request toRequest(HttpHeaders headers, @Nullable Body body) {

@@ -1,6 +1,7 @@
 package dev.httppool.spring.client;
 
 import dev.httppool.RoundTripper;
+import dev.httppool.client.Client;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,20 +20,20 @@ import org.springframework.http.client.ClientHttpRequestFactory;
  * only when Spring marks it repeatable. Closing the response returns its connection to the pool after a bounded
  * drain, or closes it, by the transport's rules.
  *
- * <p>Redirects are followed as Go's {@code http.Client} follows them, unless {@link #setFollowRedirects turned
- * off}: at most 10; 301, 302 and 303 turn a request other than GET or HEAD into a GET without a body; 307 and 308
- * resend the body, and are returned as they are when the body is not repeatable; {@code Authorization},
- * {@code Cookie} and the other credential headers are dropped once the chain leaves the first request's host and
- * its subdomains; what is left of a small redirect body is read so its connection can be reused.
+ * <p>Redirects are followed by the core's {@link Client}, as Go's {@code http.Client} follows them, unless
+ * {@link #setFollowRedirects turned off}: then a 3xx is returned as it is. A 307 or 308 is followed only when
+ * Spring marks the request body repeatable.
  */
 public final class HttpPoolClientHttpRequestFactory implements ClientHttpRequestFactory {
 
     private final RoundTripper roundTripper;
+    private final Client client;
     private volatile @Nullable Duration readTimeout;
     private volatile boolean followRedirects = true;
 
     public HttpPoolClientHttpRequestFactory(RoundTripper roundTripper) {
         this.roundTripper = Objects.requireNonNull(roundTripper, "roundTripper");
+        this.client = new Client(roundTripper);
     }
 
     /** What requests are sent through. */
@@ -52,7 +53,7 @@ public final class HttpPoolClientHttpRequestFactory implements ClientHttpRequest
         return readTimeout;
     }
 
-    /** Whether to follow redirects (as Go's {@code http.Client} does) or return 3xx responses as they are. */
+    /** Whether to follow redirects (with the core's {@link Client}, as Go does) or return 3xx responses as they are. */
     public void setFollowRedirects(boolean followRedirects) {
         this.followRedirects = followRedirects;
     }
@@ -63,6 +64,7 @@ public final class HttpPoolClientHttpRequestFactory implements ClientHttpRequest
 
     @Override
     public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-        return new HttpPoolClientHttpRequest(roundTripper, uri, httpMethod, readTimeout, followRedirects);
+        RoundTripper sender = followRedirects ? client::send : roundTripper;
+        return new HttpPoolClientHttpRequest(sender, uri, httpMethod, readTimeout);
     }
 }

@@ -1,7 +1,6 @@
 package dev.httppool.spring.metrics;
 
-import dev.httppool.Transport;
-import dev.httppool.spring.ForwardingTransportListener;
+import dev.httppool.spring.HttpPoolTransports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.List;
@@ -10,8 +9,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes the pool as Micrometer meters:
@@ -27,27 +24,25 @@ import org.jspecify.annotations.Nullable;
  * appears in the pool and removed when it leaves; without it, no meter carries the {@code key} tag, for
  * applications that call an unbounded number of hosts.
  *
- * <p>Counters and the timer need the transports' events: a transport's listener is fixed when it is built, so the
- * transports must have been built with the {@link ForwardingTransportListener} given here, which this binder joins
- * when it is bound. Without one, only the gauges are published.
+ * <p>Counters and the timer come from the transports' events: when bound, the binder listens to every transport of
+ * the given {@link HttpPoolTransports}, including those made later for another connect timeout or SSL bundle.
  */
 public final class HttpPoolMeterBinder implements MeterBinder, AutoCloseable {
 
     private final PoolCounts counts;
-    private final @Nullable ForwardingTransportListener events;
+    private final HttpPoolTransports transports;
     private final boolean perKey;
     private final List<PoolMeters> bound = new CopyOnWriteArrayList<>();
     private final ThreadPoolExecutor reconciler;
 
     /**
-     * @param transports the transports to publish, asked again at each reading (transports may be added later)
-     * @param events the listener the transports were built with, or null when their events cannot be received
+     * @param transports the transports to publish (their list is asked again at each reading: transports may be
+     *     added later)
      * @param perKey whether meters carry the {@code key} tag
      */
-    public HttpPoolMeterBinder(Supplier<? extends List<Transport>> transports,
-            @Nullable ForwardingTransportListener events, boolean perKey) {
-        this.counts = new PoolCounts(Objects.requireNonNull(transports, "transports"));
-        this.events = events;
+    public HttpPoolMeterBinder(HttpPoolTransports transports, boolean perKey) {
+        this.transports = Objects.requireNonNull(transports, "transports");
+        this.counts = new PoolCounts(transports::all);
         this.perKey = perKey;
         // One short-lived daemon thread, only while gauges need registering or removing.
         this.reconciler = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
@@ -62,9 +57,7 @@ public final class HttpPoolMeterBinder implements MeterBinder, AutoCloseable {
         PoolMeters meters = new PoolMeters(registry, counts, perKey, reconciler);
         meters.start();
         bound.add(meters);
-        if (events != null) {
-            events.add(meters);
-        }
+        transports.addListener(meters);
     }
 
     /** Stops receiving events and maintaining gauges; the meters stay registered. */
@@ -72,9 +65,7 @@ public final class HttpPoolMeterBinder implements MeterBinder, AutoCloseable {
     public void close() {
         for (PoolMeters meters : bound) {
             meters.stop();
-            if (events != null) {
-                events.remove(meters);
-            }
+            transports.removeListener(meters);
         }
         reconciler.shutdownNow();
     }

@@ -11,6 +11,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.ClientHttpRequestFactoryBuilder;
@@ -122,6 +124,19 @@ class HttpPoolHttpClientAutoConfigurationTests {
     @Test
     void followsRedirectsByDefault() {
         runner.run((context) -> {
+            RestClient client = context.getBean(RestClient.Builder.class).build();
+            assertThat(client.get().uri(server.url("/moved")).retrieve().body(String.class))
+                    .isEqualTo("hello from upstream");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "follow", "follow-when-possible" })
+    void followsRedirectsForEverySpringHttpClientsRedirectsValueButDontFollow(String redirects) {
+        runner.withPropertyValues("spring.http.clients.redirects=" + redirects).run((context) -> {
+            HttpPoolClientHttpRequestFactory factory = (HttpPoolClientHttpRequestFactory) context
+                    .getBean(ClientHttpRequestFactoryBuilder.class).build(context.getBean(HttpClientSettings.class));
+            assertThat(factory.isFollowRedirects()).isTrue();
             RestClient client = context.getBean(RestClient.Builder.class).build();
             assertThat(client.get().uri(server.url("/moved")).retrieve().body(String.class))
                     .isEqualTo("hello from upstream");

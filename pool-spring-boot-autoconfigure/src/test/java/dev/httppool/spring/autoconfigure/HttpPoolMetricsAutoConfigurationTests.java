@@ -51,6 +51,20 @@ class HttpPoolMetricsAutoConfigurationTests {
     }
 
     @Test
+    void countsTheEventsOfAUserDefinedTransportBeanToo() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.text("/hello", "hi");
+            runner.withBean(Transport.class, () -> Transport.builder().build(), (bean) -> bean.setDestroyMethodName("close")).run((context) -> {
+                get(context.getBean(Transport.class), server.url("/hello"));
+                MeterRegistry registry = context.getBean(MeterRegistry.class);
+                assertThat(registry.get("http.pool.dials")
+                        .tags("key", "|http|" + server.address(), "outcome", "success").counter().count())
+                        .isEqualTo(1);
+            });
+        }
+    }
+
+    @Test
     void backsOffWhenDisabled() {
         runner.withPropertyValues("http.pool.enabled=false")
                 .run((context) -> assertThat(context).doesNotHaveBean(HttpPoolMeterBinder.class));

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
-import dev.httppool.spring.ForwardingTransportListener;
+import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.testing.Loopback;
 import dev.httppool.testing.TestServer;
 import io.micrometer.core.instrument.Gauge;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 class HttpPoolMeterBinderTests {
 
     private final MeterRegistry registry = new SimpleMeterRegistry();
-    private final ForwardingTransportListener events = new ForwardingTransportListener();
     private TestServer server;
     private Transport transport;
     private HttpPoolMeterBinder binder;
@@ -33,7 +32,7 @@ class HttpPoolMeterBinderTests {
     void start() throws IOException {
         server = TestServer.start();
         server.text("/hello", "hi");
-        transport = Transport.builder().listener(events).build();
+        transport = Transport.builder().build();
         key = "|http|" + server.address();
     }
 
@@ -122,16 +121,18 @@ class HttpPoolMeterBinderTests {
     }
 
     @Test
-    void sumsTheGaugesOfEveryTransport() throws Exception {
-        try (Transport second = Transport.builder().listener(events).build()) {
-            binder = new HttpPoolMeterBinder(() -> List.of(transport, second), events, false);
+    void sumsTheGaugesAndCountsTheEventsOfEveryTransportIncludingOnesMadeAfterBinding() throws Exception {
+        try (HttpPoolTransports transports = transports()) {
+            binder = new HttpPoolMeterBinder(transports, false);
             binder.bindTo(registry);
             get(server.url("/hello"));
+            Transport second = (Transport) transports.roundTripper(Duration.ofSeconds(7), null);
             try (Response response = second.roundTrip(Request.get(server.url("/hello")))) {
                 response.body().readAllBytes();
             }
             await().atMost(Duration.ofSeconds(5))
                     .untilAsserted(() -> assertThat(gauge("http.pool.connections", "state", "idle")).isEqualTo(2));
+            assertThat(registry.get("http.pool.dials").tags("outcome", "success").counter().count()).isEqualTo(2);
         }
     }
 
@@ -144,8 +145,14 @@ class HttpPoolMeterBinderTests {
     }
 
     private void bind(boolean perKey) {
-        binder = new HttpPoolMeterBinder(() -> List.of(transport), events, perKey);
+        binder = new HttpPoolMeterBinder(transports(), perKey);
         binder.bindTo(registry);
+    }
+
+    /** The test's transport as the shared one; other connect timeouts get a plain transport of their own. */
+    private HttpPoolTransports transports() {
+        return new HttpPoolTransports(transport, transport, null, (shared, dialTimeout, ssl) -> Transport.builder()
+                .config(shared.config().toBuilder().dialTimeout(dialTimeout).build()).build());
     }
 
     private double gauge(String name, String... tags) {

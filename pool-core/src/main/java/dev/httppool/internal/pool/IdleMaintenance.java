@@ -1,0 +1,135 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.CloseReason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pool's idle-time work as a function of the time, as OkHttp's {@code cleanup(now)}: {@link #run(long)}
+ * closes what has expired or died at {@code now} and returns how long until it must run again, so tests pass
+ * literal times instead of sleeping and the {@link IdleReaper} only schedules.
+ */
+public final class IdleMaintenance {
+
+    /** How often idle connections are probed for a server-side close. */
+    public static final long PROBE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+    private static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final ConnPool pool;
+
+    IdleMaintenance(ConnPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Closes idle connections past {@code idleConnTimeout} and those the server closed.
+     *
+     * @return nanoseconds until the next run is needed, or -1 when no connection is idle
+     */
+    public long run(long now) {
+        long untilExpiry = closeExpiredIdle(now);
+        closeDeadIdle(now);
+        if (!hasIdle()) {
+            return -1;
+        }
+        return untilExpiry < 0 ? PROBE_INTERVAL_NANOS
+                : Math.min(PROBE_INTERVAL_NANOS, Math.max(untilExpiry, MIN_DELAY_NANOS));
+    }
+
+    /**
+     * Closes idle connections whose idle time reached {@code idleConnTimeout} at {@code now}.
+     *
+     * @return nanoseconds until the next idle connection expires, or -1 when none can (no idle connection, or
+     *     no timeout)
+     */
+    long closeExpiredIdle(long now) {
+        long timeout = pool.idleTimeoutNanos;
+        if (timeout <= 0) {
+            return -1;
+        }
+        PoolActions a = null;
+        long next = -1;
+        pool.lock.lock();
+        try {
+            // The LRU is ordered by idle time: the tail is the longest idle.
+            for (PooledConnection oldest; (oldest = pool.lru.oldest()) != null; ) {
+                long age = now - oldest.idleAtNanos;
+                if (age < timeout) {
+                    next = timeout - age;
+                    break;
+                }
+                a = pool.closeLocked(oldest, CloseReason.IDLE_TIMEOUT, a);
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+        return next;
+    }
+
+    /**
+     * Looks at every idle connection idle for at least {@link ConnPool#PROBE_AFTER_IDLE_NANOS} without blocking,
+     * and closes those the server closed or wrote to. The probes run outside the lock; a connection being probed
+     * is skipped by checkout.
+     *
+     * @return how many were closed
+     */
+    int closeDeadIdle(long now) {
+        List<PooledConnection> candidates = new ArrayList<>();
+        pool.lock.lock();
+        try {
+            for (PooledConnection pc = pool.lru.newest(); pc != null; pc = pc.lruOlder) {
+                if (!pc.probing && now - pc.idleAtNanos >= ConnPool.PROBE_AFTER_IDLE_NANOS) {
+                    pc.probing = true;
+                    candidates.add(pc);
+                }
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        if (candidates.isEmpty()) {
+            return 0;
+        }
+        boolean[] dead = new boolean[candidates.size()];
+        for (int i = 0; i < dead.length; i++) {
+            dead[i] = candidates.get(i).wire.isDeadWhileIdle();
+        }
+        PoolActions a = null;
+        int n = 0;
+        pool.lock.lock();
+        try {
+            for (int i = 0; i < dead.length; i++) {
+                PooledConnection pc = candidates.get(i);
+                pc.probing = false;
+                if (pc.state != PooledConnection.State.IDLE) {
+                    continue;
+                }
+                if (dead[i]) {
+                    a = pool.closeLocked(pc, CloseReason.SERVER_CLOSED, a);
+                    n++;
+                } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
+                    // A request queued while this one was being probed: hand it over now.
+                    pc.host.idle.removeFirstOccurrence(pc);
+                    pool.lru.remove(pc);
+                    pc.state = PooledConnection.State.ACTIVE;
+                    a = pool.putOrCloseLocked(pc, a);
+                }
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+        return n;
+    }
+
+    /** Whether any connection sits idle (the background reaper stops when none does). */
+    public boolean hasIdle() {
+        pool.lock.lock();
+        try {
+            return pool.lru.size() > 0;
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+}
