@@ -107,4 +107,63 @@ class ProxyResolverTest {
         assertThat(ConnectMethodKey.of(URI.create("http://plain.example/"), URI.create("http://proxy:3128")).toString())
                 .isEqualTo("http://proxy:3128|http|");
     }
+
+    @Test
+    void fixedChecksItsNoProxyListStrictlyNamingTheBadEntry() {
+        assertThatThrownBy(() -> ProxyResolver.fixed("http://proxy:3128", "localhost, example.com:99999"))
+                .isInstanceOf(InvalidProxyException.class)
+                .hasMessage("NO_PROXY entry 'example.com:99999': port must be 1-65535");
+        assertThatThrownBy(() -> ProxyResolver.fixed("http://proxy:3128", "10.0.0.0/33"))
+                .hasMessage("NO_PROXY entry '10.0.0.0/33': prefix length must be 0-32");
+    }
+
+    @Test
+    void validateChecksEitherSettingAloneAndTheUrlFirst() {
+        ProxyResolver.validate(null, null);
+        ProxyResolver.validate("proxy:3128", "localhost, [::1]:8080, fd00::/8, *");
+
+        assertThatThrownBy(() -> ProxyResolver.validate(null, "exa mple.com"))
+                .isInstanceOf(InvalidProxyException.class)
+                .extracting(e -> ((InvalidProxyException) e).value()).isEqualTo("exa mple.com");
+        assertThatThrownBy(() -> ProxyResolver.validate("ftp://user:secret@proxy:21", "exa mple.com"))
+                .isInstanceOf(InvalidProxyException.class)
+                .hasMessage("proxy URL 'ftp://user:***@proxy:21': scheme must be http (the only proxy scheme supported)");
+    }
+
+    @Test
+    void environmentNoProxyIsReadLenientlyAsGoReadsIt() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://p:1",
+                "NO_PROXY", "example.com:99999, exa mple.com, 10.0.0.0/33, good.example"));
+
+        assertThat(proxyFor(r, "http://example.com/")).isNotNull();
+        assertThat(proxyFor(r, "http://10.0.0.0/")).isNotNull();
+        assertThat(proxyFor(r, "http://good.example/")).isNull();
+    }
+
+    @Test
+    void environmentProxyValueThatIsNotAUriIsIgnoredAsGoIgnoresIt() {
+        ProxyResolver r = ProxyResolver.fromEnvironment(Map.of("HTTP_PROXY", "http://pro xy:1",
+                "HTTPS_PROXY", "http://p:2"));
+
+        assertThat(proxyFor(r, "http://example.com/")).isNull();
+        assertThat(proxyFor(r, "https://example.com/")).isEqualTo(URI.create("http://p:2"));
+    }
+
+    @Test
+    void noProxyMatchesInternationalTargetsInPunycode() {
+        ProxyResolver r = ProxyResolver.fixed("http://proxy:3128", "гофер.го");
+
+        assertThat(r.proxyFor(Request.get("http://гофер.го:8080/").uri())).isNull();
+        assertThat(r.proxyFor(Request.get("http://api.гофер.го/").uri())).isNull();
+        assertThat(r.proxyFor(Request.get("http://example.com/").uri())).isNotNull();
+    }
+
+    @Test
+    void keysThroughAProxyGivenWithATokenMaskTheWholeToken() {
+        ConnectMethodKey key = ConnectMethodKey.of(URI.create("https://api.example.com/"),
+                URI.create("http://t0ken@Proxy:3128"));
+
+        assertThat(key.toString()).isEqualTo("http://***@Proxy:3128|https|api.example.com:443");
+        assertThat(key.firstHopAddress()).isEqualTo("proxy:3128");
+    }
 }

@@ -1,8 +1,8 @@
 package dev.httppool;
 
-import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.net.Credentials;
+import dev.httppool.internal.net.Hosts;
 
-import java.net.IDN;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -41,7 +41,7 @@ public final class ConnectMethodKey {
 
     private ConnectMethodKey(URI proxyUri, String scheme, String address, boolean onlyH1) {
         this.proxyUri = proxyUri;
-        this.proxy = proxyUri == null ? "" : Proxies.redact(proxyUri);
+        this.proxy = proxyUri == null ? "" : Credentials.redact(proxyUri);
         this.scheme = Objects.requireNonNull(scheme, "scheme");
         this.address = Objects.requireNonNull(address, "address");
         this.onlyH1 = onlyH1;
@@ -51,7 +51,7 @@ public final class ConnectMethodKey {
 
     /** The direct (no proxy) key of a request URI: scheme and canonical {@code host:port}. */
     public static ConnectMethodKey direct(URI uri) {
-        return new ConnectMethodKey((URI) null, uri.getScheme().toLowerCase(Locale.ROOT), canonicalAddress(uri), false);
+        return new ConnectMethodKey((URI) null, uri.getScheme().toLowerCase(Locale.ROOT), Hosts.canonicalAddress(uri), false);
     }
 
     /**
@@ -63,33 +63,7 @@ public final class ConnectMethodKey {
             return direct(target);
         }
         String scheme = target.getScheme().toLowerCase(Locale.ROOT);
-        return new ConnectMethodKey(proxy, scheme, scheme.equals("http") ? "" : canonicalAddress(target), false);
-    }
-
-    /** {@code host:port} with the host lower-cased and converted to ASCII (punycode), the port defaulted. */
-    static String canonicalAddress(URI uri) {
-        String host = uri.getHost();
-        if (host == null) {
-            throw new IllegalArgumentException("URI has no host: " + uri);
-        }
-        int port = uri.getPort();
-        if (port < 0) {
-            port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        }
-        String h = host;
-        if (!h.startsWith("[")) {
-            h = h.indexOf(':') >= 0 ? "[" + h + "]" : isAscii(h) ? h : IDN.toASCII(h, IDN.ALLOW_UNASSIGNED);
-        }
-        return h.toLowerCase(Locale.ROOT) + ":" + port;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
+        return new ConnectMethodKey(proxy, scheme, scheme.equals("http") ? "" : Hosts.canonicalAddress(target), false);
     }
 
     /** The proxy as shown (password masked), or {@code ""} for a direct connection. */
@@ -102,9 +76,12 @@ public final class ConnectMethodKey {
         return proxyUri;
     }
 
-    /** Where connections for this key are dialed: the proxy's {@code host:port} if there is one, else the target. */
+    /**
+     * Where connections for this key are dialed: the proxy's canonical {@code host:port} (port 80 when it names
+     * none) if there is one, else the target's.
+     */
     public String firstHopAddress() {
-        return proxyUri == null ? address : proxyUri.getHost() + ":" + Proxies.port(proxyUri);
+        return proxyUri == null ? address : Hosts.canonicalAddress(proxyUri);
     }
 
     public String scheme() {

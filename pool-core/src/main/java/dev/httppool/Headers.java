@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.SensitiveHeaders;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -155,7 +156,7 @@ public final class Headers {
         }
     }
 
-    /** Names and values; the values of {@code Authorization}, {@code Proxy-Authorization} and cookies are masked. */
+    /** Names and values; the values of {@link #isSensitive sensitive} fields are masked as {@code ***}. */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("[");
@@ -169,10 +170,13 @@ public final class Headers {
         return sb.append(']').toString();
     }
 
-    /** Whether a header's value is a secret that must never be logged or shown. */
+    /**
+     * Whether a header's value is a secret that must never be logged or shown, and that a redirect to another
+     * host must not carry: {@code Authorization}, {@code Proxy-Authorization}, {@code WWW-Authenticate},
+     * {@code Proxy-Authenticate}, {@code Cookie}, {@code Cookie2} and {@code Set-Cookie}, in any case.
+     */
     public static boolean isSensitive(String name) {
-        return name.equalsIgnoreCase("Authorization") || name.equalsIgnoreCase("Proxy-Authorization")
-                || name.equalsIgnoreCase("Cookie") || name.equalsIgnoreCase("Set-Cookie");
+        return SensitiveHeaders.contains(name);
     }
 
     /** Whether {@code s} is a non-empty HTTP token (RFC 9110 tchar). */

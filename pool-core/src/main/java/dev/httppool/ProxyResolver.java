@@ -1,7 +1,10 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.Hosts;
+import dev.httppool.internal.net.Mode;
 import dev.httppool.internal.net.NoProxy;
-import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.net.Ports;
+import dev.httppool.internal.net.ProxyUrl;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -30,29 +33,54 @@ public interface ProxyResolver {
 
     /**
      * Every request through {@code proxyUrl} (scheme defaults to http), except targets matching
-     * {@code noProxy} (NO_PROXY syntax; may be null). Loopback targets are proxied too, as asked.
+     * {@code noProxy} (NO_PROXY syntax; may be null). Loopback targets are proxied too, as asked. Both values
+     * are configuration, so both are checked strictly, as {@link #validate} checks them.
+     *
+     * @throws InvalidProxyException naming the bad value (password masked) and the rule it breaks
      */
     static ProxyResolver fixed(String proxyUrl, String noProxy) {
-        URI proxy = Proxies.parse(Objects.requireNonNull(proxyUrl, "proxyUrl"));
-        NoProxy bypass = NoProxy.parse(noProxy);
-        return target -> bypass.matches(hostOf(target), portOf(target)) ? null : proxy;
+        URI proxy = ProxyUrl.parse(Objects.requireNonNull(proxyUrl, "proxyUrl"), Mode.STRICT);
+        NoProxy bypass = NoProxy.parse(noProxy, Mode.STRICT);
+        return target -> bypass.matches(target.getHost(), Ports.of(target)) ? null : proxy;
+    }
+
+    /**
+     * Checks proxy settings given as configuration without building a resolver, for start-up validation:
+     * {@code proxyUrl} must be an {@code http} URI (a value without a scheme means {@code http://}) with a host
+     * and, if it names one, a port of 1-65535; every {@code noProxy} entry must be {@code *}, a domain
+     * ({@code example.com}, {@code .example.com}, {@code *.example.com}) or IPv4 address optionally with
+     * {@code :port}, an IPv6 address (with a port only in brackets: {@code [::1]:8080}) or a CIDR range with a
+     * prefix of 0-32 or 0-128. Either may be null (not set). {@link #fromEnvironment} reads the same syntax
+     * leniently, as Go does: an entry that breaks these rules is kept and never matches.
+     *
+     * @throws InvalidProxyException for the first bad value: the proxy URL first, then the NO_PROXY entries in
+     *     order, e.g. {@code NO_PROXY entry 'example.com:99999': port must be 1-65535}
+     */
+    static void validate(String proxyUrl, String noProxy) {
+        if (proxyUrl != null) {
+            ProxyUrl.parse(proxyUrl, Mode.STRICT);
+        }
+        NoProxy.parse(noProxy, Mode.STRICT);
     }
 
     /**
      * Go's {@code ProxyFromEnvironment} over the given variables: {@code HTTP_PROXY} for http targets and
      * {@code HTTPS_PROXY} for https targets (lower-case variants too; a value without a scheme means
      * {@code http://}), minus {@code NO_PROXY}; {@code localhost} and loopback addresses are never proxied.
+     * Values are read as Go reads them: a proxy value that is not a URI is ignored, and a {@code NO_PROXY}
+     * entry that does not parse never matches. A proxy URI this library cannot use (not {@code http}, no host,
+     * a port out of range) is refused with an {@link InvalidProxyException} rather than ignored.
      */
     static ProxyResolver fromEnvironment(Map<String, String> env) {
         URI http = envProxy(env, "HTTP_PROXY");
         URI https = envProxy(env, "HTTPS_PROXY");
-        NoProxy bypass = NoProxy.parse(envValue(env, "NO_PROXY"));
+        NoProxy bypass = NoProxy.parse(envValue(env, "NO_PROXY"), Mode.LENIENT);
         if (http == null && https == null) {
             return direct();
         }
         return target -> {
-            String host = hostOf(target);
-            if (isLoopback(host) || bypass.matches(host, portOf(target))) {
+            String host = target.getHost();
+            if (Hosts.isLoopback(host) || bypass.matches(host, Ports.of(target))) {
                 return null;
             }
             return "https".equalsIgnoreCase(target.getScheme()) ? https : http;
@@ -66,8 +94,8 @@ public interface ProxyResolver {
      * localhost and loopback addresses) for both.
      */
     static ProxyResolver fromSystemProperties(Properties props) {
-        URI http = propProxy(props, "http", 80);
-        URI https = propProxy(props, "https", 443);
+        URI http = propProxy(props, "http");
+        URI https = propProxy(props, "https");
         if (http == null && https == null) {
             return direct();
         }
@@ -80,7 +108,7 @@ public interface ProxyResolver {
             }
         }
         return target -> {
-            String host = hostOf(target).toLowerCase(Locale.ROOT);
+            String host = Hosts.hostOf(target);
             for (String p : patterns) {
                 if (wildcardMatches(p, host)) {
                     return null;
@@ -104,7 +132,7 @@ public interface ProxyResolver {
 
     private static URI envProxy(Map<String, String> env, String name) {
         String v = envValue(env, name);
-        return v == null || v.isBlank() ? null : Proxies.parse(v);
+        return v == null ? null : ProxyUrl.parse(v, Mode.LENIENT);
     }
 
     private static String envValue(Map<String, String> env, String name) {
@@ -112,13 +140,13 @@ public interface ProxyResolver {
         return v != null && !v.isEmpty() ? v : env.get(name.toLowerCase(Locale.ROOT));
     }
 
-    private static URI propProxy(Properties props, String scheme, int defaultPort) {
+    private static URI propProxy(Properties props, String scheme) {
         String host = props.getProperty(scheme + ".proxyHost");
         if (host == null || host.isBlank()) {
             return null;
         }
-        String port = props.getProperty(scheme + ".proxyPort", Integer.toString(defaultPort));
-        return Proxies.parse("http://" + host.trim() + ":" + port.trim());
+        String port = props.getProperty(scheme + ".proxyPort", Integer.toString(Ports.defaultPort(scheme)));
+        return ProxyUrl.parse("http://" + host.trim() + ":" + port.trim(), Mode.STRICT);
     }
 
     private static boolean wildcardMatches(String pattern, String host) {
@@ -132,34 +160,5 @@ public interface ProxyResolver {
             return host.startsWith(pattern.substring(0, pattern.length() - 1));
         }
         return host.equals(pattern);
-    }
-
-    private static String hostOf(URI target) {
-        String h = target.getHost();
-        return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
-    }
-
-    private static int portOf(URI target) {
-        int p = target.getPort();
-        return p >= 0 ? p : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
-    }
-
-    private static boolean isLoopback(String host) {
-        if (host.equalsIgnoreCase("localhost") || host.toLowerCase(Locale.ROOT).endsWith(".localhost")) {
-            return true;
-        }
-        byte[] ip = NoProxy.ipLiteral(host);
-        if (ip == null) {
-            return false;
-        }
-        if (ip.length == 4) {
-            return ip[0] == 127;
-        }
-        for (int i = 0; i < 15; i++) {
-            if (ip[i] != 0) {
-                return false;
-            }
-        }
-        return ip[15] == 1;
     }
 }

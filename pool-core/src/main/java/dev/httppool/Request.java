@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.IdnUris;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -8,6 +9,10 @@ import java.util.Objects;
  * An HTTP request: method, absolute {@code http}/{@code https} URI, headers and an optional body, plus a
  * per-request read timeout and {@link ClientTrace}. Immutable; build with {@link #builder(URI)} or
  * {@link #get(URI)}. Headers are validated as they are added, so an invalid request never opens a connection.
+ *
+ * <p>A host that is an internationalised domain name ({@code http://гофер.го:8080/}) is converted to punycode
+ * ({@code http://xn--c1ae0ajs.xn--c1aw:8080/}) when the request is built, so {@link #uri()}, the pool key, the
+ * dial, TLS server name and {@code Host} header all use the ASCII name.
  */
 public final class Request {
 
@@ -31,16 +36,18 @@ public final class Request {
         return builder(uri).build();
     }
 
+    /** A GET of {@code uri}, which may have an internationalised host (see the class documentation). */
     public static Request get(String uri) {
-        return get(URI.create(uri));
+        return get(IdnUris.parse(uri));
     }
 
     public static Builder builder(URI uri) {
         return new Builder(uri);
     }
 
+    /** A builder for {@code uri}, which may have an internationalised host (see the class documentation). */
     public static Builder builder(String uri) {
-        return new Builder(URI.create(uri));
+        return new Builder(IdnUris.parse(uri));
     }
 
     public Builder toBuilder() {
@@ -114,17 +121,20 @@ public final class Request {
             uri(uri);
         }
 
-        /** The absolute target; only {@code http} and {@code https} with a host are accepted. */
+        /**
+         * The absolute target; only {@code http} and {@code https} with a host are accepted. An internationalised
+         * host, which {@link URI} keeps only in the authority, is converted to punycode.
+         */
         public Builder uri(URI uri) {
-            Objects.requireNonNull(uri, "uri");
-            String scheme = uri.getScheme();
+            URI ascii = IdnUris.withAsciiHost(Objects.requireNonNull(uri, "uri"));
+            String scheme = ascii.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                 throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): " + uri);
             }
-            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            if (ascii.getHost() == null || ascii.getHost().isEmpty()) {
                 throw new IllegalArgumentException("URI has no host: " + uri);
             }
-            this.uri = uri;
+            this.uri = ascii;
             return this;
         }
 

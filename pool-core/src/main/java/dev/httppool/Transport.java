@@ -9,7 +9,7 @@ import dev.httppool.internal.exchange.Exchange;
 import dev.httppool.internal.exchange.ExchangeException;
 import dev.httppool.internal.exchange.KeyedErrors;
 import dev.httppool.internal.exchange.PreparedRequest;
-import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.net.ProxyUrl;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.IdleReaper;
 import dev.httppool.internal.pool.PooledConnection;
@@ -187,7 +187,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     public ConnectMethodKey keyFor(URI uri) {
         URI proxy = proxies.proxyFor(uri);
         if (proxy != null) {
-            return ConnectMethodKey.of(uri, Proxies.check(proxy));
+            return ConnectMethodKey.of(uri, ProxyUrl.check(proxy));
         }
         // Direct keys are the same for every request to an authority: build each once, not per request.
         boolean https = "https".equalsIgnoreCase(uri.getScheme());

@@ -4,7 +4,7 @@ import dev.httppool.internal.ApiAccess;
 
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
-import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.net.Credentials;
 
 import dev.httppool.internal.http1.RequestHeadWriter;
 import dev.httppool.internal.http1.ResponseHead;
@@ -31,11 +31,11 @@ public final class ProxyTunnel {
             throws IOException {
         Headers.Builder h = ApiAccess.get().addTrusted(Headers.builder(), "Host", key.address());
         h.addAll(extraHeaders);
-        String auth = Proxies.basicAuth(ApiAccess.get().proxyUri(key));
+        String auth = Credentials.basicAuth(ApiAccess.get().proxyUri(key));
         if (auth != null && !extraHeaders.contains("Proxy-Authorization")) {
             ApiAccess.get().addTrusted(h, "Proxy-Authorization", auth);
         }
-        String proxy = Proxies.redact(ApiAccess.get().proxyUri(key));
+        String proxy = Credentials.redact(ApiAccess.get().proxyUri(key));
         int previousTimeout = socket.getSoTimeout();
         socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
         try {

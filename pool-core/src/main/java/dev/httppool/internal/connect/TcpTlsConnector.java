@@ -9,7 +9,10 @@ import dev.httppool.Headers;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.internal.exchange.WireConnection;
-import dev.httppool.internal.net.Proxies;
+import dev.httppool.internal.net.Credentials;
+import dev.httppool.internal.net.Hosts;
+import dev.httppool.internal.net.IpLiteral;
+import dev.httppool.internal.net.Ports;
 
 import dev.httppool.internal.http1.Http1Connection;
 import java.io.IOException;
@@ -52,8 +55,8 @@ public final class TcpTlsConnector implements Connector {
     @Override
     public WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException {
         URI proxy = ApiAccess.get().proxyUri(key);
-        String dialHost = proxy != null ? proxy.getHost() : key.host();
-        int dialPort = proxy != null ? Proxies.port(proxy) : key.port();
+        String dialHost = proxy != null ? Hosts.hostOf(proxy) : key.host();
+        int dialPort = proxy != null ? Ports.of(proxy) : key.port();
         String dialAddress = key.firstHopAddress();
         trace.connectStart("tcp", dialAddress);
         SocketChannel ch;
@@ -62,7 +65,7 @@ public final class TcpTlsConnector implements Connector {
         } catch (IOException e) {
             trace.connectDone("tcp", dialAddress, e);
             if (proxy != null) {
-                throw withCause(new IOException("proxyconnect tcp " + Proxies.redact(proxy) + ": " + e.getMessage()), e);
+                throw withCause(new IOException("proxyconnect tcp " + Credentials.redact(proxy) + ": " + e.getMessage()), e);
             }
             throw e;
         }
@@ -95,7 +98,7 @@ public final class TcpTlsConnector implements Connector {
         SSLSocket ssl = (SSLSocket) sslContext().getSocketFactory().createSocket(ch.socket(), host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!isIpLiteral(host)) {
+        if (!IpLiteral.isLiteral(host)) {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
         params.setApplicationProtocols(new String[] {"http/1.1"});
@@ -143,19 +146,6 @@ public final class TcpTlsConnector implements Connector {
             defaultSsl = c;
         }
         return c;
-    }
-
-    public static boolean isIpLiteral(String host) {
-        if (host.indexOf(':') >= 0) {
-            return true;
-        }
-        for (int i = 0; i < host.length(); i++) {
-            char c = host.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.')) {
-                return false;
-            }
-        }
-        return !host.isEmpty();
     }
 
     private static void closeQuietly(SSLSocket s) {

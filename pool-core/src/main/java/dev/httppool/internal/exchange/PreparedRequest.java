@@ -7,9 +7,8 @@ import dev.httppool.Headers;
 import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.TransportConfig;
-import dev.httppool.internal.net.Proxies;
-
-import java.util.Locale;
+import dev.httppool.internal.net.Credentials;
+import dev.httppool.internal.net.Hosts;
 
 /** A request as it goes on the wire: target, final headers and framing decisions, computed once per call. */
 public final class PreparedRequest {
@@ -29,7 +28,7 @@ public final class PreparedRequest {
         String query = original.uri().getRawQuery();
         String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
         boolean forwardProxy = ApiAccess.get().proxyUri(key) != null && key.scheme().equals("http");
-        String authority = hostHeader(original);
+        String authority = Hosts.hostHeader(original.uri());
         // Through a forwarding proxy the request line carries the absolute URI (without userinfo).
         this.target = forwardProxy ? "http://" + authority + originForm : originForm;
         Headers h = original.headers();
@@ -74,7 +73,7 @@ public final class PreparedRequest {
             ApiAccess.get().addTrusted(b, "Accept-Encoding", "gzip");
         }
         if (forwardProxy && !h.contains("Proxy-Authorization")) {
-            String auth = Proxies.basicAuth(ApiAccess.get().proxyUri(key));
+            String auth = Credentials.basicAuth(ApiAccess.get().proxyUri(key));
             if (auth != null) {
                 ApiAccess.get().addTrusted(b, "Proxy-Authorization", auth);
             }
@@ -89,14 +88,5 @@ public final class PreparedRequest {
 
     private static boolean needsZeroLength(String method) {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
-    }
-
-    /** The authority without userinfo; the port only when it is not the scheme's default. */
-    public static String hostHeader(Request r) {
-        String host = r.uri().getHost();
-        int port = r.uri().getPort();
-        String scheme = r.uri().getScheme().toLowerCase(Locale.ROOT);
-        boolean defaultPort = port < 0 || scheme.equals("http") && port == 80 || scheme.equals("https") && port == 443;
-        return defaultPort ? host : host + ":" + port;
     }
 }

@@ -1,6 +1,6 @@
 package dev.httppool.spring.actuate;
 
-import static dev.httppool.spring.Redaction.redact;
+import static dev.httppool.Redaction.redact;
 
 import dev.httppool.PoolSnapshot;
 import java.util.ArrayList;

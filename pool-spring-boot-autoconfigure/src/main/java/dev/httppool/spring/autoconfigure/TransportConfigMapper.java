@@ -1,9 +1,8 @@
 package dev.httppool.spring.autoconfigure;
 
+import dev.httppool.InvalidProxyException;
 import dev.httppool.ProxyResolver;
 import dev.httppool.TransportConfig;
-import dev.httppool.spring.Redaction;
-import java.net.URI;
 import java.time.Duration;
 import org.springframework.util.unit.DataSize;
 
@@ -53,53 +52,24 @@ final class TransportConfigMapper {
 
     /**
      * The proxy chosen by {@code http.pool.proxy.*}, or null when {@code url} is unset (the transport then uses
-     * the JVM's proxy properties, else Go's environment variables, else direct connections).
+     * the JVM's proxy properties, else Go's environment variables, else direct connections). Both properties are
+     * checked by the core's strict rules ({@link ProxyResolver#validate}), {@code no-proxy} also when {@code url}
+     * is unset; a bad value stops start-up naming the property.
      */
     static ProxyResolver proxyResolver(HttpPoolProperties.Proxy proxy) {
+        String url = proxy.getUrl() == null ? null : proxy.getUrl().toString();
         String noProxy = proxy.getNoProxy();
-        if (noProxy != null) {
-            for (String entry : noProxy.split(",")) {
-                String e = entry.trim();
-                if (!e.isEmpty() && !NoProxyEntries.isValid(e)) {
-                    throw invalidNoProxy("'" + e + "'");
-                }
+        try {
+            ProxyResolver.validate(url, noProxy);
+        } catch (InvalidProxyException ex) {
+            if (ex.setting() == InvalidProxyException.Setting.NO_PROXY) {
+                throw new InvalidHttpPoolPropertyException(PREFIX + "proxy.no-proxy",
+                        "a comma-separated list of hosts, domains, IP addresses or CIDR ranges", "'" + ex.value() + "'");
             }
+            throw new InvalidHttpPoolPropertyException(PREFIX + "proxy.url",
+                    "an http:// URI with a host, e.g. http://proxy:3128", ex.value());
         }
-        URI url = proxy.getUrl();
-        if (url == null) {
-            return null;
-        }
-        // As Go: a proxy written without a scheme ("proxy:3128") means http.
-        String value = url.toString().contains("://") ? url.toString() : "http://" + url;
-        URI parsed;
-        try {
-            parsed = URI.create(value);
-        } catch (IllegalArgumentException ex) {
-            throw invalidProxyUrl(value);
-        }
-        if (!"http".equalsIgnoreCase(parsed.getScheme()) || parsed.getHost() == null || parsed.getHost().isEmpty()) {
-            throw invalidProxyUrl(value);
-        }
-        try {
-            ProxyResolver.fixed(value, null);
-        } catch (IllegalArgumentException ex) {
-            throw invalidProxyUrl(value);
-        }
-        try {
-            return ProxyResolver.fixed(value, noProxy);
-        } catch (IllegalArgumentException ex) {
-            throw invalidNoProxy("'" + noProxy + "' (" + ex.getMessage() + ")");
-        }
-    }
-
-    private static InvalidHttpPoolPropertyException invalidProxyUrl(String value) {
-        return new InvalidHttpPoolPropertyException(PREFIX + "proxy.url",
-                "an http:// URI with a host, e.g. http://proxy:3128", Redaction.redact(value));
-    }
-
-    private static InvalidHttpPoolPropertyException invalidNoProxy(String value) {
-        return new InvalidHttpPoolPropertyException(PREFIX + "proxy.no-proxy",
-                "a comma-separated list of hosts, domains, IP addresses or CIDR ranges", value);
+        return url == null ? null : ProxyResolver.fixed(url, noProxy);
     }
 
     private static int atLeastZero(String name, int value, String meaning) {

@@ -101,14 +101,6 @@ class HttpPoolEndpointTests {
         assertThat(map(map(json, "stats"), "closed")).containsExactly(Map.entry("close-idle", 2L));
     }
 
-    @Test
-    void masksProxyCredentials() {
-        assertThat(dev.httppool.spring.Redaction.redact("http://user:secret@proxy:3128|http|a:80"))
-                .isEqualTo("http://user:***@proxy:3128|http|a:80");
-        assertThat(dev.httppool.spring.Redaction.redact("http://token@proxy:3128")).isEqualTo("http://***@proxy:3128");
-        assertThat(dev.httppool.spring.Redaction.redact("|http|a:80")).isEqualTo("|http|a:80");
-    }
-
     private void get(String url) throws Exception {
         try (Response response = transport.roundTrip(Request.get(url))) {
             response.body().readAllBytes();

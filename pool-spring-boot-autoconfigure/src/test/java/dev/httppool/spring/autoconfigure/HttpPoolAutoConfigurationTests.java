@@ -86,6 +86,9 @@ class HttpPoolAutoConfigurationTests {
             write-buffer-size=-1KB      | http.pool.write-buffer-size must be > 0, was -1024B
             read-buffer-size=4GB        | http.pool.read-buffer-size must be at most 2147483647B, was 4294967296B
             proxy.no-proxy=10.0.0.0/33  | http.pool.proxy.no-proxy must be a comma-separated list of hosts, domains, IP addresses or CIDR ranges, was '10.0.0.0/33'
+            proxy.no-proxy=example.com:99999 | http.pool.proxy.no-proxy must be a comma-separated list of hosts, domains, IP addresses or CIDR ranges, was 'example.com:99999'
+            proxy.no-proxy=localhost,exa mple.com | http.pool.proxy.no-proxy must be a comma-separated list of hosts, domains, IP addresses or CIDR ranges, was 'exa mple.com'
+            proxy.url=http://proxy:99999 | http.pool.proxy.url must be an http:// URI with a host, e.g. http://proxy:3128, was http://proxy:99999
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {

@@ -1,0 +1,49 @@
+package dev.httppool.internal.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class IdnUrisTest {
+
+    @Test
+    void anInternationalHostBecomesPunycodeAndTheRestStaysAsWritten() {
+        URI uri = IdnUris.parse("http://гофер.го:8080/a?b=c#d");
+
+        assertThat(uri.toString()).isEqualTo("http://xn--c1ae0ajs.xn--c1aw:8080/a?b=c#d");
+        assertThat(uri.getHost()).isEqualTo("xn--c1ae0ajs.xn--c1aw");
+        assertThat(uri.getPort()).isEqualTo(8080);
+    }
+
+    @Test
+    void userinfoAndAHostWithoutPortOrPathAreHandled() {
+        assertThat(IdnUris.parse("https://user:pw@гофер.го").toString())
+                .isEqualTo("https://user:pw@xn--c1ae0ajs.xn--c1aw");
+    }
+
+    @Test
+    void asciiUrlsAndIpv6LiteralsAreUntouched() {
+        assertThat(IdnUris.parse("http://example.com:80/путь").toString()).isEqualTo("http://example.com:80/путь");
+        assertThat(IdnUris.parse("http://[::1]:80/").getHost()).isEqualTo("[::1]");
+    }
+
+    @Test
+    void aUriWhoseInternationalHostTheJdkCouldNotReadGetsItInPunycode() {
+        URI unread = URI.create("http://гофер.го:8080/x");
+        assertThat(unread.getHost()).isNull();
+
+        assertThat(IdnUris.withAsciiHost(unread).getHost()).isEqualTo("xn--c1ae0ajs.xn--c1aw");
+        URI ascii = URI.create("http://example.com/");
+        assertThat(IdnUris.withAsciiHost(ascii)).isSameAs(ascii);
+    }
+
+    @Test
+    void aHostIdnaRefusesIsAnErrorNamingTheHost() {
+        String tooLong = "д".repeat(70) + ".го";
+        assertThatThrownBy(() -> IdnUris.parse("http://" + tooLong + "/"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid host '" + tooLong + "'");
+    }
+}

@@ -1,0 +1,64 @@
+package dev.httppool.internal.net;
+
+import java.net.URI;
+
+/**
+ * Absolute URLs whose host is an internationalised domain name. {@link URI} does not read such a host (it keeps
+ * the authority but its host is null), so the host is converted to punycode before the URI is built:
+ * {@code http://гофер.го:8080/} becomes {@code http://xn--c1ae0ajs.xn--c1aw:8080/}. Everything else of the URL
+ * is left as written.
+ */
+public final class IdnUris {
+
+    private IdnUris() {
+    }
+
+    /**
+     * {@link URI#create} after converting an internationalised host to punycode.
+     *
+     * @throws IllegalArgumentException when the text is not a URI or its host is not a valid domain name
+     */
+    public static URI parse(String url) {
+        return URI.create(asciiHost(url));
+    }
+
+    /** The URI itself when its host was read; otherwise, when its authority holds an internationalised name, the
+     *  URI with that name in punycode. */
+    public static URI withAsciiHost(URI uri) {
+        if (uri.getHost() != null || uri.getRawAuthority() == null || Hosts.isAscii(uri.getRawAuthority())) {
+            return uri;
+        }
+        return parse(uri.toString());
+    }
+
+    /** The URL text with the host between {@code ://} (and any userinfo) and the port or path in punycode. */
+    static String asciiHost(String url) {
+        int schemeEnd = url.indexOf("://");
+        if (schemeEnd < 0 || Hosts.isAscii(url)) {
+            return url;
+        }
+        int start = schemeEnd + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        int hostStart = at >= start ? at + 1 : start;
+        if (hostStart < end && url.charAt(hostStart) == '[') {
+            return url; // an IPv6 literal
+        }
+        int colon = url.lastIndexOf(':', end - 1);
+        int hostEnd = colon >= hostStart ? colon : end;
+        String host = url.substring(hostStart, hostEnd);
+        if (Hosts.isAscii(host)) {
+            return url;
+        }
+        String ascii;
+        try {
+            ascii = Hosts.toAscii(host);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid host '" + host + "' in URL: " + e.getMessage(), e);
+        }
+        return url.substring(0, hostStart) + ascii + url.substring(hostEnd);
+    }
+}
