@@ -1,9 +1,9 @@
 package dev.httppool;
 
-import dev.httppool.internal.exchange.WireConnection;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.PooledConnection;
 import dev.httppool.internal.connect.Connector;
+import dev.httppool.testing.FakeWire;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The pool alone: acquire + release of an idle connection, with a connector that makes socket-less
- * connections and dials run inline. Lives in package {@code dev.httppool} because {@link ConnPool} is
- * package-private; built the way {@code ConnPoolTest} builds it. Run with {@code -prof gc} for B/op.
+ * connections (pool-testing's {@link FakeWire}) and dials run inline. Lives in package {@code dev.httppool}
+ * because {@link ConnPool} is package-private; built the way {@code ConnPoolTest} builds it. Run with {@code -prof gc} for B/op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,40 +38,10 @@ public class PoolBench {
 
     private ConnPool pool;
 
-    /** A connection with no socket. */
-    static final class FakeWire implements WireConnection {
-        private volatile boolean closed;
-
-        @Override
-        public boolean isDeadWhileIdle() {
-            return closed;
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-        }
-
-        @Override
-        public String localAddress() {
-            return "127.0.0.1:40000";
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:80";
-        }
-
-        @Override
-        public String protocol() {
-            return "HTTP/1.1";
-        }
-    }
-
     @Setup
     public void setUp() throws IOException {
         TransportConfig config = TransportConfig.builder().maxIdleConns(64).maxIdleConnsPerHost(64).build();
-        pool = new ConnPool(config, Ticker.system(), (key, trace) -> new FakeWire(), Runnable::run,
+        pool = new ConnPool(config, Ticker.system(), (key, trace) -> new FakeWire(0), Runnable::run,
                 TransportListener.NONE, () -> { });
         // One idle connection per benchmark thread (and spares), so acquires never dial once measuring.
         List<PooledConnection> held = new ArrayList<>();

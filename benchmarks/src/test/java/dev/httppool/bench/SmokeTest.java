@@ -3,48 +3,39 @@ package dev.httppool.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import dev.httppool.testing.TestServer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the harness from rotting: a few seconds of the real code path (warm-up, measured run, report and chart)
- * against a JDK HttpServer on loopback, two clients at C=1, trials in-process. CI runs only this.
+ * against pool-testing's TestServer (a JDK HttpServer) on loopback, two clients at C=1, trials in-process. CI
+ * runs only this.
  */
 class SmokeTest {
 
-    private HttpServer server;
+    private TestServer server;
     private String base;
 
     @BeforeEach
-    void startServer() throws Exception {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        byte[] body = "hello, world\n".getBytes(StandardCharsets.US_ASCII);
-        server.createContext("/small", ex -> {
-            ex.getRequestBody().readAllBytes();
-            ex.getResponseHeaders().set("Content-Type", "text/plain");
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-            ex.close();
+    void startServer() {
+        server = TestServer.start();
+        server.on("/small", (exchange, body) -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/plain");
+            TestServer.respond(exchange, 200, "hello, world\n");
         });
-        server.setExecutor(Executors.newFixedThreadPool(2));
-        server.start();
-        base = "http://127.0.0.1:" + server.getAddress().getPort();
+        base = server.url("");
     }
 
     @AfterEach
     void stopServer() {
-        server.stop(0);
+        server.close();
     }
 
     @Test

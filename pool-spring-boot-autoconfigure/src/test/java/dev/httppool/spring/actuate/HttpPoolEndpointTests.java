@@ -7,7 +7,7 @@ import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.spring.HttpPoolTransports;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -3,8 +3,6 @@ package dev.httppool.spring.autoconfigure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-import dev.httppool.CloseReason;
-import dev.httppool.ConnectMethodKey;
 import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.RoundTripper;
@@ -12,11 +10,11 @@ import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.spring.HttpPoolTransports;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.RecordingListener;
+import dev.httppool.testing.TestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -208,9 +206,9 @@ class HttpPoolAutoConfigurationTests {
                     response.body().readAllBytes();
                 }
                 assertThat(transport.closeIdleConnections()).isEqualTo(1);
-                assertThat(context.getBean(ListenerConfiguration.class).events).containsExactly(
-                        "dialed |http|" + server.address() + " true",
-                        "acquired |http|" + server.address() + " false",
+                assertThat(context.getBean(ListenerConfiguration.class).listener.events()).containsExactly(
+                        "dialed |http|" + server.address() + " success",
+                        "acquired |http|" + server.address() + " reused=false",
                         "closed |http|" + server.address() + " close-idle");
             });
         }
@@ -253,26 +251,11 @@ class HttpPoolAutoConfigurationTests {
     @Configuration(proxyBeanMethods = false)
     static class ListenerConfiguration {
 
-        final List<String> events = new CopyOnWriteArrayList<>();
+        final RecordingListener listener = new RecordingListener();
 
         @Bean
         TransportListener recordingListener() {
-            return new TransportListener() {
-                @Override
-                public void dialed(ConnectMethodKey key, boolean success, long nanos) {
-                    events.add("dialed " + key + " " + success);
-                }
-
-                @Override
-                public void acquired(ConnectMethodKey key, boolean reused, long waitNanos) {
-                    events.add("acquired " + key + " " + reused);
-                }
-
-                @Override
-                public void closed(ConnectMethodKey key, CloseReason reason) {
-                    events.add("closed " + key + " " + reason.tag());
-                }
-            };
+            return listener;
         }
     }
 }

@@ -6,7 +6,7 @@ import dev.httppool.Transport;
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.spring.client.HttpPoolClientHttpRequestFactory;
 import dev.httppool.spring.client.HttpPoolClientHttpRequestFactoryBuilder;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

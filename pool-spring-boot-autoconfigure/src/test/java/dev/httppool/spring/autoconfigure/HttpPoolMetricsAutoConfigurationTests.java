@@ -6,7 +6,7 @@ import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.spring.metrics.HttpPoolMeterBinder;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -7,7 +7,7 @@ import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.spring.actuate.HttpPoolEndpoint;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import java.net.URI;
 import java.util.Base64;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.httppool.Transport;
 import dev.httppool.spring.HttpPoolTransports;
-import dev.httppool.spring.testing.TestCertificate;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
+import dev.httppool.testing.TestTls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +37,8 @@ class HttpPoolSslBundleTests {
                         ImperativeHttpClientAutoConfiguration.class, SslAutoConfiguration.class,
                         HttpMessageConvertersAutoConfiguration.class, RestClientAutoConfiguration.class))
                 .withPropertyValues("spring.ssl.bundle.jks.upstream.truststore.location=file:"
-                        + TestCertificate.keyStore(), "spring.ssl.bundle.jks.upstream.truststore.type=PKCS12",
-                        "spring.ssl.bundle.jks.upstream.truststore.password=" + TestCertificate.PASSWORD);
+                        + TestTls.get().keyStore(), "spring.ssl.bundle.jks.upstream.truststore.type=PKCS12",
+                        "spring.ssl.bundle.jks.upstream.truststore.password=" + TestTls.get().password());
     }
 
     @AfterEach

@@ -3,7 +3,7 @@ package dev.httppool.spring.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.Transport;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.TestServer;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,12 +8,12 @@ import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.spring.HttpPoolTransports;
-import dev.httppool.spring.testing.TestServer;
+import dev.httppool.testing.Loopback;
+import dev.httppool.testing.TestServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -98,10 +98,7 @@ class HttpPoolMeterBinderTests {
     @Test
     void countsFailedDials() throws Exception {
         bind(true);
-        int port;
-        try (ServerSocket unused = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = unused.getLocalPort();
-        }
+        int port = Loopback.closedPort();
         assertThatExceptionOfType(IOException.class).isThrownBy(() -> get("http://127.0.0.1:" + port + "/"));
         assertThat(registry.get("http.pool.dials").tags("key", "|http|127.0.0.1:" + port, "outcome", "failure")
                 .counter().count()).isEqualTo(1);

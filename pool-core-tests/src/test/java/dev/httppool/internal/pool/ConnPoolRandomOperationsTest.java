@@ -1,0 +1,292 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolSnapshot;
+import dev.httppool.Request;
+import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httppool.PoolTestSupport;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.FakeWire;
+import dev.httppool.testing.ManualDials;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Random sequences of pool operations (acquire, release reusable or broken, cancel, dial success or failure,
+ * time passing, expiry, server closes, close idle), checking the pool's invariants after every step and its
+ * accounting at the end. Seeds 1..N; {@code -Dhttppool.randomops.seeds=N} runs more. A failure names its seed.
+ */
+class ConnPoolRandomOperationsTest {
+
+    private static final ConnectMethodKey[] KEYS = {PoolTestSupport.KEY_A, PoolTestSupport.KEY_B, PoolTestSupport.KEY_C};
+    private static final int STEPS = 200;
+
+    static Stream<Long> seeds() {
+        long n = Long.getLong("httppool.randomops.seeds", 200);
+        return Stream.iterate(1L, s -> s + 1).limit(n);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void poolInvariantsHoldAfterEveryRandomOperation(long seed) throws Exception {
+        new Run(seed).execute();
+    }
+
+    private static final class Run {
+        final long seed;
+        final Random random;
+        final FakeTicker ticker = new FakeTicker();
+        final ManualDials dials = new ManualDials();
+        final ConnPool pool;
+        final List<PooledConnection> held = new ArrayList<>();
+        final List<Request> pending = new ArrayList<>();
+        final Set<PooledConnection> broken = Collections.newSetFromMap(new IdentityHashMap<>());
+        final StringBuilder trail = new StringBuilder();
+
+        Run(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
+            TransportConfig config = TransportConfig.builder()
+                    .maxIdleConns(random.nextInt(5))
+                    .maxIdleConnsPerHost(random.nextInt(4))
+                    .maxConnsPerHost(random.nextInt(4))
+                    .idleConnTimeout(Duration.ofMillis(random.nextInt(3) * 500L))
+                    .disableKeepAlives(random.nextInt(10) == 0)
+                    .build();
+            trail.append(config).append('\n');
+            pool = new ConnPool(config, ticker, dials, dials, TransportListener.NONE, () -> { });
+        }
+
+        void execute() throws Exception {
+            try {
+                for (int step = 0; step < STEPS; step++) {
+                    step(random.nextInt(10));
+                    settle();
+                    check();
+                }
+                drain();
+            } catch (Throwable e) {
+                throw new AssertionError("seed " + seed + " failed; replay with this seed. Steps:\n" + trail, e);
+            } finally {
+                for (Request r : pending) {
+                    r.thread.interrupt();
+                    r.thread.join(5000);
+                }
+            }
+        }
+
+        void step(int op) throws Exception {
+            switch (op) {
+                case 0:
+                case 1:
+                    acquire(KEYS[random.nextInt(KEYS.length)]);
+                    break;
+                case 2:
+                    if (dials.queued() > 0) {
+                        trail.append("dial ok\n");
+                        dials.completeNext();
+                    }
+                    break;
+                case 3:
+                    if (dials.queued() > 0) {
+                        trail.append("dial fails\n");
+                        dials.failNext(new ConnectException("refused"));
+                    }
+                    break;
+                case 4:
+                case 5:
+                    if (!held.isEmpty()) {
+                        PooledConnection pc = held.remove(random.nextInt(held.size()));
+                        boolean reusable = random.nextInt(4) != 0;
+                        trail.append("release ").append(pc).append(reusable ? " reusable\n" : " broken\n");
+                        pool.release(pc, reusable ? null : CloseReason.BROKEN);
+                    }
+                    break;
+                case 6:
+                    if (!pending.isEmpty()) {
+                        Request r = pending.get(random.nextInt(pending.size()));
+                        trail.append("cancel a waiter of ").append(r.key).append('\n');
+                        r.thread.interrupt();
+                        r.thread.join(5000); // a cancelled request ends promptly, one way or the other
+                    }
+                    break;
+                case 7:
+                    long millis = random.nextInt(800);
+                    trail.append("time +").append(millis).append("ms, expire\n");
+                    ticker.advance(millis);
+                    pool.maintenance().closeExpiredIdle(ticker.nanoTime());
+                    break;
+                case 8:
+                    List<FakeWire> wires;
+                    synchronized (dials) {
+                        wires = new ArrayList<>(dials.dialed);
+                    }
+                    if (!wires.isEmpty()) {
+                        FakeWire w = wires.get(random.nextInt(wires.size()));
+                        trail.append("server closes ").append(w).append(", probe\n");
+                        w.dead = true;
+                        ticker.advance(2);
+                        pool.maintenance().closeDeadIdle(ticker.nanoTime());
+                    }
+                    break;
+                default:
+                    if (random.nextInt(4) == 0) {
+                        trail.append("close idle\n");
+                        pool.closeIdleConnections();
+                    } else {
+                        acquire(KEYS[random.nextInt(KEYS.length)]);
+                    }
+                    break;
+            }
+        }
+
+        void acquire(ConnectMethodKey key) {
+            trail.append("acquire ").append(key).append('\n');
+            Request r = new Request(pool, key);
+            pending.add(r);
+            r.thread.start();
+        }
+
+        /** Waits until every request thread has either finished or is parked waiting for a connection. */
+        void settle() throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (;;) {
+                boolean quiet = true;
+                for (var it = pending.iterator(); it.hasNext(); ) {
+                    Request r = it.next();
+                    if (r.result.isDone()) {
+                        it.remove();
+                        r.thread.join(5000);
+                        collect(r);
+                    } else if (!r.parked()) {
+                        quiet = false;
+                    }
+                }
+                int waiting = pool.snapshot().totals().waiting();
+                if (quiet && waiting == pending.size()) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    StringBuilder threads = new StringBuilder();
+                    for (Request r : pending) {
+                        threads.append("\n  ").append(r.key).append(' ').append(r.thread.getState());
+                        for (StackTraceElement e : r.thread.getStackTrace()) {
+                            threads.append("\n    at ").append(e);
+                        }
+                    }
+                    throw new AssertionError("requests did not settle: " + pending.size() + " pending, waiting="
+                            + waiting + ", " + pool.snapshot() + threads);
+                }
+                Thread.yield();
+            }
+        }
+
+        void collect(Request r) {
+            try {
+                PooledConnection pc = r.result.join();
+                assertThat(pc.key()).isEqualTo(r.key);
+                assertThat(held).doesNotContain(pc);
+                assertThat(((FakeWire) pc.wire).closed).as("handed out a closed connection").isFalse();
+                held.add(pc);
+                trail.append("  got ").append(pc).append('\n');
+            } catch (java.util.concurrent.CompletionException e) {
+                assertThat(e.getCause()).isInstanceOf(IOException.class);
+                trail.append("  failed: ").append(e.getCause().getMessage()).append('\n');
+            }
+        }
+
+        void check() {
+            String violation = pool.checkInvariants();
+            assertThat(violation).as("invariant").isNull();
+            PoolSnapshot s = pool.snapshot();
+            assertThat(s.totals().active()).as("active = connections held by requests").isEqualTo(held.size());
+            // A dial is counted under the lock and handed to the executor just after it: allow that moment.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (s.totals().dialing() != dials.queued() && System.nanoTime() < deadline) {
+                Thread.yield();
+                s = pool.snapshot();
+            }
+            assertThat(s.totals().dialing()).as("dialing = queued dials").isEqualTo(dials.queued());
+            assertThat(s.totals().waiting()).isEqualTo(pending.size());
+            for (ConnectMethodKey key : KEYS) {
+                PoolSnapshot.KeyStats k = s.key(key.toString());
+                long heldHere = held.stream().filter(pc -> pc.key().equals(key)).count();
+                if (k == null) {
+                    assertThat(heldHere).isZero();
+                    continue;
+                }
+                assertThat(k.connections()).isEqualTo(k.idle() + k.active() + k.dialing());
+                assertThat((long) k.active()).isEqualTo(heldHere);
+                if (s.settings().maxConnsPerHost() > 0) {
+                    assertThat(k.connections()).isLessThanOrEqualTo(s.settings().maxConnsPerHost());
+                }
+            }
+        }
+
+        /** Ends every request and dial and checks that the pool comes back to idle only. */
+        void drain() throws Exception {
+            for (int guard = 0; guard < 1000 && (!pending.isEmpty() || dials.queued() > 0 || !held.isEmpty()); guard++) {
+                while (!held.isEmpty()) {
+                    pool.release(held.remove(held.size() - 1), null);
+                }
+                if (dials.queued() > 0) {
+                    dials.completeNext();
+                }
+                settle();
+                check();
+            }
+            PoolSnapshot s = pool.snapshot();
+            assertThat(s.totals().active()).isZero();
+            assertThat(s.totals().dialing()).isZero();
+            assertThat(s.totals().waiting()).isZero();
+            assertThat(s.totals().connections()).isEqualTo(s.totals().idle());
+            long open;
+            synchronized (dials) {
+                open = dials.dialed.stream().filter(w -> !w.closed).count();
+            }
+            assertThat(open).as("open connections = idle ones").isEqualTo(s.totals().idle());
+        }
+    }
+
+    /** One request waiting on its own thread. */
+    private static final class Request {
+        final ConnectMethodKey key;
+        final CompletableFuture<PooledConnection> result = new CompletableFuture<>();
+        final Thread thread;
+
+        Request(ConnPool pool, ConnectMethodKey key) {
+            this.key = key;
+            this.thread = new Thread(() -> {
+                try {
+                    result.complete(pool.acquire(key, ClientTrace.NONE));
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+            this.thread.setDaemon(true);
+        }
+
+        boolean parked() {
+            Thread.State st = thread.getState();
+            return st == Thread.State.WAITING || st == Thread.State.TIMED_WAITING;
+        }
+    }
+}

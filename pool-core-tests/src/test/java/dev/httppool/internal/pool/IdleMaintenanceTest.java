@@ -1,0 +1,102 @@
+package dev.httppool.internal.pool;
+
+import static dev.httppool.PoolTestSupport.KEY_A;
+import static dev.httppool.PoolTestSupport.KEY_B;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httppool.ClientTrace;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolTestSupport;
+import dev.httppool.TransportConfig;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.FakeWire;
+import dev.httppool.testing.ManualDials;
+import dev.httppool.testing.RecordingListener;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Idle maintenance as a function of the time: literal instants in, closes and the next delay out. */
+class IdleMaintenanceTest {
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final ManualDials dials = new ManualDials();
+    private ConnPool pool;
+
+    private void pool(TransportConfig.Builder config) {
+        pool = new ConnPool(config.build(), ticker, dials, dials, new RecordingListener(), () -> { });
+    }
+
+    @AfterEach
+    void invariantsHold() {
+        assertThat(pool.checkInvariants()).isNull();
+    }
+
+    /** Dials a connection for {@code key} and returns it to the idle list. */
+    private PooledConnection idleConnection(ConnectMethodKey key) throws Exception {
+        CompletableFuture<PooledConnection> got = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(key, ClientTrace.NONE);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        dials.awaitQueued(1);
+        dials.completeNext();
+        PooledConnection pc = got.get(5, SECONDS);
+        assertThat(pool.release(pc, null)).isNull();
+        return pc;
+    }
+
+    @Test
+    void withNothingIdleItAsksNotToRunAgain() {
+        pool(PoolTestSupport.config());
+
+        assertThat(pool.maintenance().run(ticker.nanoTime())).isEqualTo(-1);
+    }
+
+    @Test
+    void itReturnsTheTimeUntilTheOldestIdleConnectionExpiresWhenThatComesBeforeTheNextProbe() throws Exception {
+        pool(PoolTestSupport.config().idleConnTimeout(Duration.ofMillis(300)));
+        idleConnection(KEY_A);
+        ticker.advance(100);
+
+        long next = pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(next).isEqualTo(TimeUnit.MILLISECONDS.toNanos(200));
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+    }
+
+    @Test
+    void itClosesWhatExpiredAtNowAndKeepsTheRestWithTheProbeIntervalAsTheNextDelay() throws Exception {
+        pool(PoolTestSupport.config().idleConnTimeout(Duration.ofSeconds(90)));
+        PooledConnection older = idleConnection(KEY_A);
+        ticker.advance(Duration.ofSeconds(60));
+        idleConnection(KEY_B);
+        ticker.advance(Duration.ofSeconds(30));
+
+        long next = pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(older.state).isEqualTo(PooledConnection.State.CLOSED);
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+        assertThat(pool.snapshot().stats().closed()).containsEntry("idle-timeout", 1L);
+        assertThat(next).isEqualTo(IdleMaintenance.PROBE_INTERVAL_NANOS);
+    }
+
+    @Test
+    void aConnectionTheServerClosedIsClosedAsServerClosedAndWhenItWasTheLastOneNoRunIsAskedFor()
+            throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection pc = idleConnection(KEY_A);
+        ((FakeWire) pc.wire).dead = true;
+        ticker.advance(5);
+
+        long next = pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(next).isEqualTo(-1);
+        assertThat(pool.snapshot().stats().closed()).containsEntry("server-closed", 1L);
+    }
+}

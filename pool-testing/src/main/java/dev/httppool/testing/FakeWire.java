@@ -1,0 +1,51 @@
+package dev.httppool.testing;
+
+import dev.httppool.internal.exchange.WireConnection;
+
+/**
+ * A connection without a socket, for tests of the pool alone: it records whether it was closed and can be made to
+ * look dead while idle. Its local address is {@code 127.0.0.1:<40000 + id>}, so ids stay visible in snapshots.
+ */
+public final class FakeWire implements WireConnection {
+
+    /** The id given at creation, shown in {@link #toString()} and the local port. */
+    public final int id;
+    /** Set by a test to make the pool's idle liveness check fail. */
+    public volatile boolean dead;
+    /** Set by {@link #close()}. */
+    public volatile boolean closed;
+
+    public FakeWire(int id) {
+        this.id = id;
+    }
+
+    @Override
+    public boolean isDeadWhileIdle() {
+        return dead || closed;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    @Override
+    public String localAddress() {
+        return "127.0.0.1:" + (40000 + id);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "127.0.0.1:80";
+    }
+
+    @Override
+    public String protocol() {
+        return "HTTP/1.1";
+    }
+
+    @Override
+    public String toString() {
+        return "wire#" + id;
+    }
+}
