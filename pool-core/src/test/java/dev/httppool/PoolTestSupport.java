@@ -7,6 +7,7 @@ import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.internal.connect.Connector;
+import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
 
 import java.io.IOException;
@@ -54,6 +55,11 @@ public final class PoolTestSupport {
 
         public FakeWire(int id) {
             this.id = id;
+        }
+
+        @Override
+        public ExchangeCodec newCodec() {
+            throw new UnsupportedOperationException("a fake wire carries no exchanges");
         }
 
         @Override

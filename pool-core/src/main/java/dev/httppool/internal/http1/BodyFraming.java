@@ -51,11 +51,14 @@ public final class BodyFraming {
      *     Transfer-Encoding other than a single {@code chunked}, or an invalid or conflicting Content-Length
      */
     public static BodyFraming of(String requestMethod, ResponseHead head) throws ProtocolException {
-        int status = head.status();
+        return of(requestMethod, head.status(), head.headers());
+    }
+
+    /** As {@link #of(String, ResponseHead)}, for a head of {@code status} and header fields {@code h}. */
+    public static BodyFraming of(String requestMethod, int status, Headers h) throws ProtocolException {
         if ("HEAD".equals(requestMethod) || status < 200 || status == 204 || status == 304) {
             return NONE;
         }
-        Headers h = head.headers();
         boolean hasTe = false;
         boolean hasCl = false;
         for (int i = 0, n = h.size(); i < n; i++) {
