@@ -105,7 +105,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                         (reason, t) -> releaseAfterResponse(pc, reason, t), prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!shouldRetry(reused, e, request)) {
+                if (!e.allowsRetry(reused, request)) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
             } catch (RuntimeException | Error e) {
@@ -113,26 +113,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /**
-     * Go's {@code shouldRetryRequest}: only on a reused connection; when nothing was written, any request
-     * whose body can be sent again; otherwise only replayable requests, and only when the failure came before
-     * the first response byte.
-     */
-    static boolean shouldRetry(boolean reused, ExchangeException e, Request request) {
-        if (!reused) {
-            return false;
-        }
-        if (e.stage == ExchangeException.Stage.NOTHING_WRITTEN) {
-            RequestBody body = request.body();
-            return body == null || body.isReplayable();
-        }
-        if (!request.isReplayable()) {
-            return false;
-        }
-        return e.stage == ExchangeException.Stage.BEFORE_RESPONSE
-                || e.stage == ExchangeException.Stage.SERVER_CLOSED_IDLE;
     }
 
     /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */
