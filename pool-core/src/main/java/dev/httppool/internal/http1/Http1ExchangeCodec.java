@@ -90,7 +90,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         }
         switch (framing.kind()) {
             case NONE:
-                return NoBody.INSTANCE;
+                return framing.reportedLength() < 0 ? NoBody.UNKNOWN_LENGTH : new NoBody(framing.reportedLength());
             case FIXED:
                 return new FixedLengthInputStream(conn.in(), framing.length());
             case CHUNKED:
@@ -107,7 +107,13 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
     /** The body of a response that has none: a response to HEAD, a 1xx, 204 or 304. */
     private static final class NoBody extends FramedBody {
-        static final NoBody INSTANCE = new NoBody();
+        static final NoBody UNKNOWN_LENGTH = new NoBody(-1);
+        /** What a response to HEAD declares; -1 for none. */
+        private final long contentLength;
+
+        NoBody(long contentLength) {
+            this.contentLength = contentLength;
+        }
 
         @Override
         public int read() {
@@ -128,6 +134,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         @Override
         public long remaining() {
             return 0;
+        }
+
+        @Override
+        public long contentLength() {
+            return contentLength;
         }
     }
 
