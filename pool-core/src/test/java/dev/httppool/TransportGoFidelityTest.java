@@ -76,4 +76,81 @@ class TransportGoFidelityTest extends TransportTestSupport {
 
         assertThat(thrown).isInstanceOf(ProtocolException.class).hasMessageContaining("invalid Content-Length");
     }
+
+    // ---- 1xx responses a trace receives do not count toward maxResponseHeaderBytes (Go #65035) ----
+
+    private static final String PADDING = "X-Padding: " + "a".repeat(100) + "\r\n";
+
+    /** Ten interim responses of about 130 bytes each, then 204: over a 1000-byte limit only if they count. */
+    private ScriptServer tenInterimResponsesThen204(String interimStatusLine) {
+        return server(conn -> {
+            conn.readRequest();
+            for (int i = 0; i < 10; i++) {
+                conn.write(interimStatusLine + "\r\n" + PADDING + "\r\n");
+            }
+            conn.write("HTTP/1.1 204 No Content\r\n\r\n");
+            conn.awaitPeerClose(WAIT);
+        });
+    }
+
+    private Transport transportWithSmallHeaderLimit() {
+        return transport(TransportConfig.builder().maxResponseHeaderBytes(1000).disableKeepAlives(true).build());
+    }
+
+    @Test
+    void interimResponsesDeliveredToGot1xxResponseDoNotCountTowardTheHeaderLimit() throws Exception {
+        ScriptServer server = tenInterimResponsesThen204("HTTP/1.1 123 Interim");
+        Transport transport = transportWithSmallHeaderLimit();
+        List<Integer> delivered = new CopyOnWriteArrayList<>();
+        ClientTrace trace = new ClientTrace() {
+            @Override
+            public void got1xxResponse(int code, Headers headers) {
+                delivered.add(code);
+            }
+        };
+
+        Response response = transport.roundTrip(Request.builder(server.url("/")).trace(trace).build());
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(delivered).hasSize(10).containsOnly(123);
+    }
+
+    @Test
+    void continueResponsesDeliveredToGot100ContinueDoNotCountTowardTheHeaderLimit() throws Exception {
+        ScriptServer server = tenInterimResponsesThen204("HTTP/1.1 100 Continue");
+        Transport transport = transportWithSmallHeaderLimit();
+        AtomicInteger delivered = new AtomicInteger();
+        ClientTrace trace = new ClientTrace() {
+            @Override
+            public void got100Continue() {
+                delivered.incrementAndGet();
+            }
+        };
+
+        Response response = transport.roundTrip(Request.builder(server.url("/")).trace(trace).build());
+
+        assertThat(response.status()).isEqualTo(204);
+        assertThat(delivered.get()).isEqualTo(10);
+    }
+
+    @Test
+    void interimResponsesNoHookReceivesStillCountTowardTheHeaderLimit() throws Exception {
+        ScriptServer server = tenInterimResponsesThen204("HTTP/1.1 123 Interim");
+        Transport transport = transportWithSmallHeaderLimit();
+        ClientTrace otherHooksOnly = new ClientTrace() {
+            @Override
+            public void gotFirstResponseByte() {
+            }
+
+            @Override
+            public void got100Continue() {
+                // a 123 is not a 100: this hook does not receive it
+            }
+        };
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(
+                Request.builder(server.url("/")).trace(otherHooksOnly).build()));
+
+        assertThat(thrown).isInstanceOf(ProtocolException.class).hasMessageContaining("exceeded 1000 bytes");
+    }
 }

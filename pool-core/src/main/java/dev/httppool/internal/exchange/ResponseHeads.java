@@ -13,7 +13,8 @@ import java.time.Duration;
 
 /**
  * Reads the response heads of one exchange: interim (1xx) ones go to the trace, the final one is returned. Keeps
- * what is left of {@code maxResponseHeaderBytes}, which interim responses count toward, as in Go.
+ * what is left of {@code maxResponseHeaderBytes}. As in Go, interim responses count toward it unless a trace hook
+ * received them: each one a hook receives starts the count afresh.
  */
 final class ResponseHeads {
 
@@ -21,7 +22,7 @@ final class ResponseHeads {
     private final ClientTrace trace;
     private final ConnectMethodKey key;
     private final long maxHeaderBytes;
-    /** What is left of maxResponseHeaderBytes. */
+    /** What is left of maxResponseHeaderBytes for the heads still to come. */
     private long headerBudget;
     private boolean firstByteReported;
 
@@ -51,16 +52,13 @@ final class ResponseHeads {
         reportFirstByte();
         for (;;) {
             Head head = readHead();
+            if (!head.isInterim()) {
+                return head;
+            }
+            interim(head);
             if (head.status() == 100) {
-                trace.got100Continue();
-                trace.got1xxResponse(100, head.headers());
                 return null;
             }
-            if (head.isInterim()) {
-                trace.got1xxResponse(head.status(), head.headers());
-                continue;
-            }
-            return head;
         }
     }
 
@@ -87,10 +85,7 @@ final class ResponseHeads {
                 if (!head.isInterim()) {
                     return head;
                 }
-                if (head.status() == 100) {
-                    trace.got100Continue();
-                }
-                trace.got1xxResponse(head.status(), head.headers());
+                interim(head);
             }
         } catch (IOException e) {
             // The response had started: too late to retry.
@@ -115,6 +110,17 @@ final class ResponseHeads {
             return head;
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    /** Hands an interim response to the trace; one a hook received no longer counts toward the limit. */
+    private void interim(Head head) {
+        if (head.status() == 100) {
+            trace.got100Continue();
+        }
+        trace.got1xxResponse(head.status(), head.headers());
+        if (TraceHooks.receivesInterim(trace, head.status())) {
+            headerBudget = maxHeaderBytes;
         }
     }
 
