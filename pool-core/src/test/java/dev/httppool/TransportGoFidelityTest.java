@@ -77,6 +77,95 @@ class TransportGoFidelityTest extends TransportTestSupport {
         assertThat(thrown).isInstanceOf(ProtocolException.class).hasMessageContaining("invalid Content-Length");
     }
 
+    // ---- Expect: 100-continue answered with a final status (Go's readResponse and writeLoop) ----
+
+    private static Request expectContinuePost(String url, String body, String... headers) {
+        Request.Builder b = Request.builder(url).post(RequestBody.of(body)).header("Expect", "100-continue");
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return b.build();
+    }
+
+    /**
+     * Answers an {@code Expect: 100-continue} request at once with {@code status} and no 100, then reads its body
+     * as the next bytes, as a server that keeps the connection must; other requests get 200 "next".
+     */
+    private ScriptServer earlyAnsweringServer(int status, CountDownLatch bodyRead) {
+        return server(conn -> {
+            ScriptServer.Request head;
+            while ((head = conn.readRequestHead()) != null) {
+                if (head.headerHasToken("Expect", "100-continue")) {
+                    conn.respond(status, "early " + status);
+                    conn.readBody(head);
+                    bodyRead.countDown();
+                } else {
+                    conn.readBody(head);
+                    conn.respond(200, "next");
+                }
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {200, 401, 417})
+    void aFinalAnswerBefore100ContinueWithoutCloseStillGetsTheBodyAndTheConnectionIsReused(int status)
+            throws Exception {
+        CountDownLatch bodyRead = new CountDownLatch(1);
+        ScriptServer server = earlyAnsweringServer(status, bodyRead);
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+
+        Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), "the body"));
+
+        assertThat(response.status()).isEqualTo(status);
+        assertThat(readToEof(response)).isEqualTo("early " + status);
+        await(bodyRead, "the server read the body");
+        assertThat(server.requests().get(0).bodyText()).isEqualTo("the body");
+        assertThat(get(transport, server.url("/next"))).isEqualTo("next");
+        assertThat(connectionIds(server)).containsExactly(1, 1);
+        assertThat(closed(transport, CloseReason.BROKEN)).isZero();
+    }
+
+    @Test
+    void aLargeBodyIsSentAfterAnEarlyFinalAnswerWhileTheCallerReadsTheResponse() throws Exception {
+        CountDownLatch bodyRead = new CountDownLatch(1);
+        ScriptServer server = earlyAnsweringServer(401, bodyRead);
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        String large = "x".repeat(300 * 1024);
+
+        Response response = transport.roundTrip(expectContinuePost(server.url("/upload"), large));
+
+        assertThat(response.status()).isEqualTo(401);
+        await(bodyRead, "the server read the body");
+        assertThat(readToEof(response)).isEqualTo("early 401");
+        assertThat(server.requests().get(0).bodyText()).isEqualTo(large);
+        assertThat(get(transport, server.url("/next"))).isEqualTo("next");
+        assertThat(connectionIds(server)).containsExactly(1, 1);
+    }
+
+    @Test
+    void aRequestThatSaysConnectionCloseSkipsTheBodyAfterAnEarlyFinalAnswer() throws Exception {
+        AtomicLong bytesAfterResponse = new AtomicLong(-1);
+        ScriptServer server = server(conn -> {
+            conn.readRequestHead();
+            conn.respond(401, "no"); // no Connection: close from the server
+            conn.socket().setSoTimeout((int) WAIT.toMillis());
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            conn.in().transferTo(rest); // until the client closes
+            bytesAfterResponse.set(rest.size());
+        });
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+
+        Response response = transport.roundTrip(
+                expectContinuePost(server.url("/upload"), "the body", "Connection", "close"));
+
+        assertThat(response.status()).isEqualTo(401);
+        assertThat(readToEof(response)).isEqualTo("no");
+        awaitTrue("server finished reading", () -> bytesAfterResponse.get() >= 0);
+        assertThat(bytesAfterResponse.get()).as("body bytes sent after the 401").isZero();
+        assertThat(transport.snapshot().totals().connections()).isZero();
+    }
+
     // ---- 1xx responses a trace receives do not count toward maxResponseHeaderBytes (Go #65035) ----
 
     private static final String PADDING = "X-Padding: " + "a".repeat(100) + "\r\n";
@@ -152,5 +241,93 @@ class TransportGoFidelityTest extends TransportTestSupport {
                 Request.builder(server.url("/")).trace(otherHooksOnly).build()));
 
         assertThat(thrown).isInstanceOf(ProtocolException.class).hasMessageContaining("exceeded 1000 bytes");
+    }
+
+    // ---- The request body is closed exactly once, whatever happens (Go #35015, #49621) ----
+
+    /** Bytes that count how often they are closed. */
+    static final class CountingStream extends ByteArrayInputStream {
+        final AtomicInteger closes = new AtomicInteger();
+
+        CountingStream(String text) {
+            super(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheDialFails() throws Exception {
+        ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
+        GatedDialer dialer = gatedDialer();
+        dialer.fail(1);
+        Transport transport = transport(Transport.builder().dialer(dialer));
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(
+                Request.builder(server.url("/")).post(RequestBody.ofStream(10, in)).build()));
+
+        assertThat(thrown).isInstanceOf(ConnectException.class);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheTransportIsClosed() throws Exception {
+        Transport transport = transport(TransportConfig.defaults());
+        transport.close();
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(
+                Request.builder("http://127.0.0.1:1/").post(RequestBody.ofStream(10, in)).build()));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheConnectionDiesBeforeTheBodyIsWritten() throws Exception {
+        ScriptServer server = server(conn -> conn.readRequestHead()); // then closes, waiting for no body
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.builder(server.url("/"))
+                .post(RequestBody.ofStream(10, in)).header("Expect", "100-continue").build()));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenAnEarlyAnswerWithConnectionCloseSkipsIt() throws Exception {
+        ScriptServer server = server(conn -> {
+            conn.readRequestHead();
+            conn.respond(417, "no thanks", "Connection: close");
+        });
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        CountingStream in = new CountingStream("never sent");
+
+        Response response = transport.roundTrip(Request.builder(server.url("/"))
+                .post(RequestBody.ofStream(10, in)).header("Expect", "100-continue").build());
+
+        assertThat(response.status()).isEqualTo(417);
+        readToEof(response);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {10, 200 * 1024})
+    void aStreamBodyThatIsWrittenIsClosedOnceToo(int size) throws Exception {
+        ScriptServer server = server(ScriptServer.keepAlive(request -> "got " + request.body().length));
+        Transport transport = transport(TransportConfig.defaults());
+        CountingStream in = new CountingStream("y".repeat(size));
+
+        Response response = transport.roundTrip(
+                Request.builder(server.url("/")).post(RequestBody.ofStream(size, in)).build());
+
+        assertThat(readToEof(response)).isEqualTo("got " + size);
+        assertThat(in.closes.get()).isEqualTo(1);
     }
 }
