@@ -77,7 +77,7 @@ public final class Exchange {
         }
         heads = new ResponseHeads(codec, trace, key, config.maxResponseHeaderBytes());
         responses = new ResponseAssembler(config, key, releaser, codec, req);
-        boolean bodyComplete;
+        boolean bodyComplete = false;
         Head early = null;
         try {
             codec.writeRequestHead(req.original.method(), req.target, req.headers);
@@ -92,8 +92,6 @@ public final class Exchange {
                 if (early == null) {
                     RequestBodyWriter.write(codec, req.body);
                     bodyComplete = true;
-                } else {
-                    bodyComplete = false;
                 }
             } else if (writesConcurrently(req.body)) {
                 return runWritingConcurrently();
@@ -107,9 +105,44 @@ public final class Exchange {
             return writeFailed(e);
         }
         if (early != null) {
-            return responses.respond(early, false);
+            return answeredEarly(early);
         }
         return readResponseAfterWrite(bodyComplete);
+    }
+
+    /**
+     * The server gave its final answer without {@code 100 Continue}. As Go's readResponse: if the connection stays
+     * open, the body goes out all the same, so the connection stays in step and can carry the next request (a
+     * large body in the background, while the caller reads the response; the reuse decision then waits for it as
+     * Go's wroteRequest does); if the response or the request says close, the body is skipped.
+     */
+    private Response answeredEarly(Head early) throws ExchangeException {
+        if (req.close || early.closesConnection() || early.status() == 101) {
+            trace.wroteRequest(null); // the request ends here, without its body
+            return responses.respond(early, false);
+        }
+        if (writesConcurrently(req.body)) {
+            CompletableFuture<Void> written;
+            try {
+                written = writeInBackground();
+            } catch (IOException e) {
+                trace.wroteRequest(e);
+                return responses.respond(early, false);
+            }
+            written.whenComplete((ok, failure) ->
+                    trace.wroteRequest(failure == null ? null : reported(writeError(written))));
+            return responses.respondWhileWriting(early, written);
+        }
+        try {
+            RequestBodyWriter.write(codec, req.body);
+            trace.wroteRequest(null);
+            return responses.respond(early, true);
+        } catch (LocalBodyException e) {
+            trace.wroteRequest(e.io);
+        } catch (IOException e) {
+            trace.wroteRequest(e);
+        }
+        return responses.respond(early, false);
     }
 
     /** The request is written: wait for the response headers, within responseHeaderTimeout from now. */
@@ -155,19 +188,7 @@ public final class Exchange {
 
     private Response runWritingConcurrently() throws IOException, ExchangeException {
         codec.flushRequest();
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        try {
-            background.execute(() -> {
-                try {
-                    RequestBodyWriter.write(codec, req.body);
-                    written.complete(null);
-                } catch (LocalBodyException | IOException | RuntimeException e) {
-                    written.completeExceptionally(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            throw new IOException("transport is closed", e);
-        }
+        CompletableFuture<Void> written = writeInBackground();
         while (!written.isDone()) {
             codec.setReadLimits(WATCH_SLICE_MILLIS, 0, null);
             boolean answered;
@@ -203,8 +224,26 @@ public final class Exchange {
         return readResponseAfterWrite(true);
     }
 
+    /** Starts writing the request body on the background executor; the future tells how it ended. */
+    private CompletableFuture<Void> writeInBackground() throws IOException {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            background.execute(() -> {
+                try {
+                    RequestBodyWriter.write(codec, req.body);
+                    written.complete(null);
+                } catch (LocalBodyException | IOException | RuntimeException e) {
+                    written.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw new IOException("transport is closed", e);
+        }
+        return written;
+    }
+
     /** Waits briefly (as Go's 50 ms) for the body writer; true if it finished successfully. */
-    private static boolean awaitQuietly(CompletableFuture<Void> written) {
+    static boolean awaitQuietly(CompletableFuture<Void> written) {
         try {
             written.get(EARLY_RESPONSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             return true;
@@ -226,6 +265,14 @@ public final class Exchange {
         } catch (CompletionException | CancellationException e) {
             return e.getCause() != null ? e.getCause() : e;
         }
+    }
+
+    /** A body write's failure as the trace reports it: a body's own failure as its I/O error. */
+    private static Exception reported(Throwable failure) {
+        if (failure instanceof LocalBodyException) {
+            return ((LocalBodyException) failure).io;
+        }
+        return failure instanceof Exception ? (Exception) failure : new IOException("request body failed", failure);
     }
 
     /** Gives the connection back: {@code reason == null} offers it for reuse, otherwise it is closed. */

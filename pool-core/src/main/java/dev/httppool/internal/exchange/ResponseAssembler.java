@@ -13,6 +13,7 @@ import dev.httppool.internal.exchange.ExchangeException.Stage;
 import java.io.InputStream;
 import java.net.ProtocolException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Turns a final response head into the caller's {@link Response}: decides whether the connection may carry
@@ -58,6 +59,19 @@ final class ResponseAssembler {
      *     step and is closed after the response
      */
     Response respond(Head head, boolean requestComplete) throws ExchangeException {
+        return respond(head, requestComplete, null);
+    }
+
+    /**
+     * As {@link #respond(Head, boolean)} while the request body is still being written: the connection is reused
+     * only if that write has succeeded by the time the response is done with it, or within Go's 50 ms after.
+     */
+    Response respondWhileWriting(Head head, CompletableFuture<Void> written) throws ExchangeException {
+        return respond(head, true, written);
+    }
+
+    private Response respond(Head head, boolean requestComplete, CompletableFuture<Void> pendingWrite)
+            throws ExchangeException {
         FramedBody framed;
         try {
             framed = codec.openResponseBody(head, config.maxResponseHeaderBytes());
@@ -69,12 +83,12 @@ final class ResponseAssembler {
         Headers headers = head.headers();
         if (framed.isComplete() && !framed.endsWithConnection()) {
             // Go returns a bodyless response's connection before handing the response over (#13633).
-            releaser.release(unlessUnsolicitedInput(notReusable), trace);
+            releaser.release(finalReason(notReusable, pendingWrite), trace);
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
                     EMPTY, framed.contentLength(), false);
         }
         ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable,
-                reason -> releaser.release(unlessUnsolicitedInput(reason), trace),
+                reason -> releaser.release(finalReason(reason, pendingWrite), trace),
                 () -> codec.setReadLimits(ResponseBody.DRAIN_READ_TIMEOUT_MILLIS, 0, null));
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
@@ -100,10 +114,15 @@ final class ResponseAssembler {
     }
 
     /**
-     * Nothing may follow a response on a connection (no pipelining): bytes already received after it are an
+     * Why the connection is closed once the response is done with it ({@code reason}, as far as the response
+     * knew), or null to reuse it. A body still being written must have gone out by now (Go's wroteRequest). And
+     * nothing may follow a response on a connection (no pipelining): bytes already received after it are an
      * unsolicited response, and the connection must not be reused (Go closes it as such).
      */
-    private CloseReason unlessUnsolicitedInput(CloseReason reason) {
+    private CloseReason finalReason(CloseReason reason, CompletableFuture<Void> pendingWrite) {
+        if (reason == null && pendingWrite != null && !Exchange.awaitQuietly(pendingWrite)) {
+            return CloseReason.BROKEN;
+        }
         return reason == null && codec.hasUnsolicitedInput() ? CloseReason.SERVER_CLOSED : reason;
     }
 }
