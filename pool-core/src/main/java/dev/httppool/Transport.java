@@ -7,6 +7,7 @@ import dev.httppool.internal.exchange.Exchange;
 import dev.httppool.internal.exchange.ExchangeException;
 import dev.httppool.internal.exchange.KeyedErrors;
 import dev.httppool.internal.exchange.PreparedRequest;
+import dev.httppool.internal.exchange.RequestBodyCloser;
 import dev.httppool.internal.net.Proxies;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.IdleReaper;
@@ -79,14 +80,24 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return config;
     }
 
+    /** Closes the request's body once, whatever happens (see {@link RequestBody#close()}). */
     @Override
     public Response roundTrip(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
+        RequestBodyCloser body = new RequestBodyCloser(request.body());
+        try {
+            return roundTrip(request, body);
+        } finally {
+            body.roundTripOver();
+        }
+    }
+
+    private Response roundTrip(Request request, RequestBodyCloser body) throws IOException {
         if (closed) {
             throw new IOException("transport is closed");
         }
         ConnectMethodKey key = keyFor(request.uri());
-        PreparedRequest prepared = new PreparedRequest(request, config, key, USER_AGENT);
+        PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {

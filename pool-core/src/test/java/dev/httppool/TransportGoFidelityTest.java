@@ -245,4 +245,225 @@ class TransportGoFidelityTest extends TransportTestSupport {
 
         assertThat(thrown).isInstanceOf(ProtocolException.class).hasMessageContaining("exceeded 1000 bytes");
     }
+
+    // ---- The request body is closed exactly once, whatever happens (Go #35015, #49621) ----
+
+    /** Bytes that count how often they are closed. */
+    static final class CountingStream extends ByteArrayInputStream {
+        final AtomicInteger closes = new AtomicInteger();
+
+        CountingStream(String text) {
+            super(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheDialFails() throws Exception {
+        ScriptServer server = server(ScriptServer.keepAlive(request -> "ok"));
+        GatedDialer dialer = gatedDialer();
+        dialer.fail(1);
+        Transport transport = transport(Transport.builder().dialer(dialer));
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(
+                Request.builder(server.url("/")).post(RequestBody.ofStream(10, in)).build()));
+
+        assertThat(thrown).isInstanceOf(ConnectException.class);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheTransportIsClosed() throws Exception {
+        Transport transport = transport(TransportConfig.defaults());
+        transport.close();
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(
+                Request.builder("http://127.0.0.1:1/").post(RequestBody.ofStream(10, in)).build()));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("closed");
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenTheConnectionDiesBeforeTheBodyIsWritten() throws Exception {
+        ScriptServer server = server(conn -> conn.readRequestHead()); // then closes, waiting for no body
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        CountingStream in = new CountingStream("never sent");
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.builder(server.url("/"))
+                .post(RequestBody.ofStream(10, in)).header("Expect", "100-continue").build()));
+
+        assertThat(thrown).isInstanceOf(IOException.class);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamBodyIsClosedOnceWhenAnEarlyAnswerWithConnectionCloseSkipsIt() throws Exception {
+        ScriptServer server = server(conn -> {
+            conn.readRequestHead();
+            conn.respond(417, "no thanks", "Connection: close");
+        });
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        CountingStream in = new CountingStream("never sent");
+
+        Response response = transport.roundTrip(Request.builder(server.url("/"))
+                .post(RequestBody.ofStream(10, in)).header("Expect", "100-continue").build());
+
+        assertThat(response.status()).isEqualTo(417);
+        readToEof(response);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @ValueSource(ints = {10, 200 * 1024})
+    void aStreamBodyThatIsWrittenIsClosedOnceToo(int size) throws Exception {
+        ScriptServer server = server(ScriptServer.keepAlive(request -> "got " + request.body().length));
+        Transport transport = transport(TransportConfig.defaults());
+        CountingStream in = new CountingStream("y".repeat(size));
+
+        Response response = transport.roundTrip(
+                Request.builder(server.url("/")).post(RequestBody.ofStream(size, in)).build());
+
+        assertThat(readToEof(response)).isEqualTo("got " + size);
+        assertThat(in.closes.get()).isEqualTo(1);
+    }
+
+    /** A replayable body that counts its writes and closes. */
+    static final class CountingBody implements RequestBody {
+        final AtomicInteger writes = new AtomicInteger();
+        final AtomicInteger closes = new AtomicInteger();
+
+        @Override
+        public long contentLength() {
+            return 7;
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return true;
+        }
+
+        @Override
+        public void writeTo(java.io.OutputStream out) throws IOException {
+            writes.incrementAndGet();
+            out.write("payload".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    /** Connection 1 answers its first request, then reads the next one and closes without answering. */
+    private ScriptServer serverThatDropsTheSecondRequestOnConnectionOne() {
+        return server(conn -> {
+            int served = 0;
+            ScriptServer.Request request;
+            while ((request = conn.readRequest()) != null) {
+                if (conn.id() == 1 && ++served == 2) {
+                    return;
+                }
+                conn.respond(200, "got " + request.bodyText());
+            }
+        });
+    }
+
+    @Test
+    void aBodyIsClosedOnceAfterTheRetryThatSentItAgainNotAfterEachAttempt() throws Exception {
+        ScriptServer server = serverThatDropsTheSecondRequestOnConnectionOne();
+        Transport transport = transport(TransportConfig.defaults());
+        assertThat(get(transport, server.url("/prime"))).isEqualTo("got ");
+        CountingBody body = new CountingBody();
+
+        Response response = transport.roundTrip(
+                Request.builder(server.url("/x")).post(body).header("Idempotency-Key", "k").build());
+
+        assertThat(body.writes.get()).as("sent on connection 1, then again on connection 2").isEqualTo(2);
+        assertThat(body.closes.get()).isEqualTo(1);
+        assertThat(readToEof(response)).isEqualTo("got payload");
+        assertThat(body.closes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void eachStreamOfASupplierBodyIsClosedOnceAcrossARetry() throws Exception {
+        ScriptServer server = serverThatDropsTheSecondRequestOnConnectionOne();
+        Transport transport = transport(TransportConfig.defaults());
+        assertThat(get(transport, server.url("/prime"))).isEqualTo("got ");
+        List<CountingStream> opened = new CopyOnWriteArrayList<>();
+        RequestBody body = RequestBody.ofSupplier(7, () -> {
+            CountingStream in = new CountingStream("payload");
+            opened.add(in);
+            return in;
+        });
+
+        Response response = transport.roundTrip(
+                Request.builder(server.url("/x")).post(body).header("Idempotency-Key", "k").build());
+
+        assertThat(readToEof(response)).isEqualTo("got payload");
+        assertThat(opened).hasSize(2).allSatisfy(in -> assertThat(in.closes.get()).isEqualTo(1));
+    }
+
+    @Test
+    void aBodyStillBeingWrittenWhenTheRoundTripReturnsIsClosedOnlyOnceItsWriteEnds() throws Exception {
+        CountDownLatch bodyRead = new CountDownLatch(1);
+        ScriptServer server = earlyAnsweringServer(401, bodyRead);
+        Transport transport = transport(TransportConfig.builder().expectContinueTimeout(LONG_CONTINUE_WAIT).build());
+        CountDownLatch roundTripReturned = new CountDownLatch(1);
+        AtomicInteger closes = new AtomicInteger();
+        AtomicInteger closesDuringWrite = new AtomicInteger();
+        AtomicInteger writing = new AtomicInteger();
+        byte[] half = new byte[100 * 1024];
+        RequestBody body = new RequestBody() {
+            @Override
+            public long contentLength() {
+                return 2L * half.length;
+            }
+
+            @Override
+            public boolean isReplayable() {
+                return false;
+            }
+
+            @Override
+            public void writeTo(java.io.OutputStream out) throws IOException {
+                writing.incrementAndGet();
+                try {
+                    out.write(half);
+                    await(roundTripReturned, "roundTrip returned");
+                    out.write(half);
+                } catch (InterruptedException e) {
+                    throw new java.io.InterruptedIOException();
+                } finally {
+                    writing.decrementAndGet();
+                }
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+                if (writing.get() > 0) {
+                    closesDuringWrite.incrementAndGet();
+                }
+            }
+        };
+
+        Response response = transport.roundTrip(Request.builder(server.url("/upload")).post(body)
+                .header("Expect", "100-continue").build());
+        assertThat(closes.get()).as("closed while its write still runs").isZero();
+        roundTripReturned.countDown();
+
+        await(bodyRead, "the server read the body");
+        awaitTrue("the body closed", () -> closes.get() > 0);
+        assertThat(readToEof(response)).isEqualTo("early 401");
+        assertThat(server.requests().get(0).body()).hasSize(2 * half.length);
+        assertThat(closes.get()).isEqualTo(1);
+        assertThat(closesDuringWrite.get()).isZero();
+    }
 }

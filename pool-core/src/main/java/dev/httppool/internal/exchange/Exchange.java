@@ -227,6 +227,7 @@ public final class Exchange {
     /** Starts writing the request body on the background executor; the future tells how it ended. */
     private CompletableFuture<Void> writeInBackground() throws IOException {
         CompletableFuture<Void> written = new CompletableFuture<>();
+        req.bodyCloser.backgroundWriteStarting(); // the body stays open until this write ends
         try {
             background.execute(() -> {
                 try {
@@ -234,9 +235,12 @@ public final class Exchange {
                     written.complete(null);
                 } catch (LocalBodyException | IOException | RuntimeException e) {
                     written.completeExceptionally(e);
+                } finally {
+                    req.bodyCloser.backgroundWriteEnded();
                 }
             });
         } catch (RuntimeException e) {
+            req.bodyCloser.backgroundWriteEnded();
             throw new IOException("transport is closed", e);
         }
         return written;
