@@ -217,6 +217,9 @@ public final class Exchange {
         if (failure instanceof LocalBodyException) {
             throw bodyFailed((LocalBodyException) failure);
         }
+        if (failure instanceof Error) {
+            throw (Error) failure; // as when the body is written on this thread
+        }
         if (failure != null) {
             return writeFailed(failure instanceof IOException ? (IOException) failure
                     : new IOException("request body failed: " + failure, failure));
@@ -233,8 +236,8 @@ public final class Exchange {
                 try {
                     RequestBodyWriter.write(codec, req.body);
                     written.complete(null);
-                } catch (LocalBodyException | IOException | RuntimeException e) {
-                    written.completeExceptionally(e);
+                } catch (Throwable t) { // an Error too: whoever waits for the write must learn that it ended
+                    written.completeExceptionally(t);
                 } finally {
                     req.bodyCloser.backgroundWriteEnded();
                 }
