@@ -77,37 +77,30 @@ public final class Exchange {
         }
         heads = new ResponseHeads(codec, trace, key, config.maxResponseHeaderBytes());
         responses = new ResponseAssembler(config, key, releaser, codec, req);
-        boolean bodyComplete = false;
         Head early = null;
         try {
             codec.writeRequestHead(req.original.method(), req.target, req.headers);
             trace.wroteHeaders();
             if (req.body == null) {
                 codec.flushRequest();
-                bodyComplete = true;
             } else if (req.expectContinue && !config.expectContinueTimeout().isZero()) {
                 codec.flushRequest();
                 trace.wait100Continue();
                 early = heads.awaitContinue(config.expectContinueTimeout());
                 if (early == null) {
                     RequestBodyWriter.write(codec, req.body);
-                    bodyComplete = true;
                 }
             } else if (writesConcurrently(req.body)) {
                 return runWritingConcurrently();
             } else {
                 RequestBodyWriter.write(codec, req.body);
-                bodyComplete = true;
             }
         } catch (LocalBodyException e) {
             throw bodyFailed(e);
         } catch (IOException e) {
             return writeFailed(e);
         }
-        if (early != null) {
-            return answeredEarly(early);
-        }
-        return readResponseAfterWrite(bodyComplete);
+        return early != null ? answeredEarly(early) : readResponseAfterWrite();
     }
 
     /**
@@ -145,13 +138,13 @@ public final class Exchange {
         return responses.respond(early, false);
     }
 
-    /** The request is written: wait for the response headers, within responseHeaderTimeout from now. */
-    private Response readResponseAfterWrite(boolean bodyComplete) throws ExchangeException {
+    /** The whole request is written: wait for the response headers, within responseHeaderTimeout from now. */
+    private Response readResponseAfterWrite() throws ExchangeException {
         trace.wroteRequest(null);
         long headerDeadline = config.responseHeaderTimeout().isZero() ? 0
                 : ticker.nanoTime() + config.responseHeaderTimeout().toNanos();
         codec.setReadLimits(readTimeoutMillis, headerDeadline, "timeout awaiting response headers");
-        return responses.respond(heads.readFinal(), bodyComplete);
+        return responses.respond(heads.readFinal(), true);
     }
 
     /** The request body failed by itself (not the socket): the request fails with that error, never retried. */
@@ -224,7 +217,7 @@ public final class Exchange {
             return writeFailed(failure instanceof IOException ? (IOException) failure
                     : new IOException("request body failed: " + failure, failure));
         }
-        return readResponseAfterWrite(true);
+        return readResponseAfterWrite();
     }
 
     /** Starts writing the request body on the background executor; the future tells how it ended. */
