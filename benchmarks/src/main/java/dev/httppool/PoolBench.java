@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.PooledConnection;
@@ -41,6 +42,11 @@ public class PoolBench {
     /** A connection with no socket. */
     static final class FakeWire implements WireConnection {
         private volatile boolean closed;
+
+        @Override
+        public ExchangeCodec newCodec() {
+            throw new UnsupportedOperationException("the pool benchmark runs no exchanges");
+        }
 
         @Override
         public boolean isDeadWhileIdle() {
