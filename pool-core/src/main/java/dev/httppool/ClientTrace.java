@@ -56,11 +56,18 @@ public interface ClientTrace {
     default void wroteRequest(Exception error) {
     }
 
-    /** The server sent {@code 100 Continue}. */
+    /**
+     * The server sent {@code 100 Continue}. A trace that implements this hook receives each 100, which then no
+     * longer counts toward {@link TransportConfig#maxResponseHeaderBytes()}.
+     */
     default void got100Continue() {
     }
 
-    /** An interim (1xx) response arrived, 100 included. */
+    /**
+     * An interim (1xx) response arrived, 100 included. As in Go, a trace that implements this hook receives the
+     * interim responses, which then no longer count toward {@link TransportConfig#maxResponseHeaderBytes()}:
+     * bound them yourself if a server may send many.
+     */
     default void got1xxResponse(int code, Headers headers) {
     }
 

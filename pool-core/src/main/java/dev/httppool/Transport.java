@@ -9,6 +9,7 @@ import dev.httppool.internal.exchange.Exchange;
 import dev.httppool.internal.exchange.ExchangeException;
 import dev.httppool.internal.exchange.KeyedErrors;
 import dev.httppool.internal.exchange.PreparedRequest;
+import dev.httppool.internal.exchange.RequestBodyCloser;
 import dev.httppool.internal.net.ProxyUrl;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.IdleReaper;
@@ -85,14 +86,24 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return config;
     }
 
+    /** Closes the request's body once, whatever happens (see {@link RequestBody#close()}). */
     @Override
     public Response roundTrip(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
+        RequestBodyCloser body = new RequestBodyCloser(request.body());
+        try {
+            return roundTrip(request, body);
+        } finally {
+            body.roundTripOver();
+        }
+    }
+
+    private Response roundTrip(Request request, RequestBodyCloser body) throws IOException {
         if (closed) {
             throw new IOException("transport is closed");
         }
         ConnectMethodKey key = keyFor(request.uri());
-        PreparedRequest prepared = new PreparedRequest(request, config, key, USER_AGENT);
+        PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
@@ -111,7 +122,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                         (reason, t) -> releaseAfterResponse(pc, reason, t), prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!shouldRetry(reused, e, request)) {
+                if (!e.allowsRetry(reused, request)) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
             } catch (RuntimeException | Error e) {
@@ -119,26 +130,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /**
-     * Go's {@code shouldRetryRequest}: only on a reused connection; when nothing was written, any request
-     * whose body can be sent again; otherwise only replayable requests, and only when the failure came before
-     * the first response byte.
-     */
-    static boolean shouldRetry(boolean reused, ExchangeException e, Request request) {
-        if (!reused) {
-            return false;
-        }
-        if (e.stage == ExchangeException.Stage.NOTHING_WRITTEN) {
-            RequestBody body = request.body();
-            return body == null || body.isReplayable();
-        }
-        if (!request.isReplayable()) {
-            return false;
-        }
-        return e.stage == ExchangeException.Stage.BEFORE_RESPONSE
-                || e.stage == ExchangeException.Stage.SERVER_CLOSED_IDLE;
     }
 
     /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */

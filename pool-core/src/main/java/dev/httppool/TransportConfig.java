@@ -289,7 +289,10 @@ public final class TransportConfig {
             return this;
         }
 
-        /** Limit on the status line and headers of a response, interim responses included. Default 10 MiB; must be > 0. */
+        /**
+         * Limit on the status line and headers of a response, interim (1xx) responses included unless a
+         * {@link ClientTrace} hook receives them. Default 10 MiB; must be > 0.
+         */
         public Builder maxResponseHeaderBytes(long n) {
             this.maxResponseHeaderBytes = n;
             return this;

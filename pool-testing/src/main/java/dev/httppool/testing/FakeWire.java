@@ -1,5 +1,6 @@
 package dev.httppool.testing;
 
+import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
 
 /**
@@ -17,6 +18,12 @@ public final class FakeWire implements WireConnection {
 
     public FakeWire(int id) {
         this.id = id;
+    }
+
+    /** A fake connection carries no exchanges: the pool's tests and benchmark never ask for one. */
+    @Override
+    public ExchangeCodec newCodec() {
+        throw new UnsupportedOperationException("a FakeWire carries no exchanges");
     }
 
     @Override

@@ -29,6 +29,32 @@ class BodyFramingTest {
                 .isEqualTo(BodyFraming.Kind.NONE);
     }
 
+    @Test
+    void responseToHeadReportsTheContentLengthItDeclares() throws ProtocolException {
+        assertThat(BodyFraming.of("HEAD", head(200, "Content-Length", "42")).reportedLength()).isEqualTo(42);
+        assertThat(BodyFraming.of("HEAD", head(304, "Content-Length", "42")).reportedLength()).isEqualTo(42);
+        assertThat(BodyFraming.of("HEAD", head(200)).reportedLength()).isEqualTo(-1);
+        assertThat(BodyFraming.of("HEAD", head(200, "Transfer-Encoding", "chunked", "Content-Length", "42"))
+                .reportedLength()).as("Go drops Content-Length beside Transfer-Encoding").isEqualTo(-1);
+    }
+
+    @Test
+    void responseToHeadWithAnInvalidOrConflictingContentLengthIsRejected() {
+        assertThatThrownBy(() -> BodyFraming.of("HEAD", head(200, "Content-Length", "4x")))
+                .isInstanceOf(ProtocolException.class).hasMessageStartingWith("invalid Content-Length");
+        assertThatThrownBy(() -> BodyFraming.of("HEAD", head(200, "Content-Length", "4", "Content-Length", "5")))
+                .isInstanceOf(ProtocolException.class).hasMessageStartingWith("conflicting Content-Length");
+    }
+
+    @Test
+    void reportedLengthIsTheFixedLengthAndUnknownForOtherFramings() throws ProtocolException {
+        assertThat(get("Content-Length", "1234").reportedLength()).isEqualTo(1234);
+        assertThat(get("Content-Length", "0").reportedLength()).isZero();
+        assertThat(get("Transfer-Encoding", "chunked").reportedLength()).isEqualTo(-1);
+        assertThat(get().reportedLength()).isEqualTo(-1);
+        assertThat(BodyFraming.of("GET", head(204, "Content-Length", "10")).reportedLength()).isEqualTo(-1);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {100, 101, 103, 199, 204, 304})
     void informationalNoContentAndNotModifiedHaveNoBody(int status) throws ProtocolException {

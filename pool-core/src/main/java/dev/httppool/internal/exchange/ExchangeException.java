@@ -1,6 +1,8 @@
 package dev.httppool.internal.exchange;
 
 import dev.httppool.CloseReason;
+import dev.httppool.Request;
+import dev.httppool.RequestBody;
 
 import java.io.IOException;
 
@@ -31,6 +33,27 @@ public final class ExchangeException extends Exception {
         super(cause.getMessage(), cause, false, false);
         this.stage = stage;
         this.closeReason = closeReason;
+    }
+
+    /**
+     * Go's {@code shouldRetryRequest}: only on a reused connection (a fresh one failing says nothing about the
+     * pool, and retrying it could loop); when nothing was written, any request whose body can be sent again;
+     * otherwise only replayable requests, and only when the failure came before the first response byte.
+     *
+     * @param reused whether the failed attempt ran on a connection that had carried a request before
+     */
+    public boolean allowsRetry(boolean reused, Request request) {
+        if (!reused) {
+            return false;
+        }
+        if (stage == Stage.NOTHING_WRITTEN) {
+            RequestBody body = request.body();
+            return body == null || body.isReplayable();
+        }
+        if (!request.isReplayable()) {
+            return false;
+        }
+        return stage == Stage.BEFORE_RESPONSE || stage == Stage.SERVER_CLOSED_IDLE;
     }
 
     public IOException io() {

@@ -1,6 +1,5 @@
 package dev.httppool.internal.exchange;
 
-import dev.httppool.internal.http1.BulkReadInputStream;
 import java.io.IOException;
 import java.util.zip.GZIPInputStream;
 

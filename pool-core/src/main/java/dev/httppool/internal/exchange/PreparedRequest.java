@@ -17,13 +17,18 @@ public final class PreparedRequest {
     final String target;
     final Headers headers;
     final RequestBody body;
+    /** Closes {@link #body} once this request's roundTrip is over. */
+    final RequestBodyCloser bodyCloser;
     final boolean close;
     final boolean addedGzip;
     final boolean expectContinue;
     final int readTimeoutMillis;
 
-    public PreparedRequest(Request original, TransportConfig config, ConnectMethodKey key, String userAgent) {
+    /** @param bodyCloser the closer of {@code original}'s body, which the roundTrip closes when it is over */
+    public PreparedRequest(Request original, RequestBodyCloser bodyCloser, TransportConfig config, ConnectMethodKey key,
+            String userAgent) {
         this.original = original;
+        this.bodyCloser = bodyCloser;
         String path = original.uri().getRawPath();
         String query = original.uri().getRawQuery();
         String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);

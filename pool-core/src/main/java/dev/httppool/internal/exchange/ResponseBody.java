@@ -3,11 +3,7 @@ package dev.httppool.internal.exchange;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 
-import dev.httppool.internal.http1.BulkReadInputStream;
-import dev.httppool.internal.http1.ChunkedInputStream;
-import dev.httppool.internal.http1.FixedLengthInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -29,7 +25,7 @@ public final class ResponseBody extends BulkReadInputStream {
     static final int DRAIN_READ_TIMEOUT_MILLIS = 200;
 
     private final ConnectMethodKey key;
-    private final InputStream framed;
+    private final FramedBody framed;
     private final boolean reusable;
     private final CloseReason notReusableReason;
     private final Consumer<CloseReason> release;
@@ -47,13 +43,13 @@ public final class ResponseBody extends BulkReadInputStream {
 
     /**
      * @param key the connection's key, named in read errors
-     * @param framed the body as delimited by its framing; returns -1 at its end
+     * @param framed the body as its codec delimits it
      * @param reusable whether the connection may be reused once the body is complete
      * @param notReusableReason why not, when not
      * @param release gives the connection back: null to offer it for reuse, else the close reason
      * @param beforeDrain shortens the read timeout before a drain
      */
-    public ResponseBody(ConnectMethodKey key, InputStream framed, boolean reusable, CloseReason notReusableReason,
+    public ResponseBody(ConnectMethodKey key, FramedBody framed, boolean reusable, CloseReason notReusableReason,
             Consumer<CloseReason> release, Runnable beforeDrain) {
         this.key = key;
         this.framed = framed;
@@ -163,10 +159,10 @@ public final class ResponseBody extends BulkReadInputStream {
         if (len < 0) {
             throw new IllegalArgumentException("len < 0: " + len);
         }
-        if (closed || !(framed instanceof FixedLengthInputStream)) {
+        if (closed || framed.remaining() < 0) {
             return super.readNBytes(len);
         }
-        long left = (keptLength - replayAt) + (finished ? 0 : ((FixedLengthInputStream) framed).remaining());
+        long left = (keptLength - replayAt) + (finished ? 0 : framed.remaining());
         byte[] result = new byte[(int) Math.min(len, left)];
         int n = readNBytes(result, 0, result.length);
         return n == result.length ? result : Arrays.copyOf(result, n);
@@ -174,8 +170,7 @@ public final class ResponseBody extends BulkReadInputStream {
 
     @Override
     public byte[] readAllBytes() throws IOException {
-        if (!closed && framed instanceof FixedLengthInputStream
-                && ((FixedLengthInputStream) framed).remaining() + keptLength < Integer.MAX_VALUE - 8) {
+        if (!closed && framed.remaining() >= 0 && framed.remaining() + keptLength < Integer.MAX_VALUE - 8) {
             return readNBytes(Integer.MAX_VALUE);
         }
         return super.readAllBytes();
@@ -231,10 +226,7 @@ public final class ResponseBody extends BulkReadInputStream {
     }
 
     private boolean isFramedComplete() {
-        if (framed instanceof FixedLengthInputStream) {
-            return ((FixedLengthInputStream) framed).isComplete();
-        }
-        return framed instanceof ChunkedInputStream && ((ChunkedInputStream) framed).isComplete();
+        return framed.isComplete();
     }
 
     private void finish(CloseReason reason) {

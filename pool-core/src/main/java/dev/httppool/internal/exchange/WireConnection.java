@@ -1,7 +1,21 @@
 package dev.httppool.internal.exchange;
 
-/** What the pool needs of a connection: identity for views, a liveness probe for idle time, and close. */
+import java.io.IOException;
+
+/**
+ * A connection as the pool holds it, whatever protocol it speaks: identity for views, a liveness probe for idle
+ * time, close, and a {@linkplain #newCodec() codec} for each exchange it carries. See {@link ExchangeCodec} for
+ * how a multiplexed protocol fits.
+ */
 public interface WireConnection {
+
+    /**
+     * The codec for the next exchange on this connection. The pool lends the connection to one exchange at a
+     * time, so an HTTP/1.1 connection's codec always succeeds.
+     *
+     * @throws IOException if the connection can take no new exchange; nothing was sent
+     */
+    public ExchangeCodec newCodec() throws IOException;
 
     /**
      * Whether an idle connection must be discarded: the server closed it, reset it, or sent bytes nobody asked

@@ -21,17 +21,19 @@ public final class BodyFraming {
         UNTIL_CLOSE
     }
 
-    private static final BodyFraming NONE = new BodyFraming(Kind.NONE, -1);
-    private static final BodyFraming EMPTY = new BodyFraming(Kind.FIXED, 0);
-    private static final BodyFraming CHUNKED = new BodyFraming(Kind.CHUNKED, -1);
-    private static final BodyFraming UNTIL_CLOSE = new BodyFraming(Kind.UNTIL_CLOSE, -1);
+    private static final BodyFraming NONE = new BodyFraming(Kind.NONE, -1, -1);
+    private static final BodyFraming EMPTY = new BodyFraming(Kind.FIXED, 0, 0);
+    private static final BodyFraming CHUNKED = new BodyFraming(Kind.CHUNKED, -1, -1);
+    private static final BodyFraming UNTIL_CLOSE = new BodyFraming(Kind.UNTIL_CLOSE, -1, -1);
 
     private final Kind kind;
     private final long length;
+    private final long reportedLength;
 
-    private BodyFraming(Kind kind, long length) {
+    private BodyFraming(Kind kind, long length, long reportedLength) {
         this.kind = kind;
         this.length = length;
+        this.reportedLength = reportedLength;
     }
 
     /** How the body is delimited. */
@@ -45,17 +47,34 @@ public final class BodyFraming {
     }
 
     /**
+     * The length to report as the response's content length: {@link #length()} for {@link Kind#FIXED}; for a
+     * response to {@code HEAD}, the Content-Length it declares for the body a GET would get (as Go's
+     * {@code readTransfer}), or -1 without one or beside a Transfer-Encoding; otherwise -1.
+     */
+    public long reportedLength() {
+        return reportedLength;
+    }
+
+    /**
      * Decides the framing of the response to a request with method {@code requestMethod}.
      *
      * @throws ProtocolException if the response has both Transfer-Encoding and Content-Length, a
-     *     Transfer-Encoding other than a single {@code chunked}, or an invalid or conflicting Content-Length
+     *     Transfer-Encoding other than a single {@code chunked}, or an invalid or conflicting Content-Length (for a
+     *     response to {@code HEAD}, only the last of these)
      */
     public static BodyFraming of(String requestMethod, ResponseHead head) throws ProtocolException {
-        int status = head.status();
-        if ("HEAD".equals(requestMethod) || status < 200 || status == 204 || status == 304) {
+        return of(requestMethod, head.status(), head.headers());
+    }
+
+    /** As {@link #of(String, ResponseHead)}, for a head of {@code status} and header fields {@code h}. */
+    public static BodyFraming of(String requestMethod, int status, Headers h) throws ProtocolException {
+        if ("HEAD".equals(requestMethod)) {
+            boolean declared = h.contains("Content-Length") && !h.contains("Transfer-Encoding");
+            return declared ? new BodyFraming(Kind.NONE, -1, contentLength(h)) : NONE;
+        }
+        if (status < 200 || status == 204 || status == 304) {
             return NONE;
         }
-        Headers h = head.headers();
         boolean hasTe = false;
         boolean hasCl = false;
         for (int i = 0, n = h.size(); i < n; i++) {
@@ -74,7 +93,7 @@ public final class BodyFraming {
         }
         if (hasCl) {
             long length = contentLength(h);
-            return length == 0 ? EMPTY : new BodyFraming(Kind.FIXED, length);
+            return length == 0 ? EMPTY : new BodyFraming(Kind.FIXED, length, length);
         }
         return UNTIL_CLOSE;
     }

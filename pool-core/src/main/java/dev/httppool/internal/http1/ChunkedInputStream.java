@@ -1,9 +1,9 @@
 package dev.httppool.internal.http1;
 
 import dev.httppool.Headers;
+import dev.httppool.internal.exchange.FramedBody;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ProtocolException;
 import java.util.Objects;
 
@@ -16,7 +16,7 @@ import java.util.Objects;
  * whatever following framing is already buffered: after the last data byte has been read, {@link
  * #isComplete()} is usually true already, so the connection can be reused at once.
  */
-public final class ChunkedInputStream extends InputStream {
+public final class ChunkedInputStream extends FramedBody {
 
     /** The longest chunk-size line accepted, chunk extensions included. */
     static final int MAX_SIZE_LINE = 4096;
@@ -107,6 +107,7 @@ public final class ChunkedInputStream extends InputStream {
     }
 
     /** Whether the last chunk and the trailer section have been read. */
+    @Override
     public boolean isComplete() {
         return state == DONE;
     }

@@ -1,5 +1,6 @@
 package dev.httppool.internal.http1;
 
+import dev.httppool.internal.exchange.FramedBody;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,9 +10,10 @@ import java.util.Objects;
  * A response body of a known length: reads exactly that many bytes of the underlying stream, then reports
  * end of stream. Closing it leaves the underlying stream open, for the connection's next response.
  */
-public final class FixedLengthInputStream extends InputStream {
+public final class FixedLengthInputStream extends FramedBody {
 
     private final InputStream in;
+    private final long length;
     private long remaining;
     private boolean closed;
 
@@ -24,6 +26,7 @@ public final class FixedLengthInputStream extends InputStream {
         if (length < 0) {
             throw new IllegalArgumentException("length must not be negative, got " + length);
         }
+        this.length = length;
         this.remaining = length;
     }
 
@@ -88,13 +91,21 @@ public final class FixedLengthInputStream extends InputStream {
     }
 
     /** Whether every byte of the body has been read. */
+    @Override
     public boolean isComplete() {
         return remaining == 0;
     }
 
     /** The body bytes not read yet. */
+    @Override
     public long remaining() {
         return remaining;
+    }
+
+    /** The body's length. */
+    @Override
+    public long contentLength() {
+        return length;
     }
 
     /** Marks this body closed; the underlying stream stays open and unread body bytes stay unread. */

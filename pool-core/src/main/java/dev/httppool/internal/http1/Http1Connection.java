@@ -1,5 +1,7 @@
 package dev.httppool.internal.http1;
 
+import dev.httppool.internal.exchange.BulkReadInputStream;
+import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
 
 import dev.httppool.Ticker;
@@ -53,6 +55,12 @@ public final class Http1Connection implements WireConnection {
         this.out = new BufferedOutputStream(counting, writeBufferSize);
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
+    }
+
+    /** The codec of the next exchange: one at a time, as the pool lends the connection. */
+    @Override
+    public ExchangeCodec newCodec() {
+        return new Http1ExchangeCodec(this);
     }
 
     public WireInput in() {

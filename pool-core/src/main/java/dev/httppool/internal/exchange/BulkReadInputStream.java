@@ -1,4 +1,4 @@
-package dev.httppool.internal.http1;
+package dev.httppool.internal.exchange;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,0 +1,55 @@
+package dev.httppool.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Dependencies between the engine's packages point one way: the exchange reaches the wire only through its codec
+ * interface, and codecs know nothing of the pool. Checked on the sources, code lines only (comments may name any
+ * package).
+ */
+class PackageDependenciesTest {
+
+    private static final Path INTERNAL = Path.of("src/main/java/dev/httppool/internal");
+
+    @ParameterizedTest(name = "{0} does not use {1}")
+    @CsvSource({
+            "exchange, http1",
+            "exchange, pool",
+            "exchange, connect",
+            "http1, pool",
+            "http1, connect",
+    })
+    void packageDoesNotUseAnother(String from, String forbidden) throws IOException {
+        assertThat(INTERNAL.resolve(from)).isDirectory();
+        String reference = "dev.httppool.internal." + forbidden + ".";
+
+        assertThat(codeLinesMentioning(INTERNAL.resolve(from), reference)).isEmpty();
+    }
+
+    private static List<String> codeLinesMentioning(Path dir, String reference) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).trim();
+                    boolean comment = line.startsWith("*") || line.startsWith("/*") || line.startsWith("//");
+                    if (!comment && line.contains(reference)) {
+                        found.add(file.getFileName() + ":" + (i + 1) + ": " + line);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.httppool.internal.exchange;
+
+import java.io.InputStream;
+
+/**
+ * A response body as its codec delimits it on the wire: the stream ends (-1) exactly where the body ends, and
+ * closing it never closes the connection. {@link ResponseBody} builds the connection's release on these
+ * answers, so it needs to know nothing of the protocol.
+ */
+public abstract class FramedBody extends InputStream {
+
+    /**
+     * Whether every byte of the body has been read, possibly before a read asked for its end (so the connection
+     * can be given back with the last bytes). A body without bytes is complete from the start.
+     */
+    public abstract boolean isComplete();
+
+    /** The body bytes not read yet, or -1 when the framing does not tell (chunked, until close). */
+    public long remaining() {
+        return -1;
+    }
+
+    /**
+     * What {@link dev.httppool.Response#contentLength()} reports: the exact length of a body of declared length,
+     * the declared length of the body a {@code HEAD} request left out, otherwise -1.
+     */
+    public long contentLength() {
+        return -1;
+    }
+
+    /** Whether the body ends only when the connection does, which then cannot carry another exchange. */
+    public boolean endsWithConnection() {
+        return false;
+    }
+}
