@@ -1,8 +1,8 @@
 package dev.httppool;
 
+
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.PooledConnection;
-import dev.httppool.internal.connect.Connector;
 import dev.httppool.testing.FakeWire;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package dev.httppool;
 
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
-
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;

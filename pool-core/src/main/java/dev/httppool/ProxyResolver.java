@@ -5,7 +5,6 @@ import dev.httppool.internal.net.Mode;
 import dev.httppool.internal.net.NoProxy;
 import dev.httppool.internal.net.Ports;
 import dev.httppool.internal.net.ProxyUrl;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

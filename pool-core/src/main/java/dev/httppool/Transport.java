@@ -1,8 +1,5 @@
 package dev.httppool;
 
-import dev.httppool.internal.pool.Listeners;
-
-import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.connect.DialThreads;
 import dev.httppool.internal.connect.TcpTlsConnector;
 import dev.httppool.internal.exchange.Exchange;
@@ -12,17 +9,18 @@ import dev.httppool.internal.exchange.PreparedRequest;
 import dev.httppool.internal.exchange.RequestBodyCloser;
 import dev.httppool.internal.net.ProxyUrl;
 import dev.httppool.internal.pool.ConnPool;
+import dev.httppool.internal.pool.Connector;
 import dev.httppool.internal.pool.IdleReaper;
+import dev.httppool.internal.pool.Listeners;
 import dev.httppool.internal.pool.PooledConnection;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import javax.net.ssl.SSLContext;
 

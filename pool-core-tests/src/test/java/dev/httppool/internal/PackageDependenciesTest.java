@@ -13,27 +13,39 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Dependencies between the engine's packages point one way: the exchange reaches the wire only through its codec
- * interface, and codecs know nothing of the pool. Checked on the sources, code lines only (comments may name any
- * package).
+ * Dependencies between the engine's packages point one way (the README's Architecture section): {@code net} needs
+ * no other engine package; the exchange reaches the wire only through its codec interface; codecs know nothing of
+ * the pool; the pool knows connections only as {@code WireConnection}s and dials through its own
+ * {@code Connector} interface; {@code client} is API-level code over any RoundTripper. Checked on pool-core's
+ * sources, code lines only (comments may name any package).
  */
 class PackageDependenciesTest {
 
-    private static final Path INTERNAL = Path.of("src/main/java/dev/httppool/internal");
+    private static final Path SOURCES = Path.of(System.getProperty("httppool.core.sources",
+            "../pool-core/src/main/java"));
+    private static final Path INTERNAL = SOURCES.resolve("dev/httppool/internal");
 
     @ParameterizedTest(name = "{0} does not use {1}")
     @CsvSource({
-            "exchange, http1",
-            "exchange, pool",
-            "exchange, connect",
-            "http1, pool",
-            "http1, connect",
+            "net, exchange", "net, http1", "net, pool", "net, connect",
+            "exchange, http1", "exchange, pool", "exchange, connect",
+            "http1, pool", "http1, connect",
+            "pool, http1", "pool, connect",
     })
     void packageDoesNotUseAnother(String from, String forbidden) throws IOException {
         assertThat(INTERNAL.resolve(from)).isDirectory();
         String reference = "dev.httppool.internal." + forbidden + ".";
 
         assertThat(codeLinesMentioning(INTERNAL.resolve(from), reference)).isEmpty();
+    }
+
+    @ParameterizedTest(name = "client does not use {0}")
+    @CsvSource({"exchange", "http1", "pool", "connect"})
+    void theClientPackageUsesOnlyTheApiAndTheNetRules(String forbidden) throws IOException {
+        Path client = SOURCES.resolve("dev/httppool/client");
+        assertThat(client).isDirectory();
+
+        assertThat(codeLinesMentioning(client, "dev.httppool.internal." + forbidden + ".")).isEmpty();
     }
 
     private static List<String> codeLinesMentioning(Path dir, String reference) throws IOException {

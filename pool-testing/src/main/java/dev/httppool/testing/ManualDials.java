@@ -1,8 +1,9 @@
 package dev.httppool.testing;
 
+import dev.httppool.internal.pool.Connector;
+
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
-import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.util.ArrayDeque;

@@ -1,15 +1,13 @@
 package dev.httppool.internal.connect;
 
-import dev.httppool.internal.ApiAccess;
-
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
-import dev.httppool.internal.net.Credentials;
-
+import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.http1.RequestHeadWriter;
 import dev.httppool.internal.http1.ResponseHead;
 import dev.httppool.internal.http1.ResponseHeadParser;
 import dev.httppool.internal.http1.WireInput;
+import dev.httppool.internal.net.Credentials;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;

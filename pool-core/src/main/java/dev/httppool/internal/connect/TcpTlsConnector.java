@@ -1,20 +1,19 @@
 package dev.httppool.internal.connect;
 
-import dev.httppool.internal.ApiAccess;
-
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Dialer;
 import dev.httppool.Headers;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
+import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.WireConnection;
+import dev.httppool.internal.http1.Http1Connection;
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
 import dev.httppool.internal.net.IpLiteral;
 import dev.httppool.internal.net.Ports;
-
-import dev.httppool.internal.http1.Http1Connection;
+import dev.httppool.internal.pool.Connector;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;

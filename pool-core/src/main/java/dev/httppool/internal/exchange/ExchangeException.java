@@ -3,7 +3,6 @@ package dev.httppool.internal.exchange;
 import dev.httppool.CloseReason;
 import dev.httppool.Request;
 import dev.httppool.RequestBody;
-
 import java.io.IOException;
 
 /**

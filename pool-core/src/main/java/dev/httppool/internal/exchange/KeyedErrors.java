@@ -1,7 +1,6 @@
 package dev.httppool.internal.exchange;
 
 import dev.httppool.ConnectMethodKey;
-
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;

@@ -1,12 +1,11 @@
 package dev.httppool.internal.exchange;
 
-import dev.httppool.internal.ApiAccess;
-
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
 import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.TransportConfig;
+import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
 

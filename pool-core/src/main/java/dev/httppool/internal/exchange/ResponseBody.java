@@ -2,7 +2,6 @@ package dev.httppool.internal.exchange;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.function.Consumer;

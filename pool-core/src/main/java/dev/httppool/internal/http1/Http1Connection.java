@@ -1,10 +1,9 @@
 package dev.httppool.internal.http1;
 
+import dev.httppool.Ticker;
 import dev.httppool.internal.exchange.BulkReadInputStream;
 import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
-
-import dev.httppool.Ticker;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

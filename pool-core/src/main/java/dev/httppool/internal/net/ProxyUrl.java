@@ -1,7 +1,7 @@
 package dev.httppool.internal.net;
 
-import dev.httppool.InvalidProxyException;
 import dev.httppool.InvalidProxyException.Setting;
+import dev.httppool.InvalidProxyException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;

@@ -8,7 +8,6 @@ import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
-import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;

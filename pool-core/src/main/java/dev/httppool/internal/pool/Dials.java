@@ -1,9 +1,7 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
-
 import dev.httppool.ConnectMethodKey;
-import dev.httppool.internal.connect.Connector;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.util.concurrent.Executor;

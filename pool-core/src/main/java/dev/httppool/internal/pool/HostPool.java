@@ -1,7 +1,6 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.ConnectMethodKey;
-
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package dev.httppool.internal.pool;
 
+import dev.httppool.Ticker;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import dev.httppool.Ticker;
 
 /**
  * Runs {@link IdleMaintenance} in the background while connections are idle, when it asks to be run again. It

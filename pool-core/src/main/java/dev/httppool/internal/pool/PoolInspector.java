@@ -4,7 +4,6 @@ import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,8 +2,8 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.util.concurrent.TimeUnit;
 
 /**

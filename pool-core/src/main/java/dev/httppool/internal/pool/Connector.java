@@ -1,13 +1,12 @@
-package dev.httppool.internal.connect;
+package dev.httppool.internal.pool;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.internal.exchange.WireConnection;
-
 import java.io.IOException;
 
 /** Builds a ready-to-use connection for a key (TCP, TLS, ...); runs on a dialing thread, outside the lock. */
 @FunctionalInterface
 public interface Connector {
-    public WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException;
+    WireConnection connect(ConnectMethodKey key, ClientTrace trace) throws IOException;
 }
