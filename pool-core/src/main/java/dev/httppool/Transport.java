@@ -88,6 +88,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
     @Override
     public Response roundTrip(Request request) throws IOException {
         Objects.requireNonNull(request, "request");
+        if (request.body() == null) {
+            return roundTrip(request, null); // nothing to close: no closer to allocate
+        }
         RequestBodyCloser body = new RequestBodyCloser(request.body());
         try {
             return roundTrip(request, body);
@@ -116,8 +119,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             }
             boolean reused = pc.reused; // written under the lock that acquire() took last
             try {
-                return new Exchange(config, ticker, dialExecutor, pc.wire, key,
-                        (reason, t) -> releaseAfterResponse(pc, reason, t), prepared).run();
+                return new Exchange(config, ticker, dialExecutor, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
                 if (!e.allowsRetry(reused, request)) {
@@ -127,14 +129,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 pool.release(pc, CloseReason.BROKEN);
                 throw e;
             }
-        }
-    }
-
-    /** Called when a response is done with its connection: {@code reason == null} offers it for reuse. */
-    private void releaseAfterResponse(PooledConnection pc, CloseReason reason, ClientTrace trace) {
-        CloseReason outcome = pool.release(pc, reason);
-        if (!config.disableKeepAlives()) {
-            trace.putIdleConn(outcome);
         }
     }
 

@@ -23,7 +23,10 @@ public final class PreparedRequest {
     final boolean expectContinue;
     final int readTimeoutMillis;
 
-    /** @param bodyCloser the closer of {@code original}'s body, which the roundTrip closes when it is over */
+    /**
+     * @param bodyCloser the closer of {@code original}'s body, which the roundTrip closes when it is over; null
+     *     when the request has no body
+     */
     public PreparedRequest(Request original, RequestBodyCloser bodyCloser, TransportConfig config, ConnectMethodKey key,
             String userAgent) {
         this.original = original;

@@ -36,6 +36,8 @@ public final class Http1Connection implements WireConnection {
     private final OutputStream out;
     private final String localAddress;
     private final String remoteAddress;
+    /** The one codec, started afresh for each exchange. */
+    private final Http1ExchangeCodec codec;
     private final ByteBuffer probe = ByteBuffer.allocate(1);
     private volatile boolean closed;
 
@@ -54,12 +56,13 @@ public final class Http1Connection implements WireConnection {
         this.out = new BufferedOutputStream(counting, writeBufferSize);
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
+        this.codec = new Http1ExchangeCodec(this);
     }
 
-    /** The codec of the next exchange: one at a time, as the pool lends the connection. */
+    /** The codec of the next exchange: one at a time, as the pool lends the connection, so always the same one. */
     @Override
     public ExchangeCodec newCodec() {
-        return new Http1ExchangeCodec(this);
+        return codec.begin();
     }
 
     public WireInput in() {

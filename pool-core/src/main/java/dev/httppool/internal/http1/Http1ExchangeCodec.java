@@ -18,7 +18,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
     private final Http1Connection conn;
     /** The connection's written-bytes count when this exchange began. */
-    private final long writtenBefore;
+    private long writtenBefore;
     /** The request's method, which decides whether the response has a body. */
     private String method;
     /** The chunked framing of a body of unknown length, while one is written. */
@@ -26,7 +26,17 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
     Http1ExchangeCodec(Http1Connection conn) {
         this.conn = conn;
-        this.writtenBefore = conn.bytesWritten();
+    }
+
+    /**
+     * Readies this codec for the connection's next exchange. An HTTP/1.1 connection carries one exchange at a
+     * time, so it keeps one codec and starts it afresh for each (no allocation per request).
+     */
+    Http1ExchangeCodec begin() {
+        writtenBefore = conn.bytesWritten();
+        method = null;
+        chunked = null;
+        return this;
     }
 
     @Override

@@ -294,6 +294,14 @@ public final class ConnPool {
         return outcome;
     }
 
+    /** {@link #release} when a response is done, reporting the outcome to the request's trace as Go does. */
+    void releaseAfterResponse(PooledConnection pc, CloseReason reason, ClientTrace trace) {
+        CloseReason outcome = release(pc, reason);
+        if (!config.disableKeepAlives()) {
+            trace.putIdleConn(outcome);
+        }
+    }
+
     /** Go's {@code tryPutIdleConn}, closing the connection when it is refused. */
     PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
         HostPool hp = pc.host;

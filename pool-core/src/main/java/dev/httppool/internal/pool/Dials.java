@@ -61,7 +61,7 @@ final class Dials {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
             pool.stats.dialedLocked();
-            pc = new PooledConnection(pool.nextId++, hp, wire, pool.ticker.nanoTime());
+            pc = new PooledConnection(pool, pool.nextId++, hp, wire, pool.ticker.nanoTime());
             if (pool.closed || w.dialAbandoned) {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {

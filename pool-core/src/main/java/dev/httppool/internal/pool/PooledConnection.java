@@ -1,18 +1,22 @@
 package dev.httppool.internal.pool;
 
+import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.internal.exchange.Exchange;
 import dev.httppool.internal.exchange.WireConnection;
 
 /**
  * A connection owned by the pool. Its ownership is an explicit state machine: {@link State#ACTIVE} (held by
  * one request, or just dialed), {@link State#IDLE} (in its key's idle list and the global LRU), then
- * {@link State#CLOSED} once, for good.
+ * {@link State#CLOSED} once, for good. It is also how an exchange gives it back when its response is done.
  */
-public final class PooledConnection {
+public final class PooledConnection implements Exchange.Releaser {
 
     enum State { ACTIVE, IDLE, CLOSED }
 
     public final long id;
+    private final ConnPool pool;
     final HostPool host;
     public final WireConnection wire;
     final long createdNanos;
@@ -31,11 +35,18 @@ public final class PooledConnection {
     PooledConnection lruNewer;
     PooledConnection lruOlder;
 
-    PooledConnection(long id, HostPool host, WireConnection wire, long createdNanos) {
+    PooledConnection(ConnPool pool, long id, HostPool host, WireConnection wire, long createdNanos) {
+        this.pool = pool;
         this.id = id;
         this.host = host;
         this.wire = wire;
         this.createdNanos = createdNanos;
+    }
+
+    /** The response is done with this connection: {@code reason == null} offers it for reuse. */
+    @Override
+    public void release(CloseReason reason, ClientTrace trace) {
+        pool.releaseAfterResponse(this, reason, trace);
     }
 
     public ConnectMethodKey key() {
