@@ -34,6 +34,15 @@ final class Nginx implements AutoCloseable {
     }
 
     static Nginx start(List<String> prefixCommand, String binary) throws Exception {
+        return start(prefixCommand, binary, "3600s", 0);
+    }
+
+    /**
+     * @param keepaliveTimeout nginx's {@code keepalive_timeout} (e.g. {@code 1s} for the stale keep-alive race)
+     * @param fixedPort the port to listen on, or 0 for a free one (a restarted server reuses its predecessor's)
+     */
+    static Nginx start(List<String> prefixCommand, String binary, String keepaliveTimeout, int fixedPort)
+            throws Exception {
         Path prefix = Files.createTempDirectory("httppool-bench-nginx");
         Files.createDirectories(prefix.resolve("html"));
         Files.createDirectories(prefix.resolve("logs"));
@@ -45,9 +54,11 @@ final class Nginx implements AutoCloseable {
         Files.setPosixFilePermissions(prefix, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(prefix.resolve("html"), PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(prefix.resolve("html/16k"), PosixFilePermissions.fromString("rw-r--r--"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        int port = fixedPort;
+        if (port == 0) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
         }
         String conf = String.join("\n",
                 "worker_processes 1;",
@@ -60,12 +71,13 @@ final class Nginx implements AutoCloseable {
                 "  access_log off;",
                 "  client_body_temp_path " + prefix + "/tmp;",
                 "  keepalive_requests 1000000000;",
-                "  keepalive_timeout 3600s;",
+                "  keepalive_timeout " + keepaliveTimeout + ";",
                 "  sendfile on;",
                 "  tcp_nodelay on;",
                 "  server {",
                 "    listen 127.0.0.1:" + port + " backlog=4096;",
                 "    location = /small { default_type text/plain; return 200 \"hello, world\\n\"; }",
+                "    location = /echo { default_type text/plain; return 200 \"posted\\n\"; }",
                 "    location = /16k { root " + prefix + "/html; default_type application/octet-stream; }",
                 "    location = /nginx_status { stub_status; }",
                 "  }",
@@ -111,6 +123,29 @@ final class Nginx implements AutoCloseable {
             }
             String[] nums = text.substring(i).split("\n")[1].trim().split("\\s+");
             return Long.parseLong(nums[0]);
+        }
+    }
+
+    /** {@code nginx -s reload}: new workers take over; old ones finish their requests and close their connections. */
+    void reload() throws Exception {
+        signal("HUP");
+    }
+
+    /**
+     * {@code nginx -s quit}: graceful shutdown. Waits (bounded) until the master has exited and its listening
+     * socket is gone.
+     */
+    void quit() throws Exception {
+        signal("QUIT");
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-s", name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -s " + name + " " + process.pid() + " failed");
         }
     }
 
