@@ -40,8 +40,11 @@ import java.util.Objects;
  * {@link RequestBody#isReplayable() replayable} (Go: no {@code GetBody}) cannot be, so the 307 or 308 is returned
  * as it is.
  * <li>Every hop carries the first request's headers, read timeout and trace, except that the headers for which
- * {@link Headers#isSensitive(String)} holds are dropped from the first hop that leaves the first request's host
- * (on any port) and its subdomains, and from every hop after it, even one that comes back.
+ * {@link Headers#isSensitive(String)} holds ({@code Authorization}, {@code Cookie}, {@code Proxy-Authorization}
+ * ...) are dropped from the first hop that goes to another host or another port than the first request, or from
+ * {@code https} down to {@code http}, and from every hop after it, even one that comes back. This is OkHttp's
+ * rule; Go keeps them for the same host on any port and for its subdomains, and after a downgrade to
+ * {@code http}, where a forward proxy would read them.
  * <li>Before the next hop the redirect response's body is read, up to {@value #DRAIN_BYTES} bytes when its
  * length is unknown or no more than that, and closed, so its connection goes back to the pool.
  * </ul>
