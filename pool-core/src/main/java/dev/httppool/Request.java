@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.IdnUris;
 import java.net.URI;
 import java.time.Duration;
@@ -9,6 +10,13 @@ import java.util.Objects;
  * An HTTP request: method, absolute {@code http}/{@code https} URI, headers and an optional body, plus a
  * per-request read timeout and {@link ClientTrace}. Immutable; build with {@link #builder(URI)} or
  * {@link #get(URI)}. Headers are validated as they are added, so an invalid request never opens a connection.
+ *
+ * <p>Userinfo in the URI ({@code https://user:password@host/}) is sent as Go's client sends it: as
+ * {@code Authorization: Basic} with the percent-decoded user and password, unless the request carries its own
+ * {@code Authorization} header. The transport adds it on the wire, so {@link #headers()} does not show it, and a
+ * redirect hop carries it only when its own URI has userinfo (a relative {@code Location} keeps it, as in Go).
+ * The password is never shown: {@code toString()}, exception messages and everything derived from the request
+ * mask it as {@code user:***@}.
  *
  * <p>A host that is an internationalised domain name ({@code http://гофер.го:8080/}) is converted to punycode
  * ({@code http://xn--c1ae0ajs.xn--c1aw:8080/}) when the request is built, so {@link #uri()}, the pool key, the
@@ -103,9 +111,10 @@ public final class Request {
         }
     }
 
+    /** The method and URI, a password in the URI masked: {@code GET http://user:***@host/path}. */
     @Override
     public String toString() {
-        return method + " " + uri;
+        return method + " " + Credentials.redactUserInfo(uri);
     }
 
     /** Builds a {@link Request}. */
@@ -129,10 +138,11 @@ public final class Request {
             URI ascii = IdnUris.withAsciiHost(Objects.requireNonNull(uri, "uri"));
             String scheme = ascii.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): " + uri);
+                throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): "
+                        + Credentials.redactUserInfo(uri));
             }
             if (ascii.getHost() == null || ascii.getHost().isEmpty()) {
-                throw new IllegalArgumentException("URI has no host: " + uri);
+                throw new IllegalArgumentException("URI has no host: " + Credentials.redactUserInfo(uri));
             }
             this.uri = ascii;
             return this;

@@ -13,6 +13,7 @@ import dev.httppool.testing.TestTls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +87,27 @@ class RedirectCredentialsTest {
         TestServer.Recorded landed = plain.takeRequest();
         assertThat(landed.header("Authorization")).isNull();
         assertThat(landed.header("Cookie")).isNull();
+    }
+
+    @Test
+    void userinfoInTheUrlFollowsARelativeRedirectButNotOneToAnotherServer() throws Exception {
+        ScriptServer other = closeLater(ScriptServer.start("127.0.0.1",
+                ScriptServer.keepAliveResponding((conn, request) -> conn.respond(200, "other"))));
+        ScriptServer first = closeLater(ScriptServer.start("127.0.0.1", ScriptServer.keepAliveResponding(
+                (conn, request) -> {
+                    switch (request.target()) {
+                        case "/start" -> conn.respond(302, "moved", "Location: /next");
+                        case "/next" -> conn.respond(302, "moved", "Location: " + other.url("/away"));
+                        default -> conn.respond(404, "no route");
+                    }
+                })));
+        Client client = new Client(closeLater(Transport.builder().proxy(ProxyResolver.direct()).build()));
+
+        assertThat(send(client, Request.get("http://alice:s3cret@" + first.address() + "/start"))).isEqualTo("other");
+
+        String basic = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        assertThat(first.requests()).extracting(r -> r.header("Authorization")).containsExactly(basic, basic);
+        assertThat(other.requests().get(0).header("Authorization")).isNull();
     }
 
     private <T extends AutoCloseable> T closeLater(T resource) {

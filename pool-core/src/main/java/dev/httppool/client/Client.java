@@ -5,6 +5,7 @@ import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
 import dev.httppool.RoundTripper;
+import dev.httppool.internal.net.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -112,11 +113,9 @@ public final class Client {
             stripSensitive = stripSensitive || !RedirectRules.mayKeepCredentials(request.uri(), target);
             try {
                 current = RedirectRules.nextRequest(request, hop, target, stripSensitive);
-            } catch (IllegalArgumentException ex) {
-                // Request's message names the raw target; the error shows it without its password.
-                String reason = ex.getMessage().replace(target.toString(), display(target));
+            } catch (IllegalArgumentException ex) { // its message shows the target with its password masked
                 throw new IOException(request.method() + " " + display(current.uri())
-                        + ": cannot follow redirect to " + display(target) + ": " + reason);
+                        + ": cannot follow redirect to " + display(target) + ": " + ex.getMessage());
             }
         }
     }
@@ -138,16 +137,8 @@ public final class Client {
         }
     }
 
-    /** The URI for an error message: a password in its userinfo becomes {@code ***}, as Go's stripPassword. */
+    /** The URI for an error message: its password masked (Go's {@code stripPassword}). */
     private static String display(URI uri) {
-        String text = uri.toString();
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || userInfo.indexOf(':') < 0) {
-            return text;
-        }
-        int colon = userInfo.indexOf(':');
-        int at = text.indexOf(userInfo + "@");
-        return text.substring(0, at) + userInfo.substring(0, colon) + ":***@"
-                + text.substring(at + userInfo.length() + 1);
+        return Credentials.redactUserInfo(uri);
     }
 }

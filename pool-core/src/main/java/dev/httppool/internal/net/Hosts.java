@@ -34,7 +34,7 @@ public final class Hosts {
     public static String hostOf(URI uri) {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("URI has no host: " + Credentials.redact(uri.toString()));
+            throw new IllegalArgumentException("URI has no host: " + Credentials.redactUserInfo(uri));
         }
         return canonical(host);
     }

@@ -1,6 +1,7 @@
 package dev.httppool.internal.net;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 
 /**
  * Absolute URLs whose host is an internationalised domain name. {@link URI} does not read such a host (it keeps
@@ -16,10 +17,18 @@ public final class IdnUris {
     /**
      * {@link URI#create} after converting an internationalised host to punycode.
      *
-     * @throws IllegalArgumentException when the text is not a URI or its host is not a valid domain name
+     * @throws IllegalArgumentException when the text is not a URI or its host is not a valid domain name; the
+     *     message shows the text with its userinfo masked ({@link Credentials#redactUrl}), and has no cause,
+     *     whose message would repeat the password
      */
     public static URI parse(String url) {
-        return URI.create(asciiHost(url));
+        String ascii = asciiHost(url);
+        try {
+            return new URI(ascii);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(e.getReason() + " at index " + e.getIndex() + ": "
+                    + Credentials.redactUrl(url));
+        }
     }
 
     /** The URI itself when its host was read; otherwise, when its authority holds an internationalised name, the
