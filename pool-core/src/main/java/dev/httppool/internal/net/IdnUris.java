@@ -4,10 +4,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Absolute URLs whose host is an internationalised domain name. {@link URI} does not read such a host (it keeps
- * the authority but its host is null), so the host is converted to punycode before the URI is built:
- * {@code http://гофер.го:8080/} becomes {@code http://xn--c1ae0ajs.xn--c1aw:8080/}. Everything else of the URL
- * is left as written.
+ * Absolute URLs with non-ASCII characters, made ASCII as they must be on the wire. {@link URI} does not read an
+ * internationalised host (it keeps the authority but its host is null), so the host is converted to punycode
+ * before the URI is built: {@code http://гофер.го:8080/} becomes {@code http://xn--c1ae0ajs.xn--c1aw:8080/}.
+ * Non-ASCII characters anywhere else (path, query, userinfo, fragment) are percent-encoded as UTF-8, as browsers
+ * do: {@code /päth?q=ü} becomes {@code /p%C3%A4th?q=%C3%BC}. Everything else of the URL is left as written.
  */
 public final class IdnUris {
 
@@ -38,6 +39,19 @@ public final class IdnUris {
             return uri;
         }
         return parse(uri.toString());
+    }
+
+    /**
+     * The URI in ASCII: its host as {@link #withAsciiHost}, and every other non-ASCII character percent-encoded
+     * as UTF-8. An ASCII URI is returned as it is (the check allocates nothing).
+     *
+     * @throws IllegalArgumentException when its internationalised host is not a valid domain name
+     */
+    public static URI toAscii(URI uri) {
+        URI u = withAsciiHost(uri);
+        String text = u.toString();
+        String ascii = u.toASCIIString(); // the same string when there is nothing to encode
+        return ascii.equals(text) ? u : URI.create(ascii);
     }
 
     /** The URL text with the host between {@code ://} (and any userinfo) and the port or path in punycode. */
