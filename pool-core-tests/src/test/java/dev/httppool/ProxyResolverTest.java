@@ -7,6 +7,8 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Go's ProxyFromEnvironment rules, the JVM's proxy properties, and explicit proxies with NO_PROXY. */
 class ProxyResolverTest {
@@ -165,5 +167,27 @@ class ProxyResolverTest {
 
         assertThat(key.toString()).isEqualTo("http://***@Proxy:3128|https|api.example.com:443");
         assertThat(key.firstHopAddress()).isEqualTo("proxy:3128");
+    }
+
+    /**
+     * Whatever the password holds, the error for a bad proxy URL never shows it: the password is S3C + one
+     * character or more + R3T, so neither half may appear.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"http://user:S3C/R3T@proxy:3128", "http://user:S3C@R3T@proxy:3128",
+            "http://user:S3CR3T@proxy:99999", "ftp://user:S3CR3T@proxy", "http://user:S3CR3T@[bad:3128",
+            "http://user:S3C|R3T@proxy:3128", "http://user:S3C\"R3T@proxy", "http://user:S3C'R3T@proxy:99999",
+            "http://user:S3C://R3T@proxy", "http://user:S3C\nR3T@proxy", "http://user:S3C<R3T>@proxy",
+            "user:S3C/R3T@proxy:99999", "user:S3C://R3T@proxy", "socks5://user:S3C'R3T@proxy"})
+    void aBadProxyUrlIsRefusedWithoutShowingItsPassword(String url) {
+        for (Runnable use : new Runnable[] {() -> ProxyResolver.validate(url, null),
+                () -> ProxyResolver.fixed(url, null)}) {
+            assertThatThrownBy(use::run).isInstanceOfSatisfying(InvalidProxyException.class, e -> {
+                assertThat(e.getMessage()).startsWith("proxy URL '").contains("user:***@")
+                        .doesNotContain("S3C").doesNotContain("R3T");
+                assertThat(e.value()).contains("user:***@").doesNotContain("S3C").doesNotContain("R3T");
+                assertThat(e.getCause()).isNull();
+            });
+        }
     }
 }

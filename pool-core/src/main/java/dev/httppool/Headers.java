@@ -172,7 +172,7 @@ public final class Headers {
 
     /**
      * Whether a header's value is a secret that must never be logged or shown, and that a redirect to another
-     * host must not carry: {@code Authorization}, {@code Proxy-Authorization}, {@code WWW-Authenticate},
+     * host or port, or from https to http, must not carry (see {@link dev.httppool.client.Client}): {@code Authorization}, {@code Proxy-Authorization}, {@code WWW-Authenticate},
      * {@code Proxy-Authenticate}, {@code Cookie}, {@code Cookie2} and {@code Set-Cookie}, in any case.
      */
     public static boolean isSensitive(String name) {

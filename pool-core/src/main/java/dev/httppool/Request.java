@@ -1,5 +1,7 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.Credentials;
+import dev.httppool.internal.net.Hosts;
 import dev.httppool.internal.net.IdnUris;
 import java.net.URI;
 import java.time.Duration;
@@ -10,9 +12,24 @@ import java.util.Objects;
  * per-request read timeout and {@link ClientTrace}. Immutable; build with {@link #builder(URI)} or
  * {@link #get(URI)}. Headers are validated as they are added, so an invalid request never opens a connection.
  *
+ * <p>Userinfo in the URI ({@code https://user:password@host/}) is sent as Go's client sends it: as
+ * {@code Authorization: Basic} with the percent-decoded user and password, unless the request carries its own
+ * {@code Authorization} header. The transport adds it on the wire, so {@link #headers()} does not show it, and a
+ * redirect hop carries it only when its own URI has userinfo (a relative {@code Location} keeps it, as in Go).
+ * The password is never shown: {@code toString()}, exception messages and everything derived from the request
+ * mask it as {@code user:***@}.
+ *
  * <p>A host that is an internationalised domain name ({@code http://гофер.го:8080/}) is converted to punycode
  * ({@code http://xn--c1ae0ajs.xn--c1aw:8080/}) when the request is built, so {@link #uri()}, the pool key, the
- * dial, TLS server name and {@code Host} header all use the ASCII name.
+ * dial, TLS server name and {@code Host} header all use the ASCII name. Any other non-ASCII character, in the
+ * path, query, userinfo or fragment, is percent-encoded as UTF-8, as browsers do (Go does it for the path):
+ * {@code /päth?q=ü} is sent, and returned by {@link #uri()}, as {@code /p%C3%A4th?q=%C3%BC}. Characters that are
+ * already percent-encoded are left as they are.
+ *
+ * <p>A host written with a trailing dot ({@code http://localhost./}) is refused when the request is built, with a
+ * message that says to leave the dot out. Go accepts it; here the JVM's resolver does not find such a name in the
+ * hosts file and TLS cannot send it as the server name, so it could only fail later, after asking for a
+ * connection.
  */
 public final class Request {
 
@@ -103,9 +120,10 @@ public final class Request {
         }
     }
 
+    /** The method and URI, a password in the URI masked: {@code GET http://user:***@host/path}. */
     @Override
     public String toString() {
-        return method + " " + uri;
+        return method + " " + Credentials.redactUserInfo(uri);
     }
 
     /** Builds a {@link Request}. */
@@ -123,17 +141,22 @@ public final class Request {
 
         /**
          * The absolute target; only {@code http} and {@code https} with a host are accepted. An internationalised
-         * host, which {@link URI} keeps only in the authority, is converted to punycode.
+         * host, which {@link URI} keeps only in the authority, is converted to punycode, and other non-ASCII
+         * characters are percent-encoded as UTF-8 (see the class documentation).
+         *
+         * @throws IllegalArgumentException for another scheme, no host, or a host with a trailing dot
          */
         public Builder uri(URI uri) {
-            URI ascii = IdnUris.withAsciiHost(Objects.requireNonNull(uri, "uri"));
+            URI ascii = IdnUris.toAscii(Objects.requireNonNull(uri, "uri"));
             String scheme = ascii.getScheme();
             if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): " + uri);
+                throw new IllegalArgumentException("unsupported protocol scheme in URI (want http or https): "
+                        + Credentials.redactUserInfo(uri));
             }
             if (ascii.getHost() == null || ascii.getHost().isEmpty()) {
-                throw new IllegalArgumentException("URI has no host: " + uri);
+                throw new IllegalArgumentException("URI has no host: " + Credentials.redactUserInfo(uri));
             }
+            Hosts.requireNoTrailingDot(ascii.getHost());
             this.uri = ascii;
             return this;
         }

@@ -279,19 +279,31 @@ class ClientTest {
     }
 
     @Test
-    void credentialsMayFollowToSubdomainsOnly() {
+    void credentialsFollowOnlyToTheSameHostAndPortAndNeverDownFromHttpsToHttp() {
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
-                URI.create("https://api.example.com:8443/"))).isTrue();
+                URI.create("https://api.example.com:8443/"))).as("a subdomain").isFalse();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
-                URI.create("http://EXAMPLE.com:81/"))).isTrue();
+                URI.create("http://EXAMPLE.com:81/"))).as("another port").isFalse();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
+                URI.create("http://EXAMPLE.com:80/"))).as("the default port, written out").isTrue();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
                 URI.create("http://badexample.com/"))).isFalse();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://api.example.com/"),
                 URI.create("http://example.com/"))).isFalse();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://[::1]:80/"),
-                URI.create("http://[::1]:81/"))).isTrue();
+                URI.create("http://[::1]:81/"))).isFalse();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("http://[::1]:80/"),
+                URI.create("http://[::1]/"))).isTrue();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://[::1]/"),
                 URI.create("http://[::2]/"))).isFalse();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("https://example.com:8443/"),
+                URI.create("http://example.com:8443/"))).as("https down to http, same port").isFalse();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("https://example.com/"),
+                URI.create("http://example.com:443/"))).as("https down to http, same port").isFalse();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com:8080/"),
+                URI.create("https://example.com:8080/"))).as("http up to https, same port").isTrue();
+        assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
+                URI.create("https://example.com/"))).as("http up to https, 80 to 443").isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
 import dev.httppool.RoundTripper;
+import dev.httppool.internal.net.Credentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -40,8 +41,11 @@ import java.util.Objects;
  * {@link RequestBody#isReplayable() replayable} (Go: no {@code GetBody}) cannot be, so the 307 or 308 is returned
  * as it is.
  * <li>Every hop carries the first request's headers, read timeout and trace, except that the headers for which
- * {@link Headers#isSensitive(String)} holds are dropped from the first hop that leaves the first request's host
- * (on any port) and its subdomains, and from every hop after it, even one that comes back.
+ * {@link Headers#isSensitive(String)} holds ({@code Authorization}, {@code Cookie}, {@code Proxy-Authorization}
+ * ...) are dropped from the first hop that goes to another host or another port than the first request, or from
+ * {@code https} down to {@code http}, and from every hop after it, even one that comes back. This is OkHttp's
+ * rule; Go keeps them for the same host on any port and for its subdomains, and after a downgrade to
+ * {@code http}, where a forward proxy would read them.
  * <li>Before the next hop the redirect response's body is read, up to {@value #DRAIN_BYTES} bytes when its
  * length is unknown or no more than that, and closed, so its connection goes back to the pool.
  * </ul>
@@ -109,11 +113,9 @@ public final class Client {
             stripSensitive = stripSensitive || !RedirectRules.mayKeepCredentials(request.uri(), target);
             try {
                 current = RedirectRules.nextRequest(request, hop, target, stripSensitive);
-            } catch (IllegalArgumentException ex) {
-                // Request's message names the raw target; the error shows it without its password.
-                String reason = ex.getMessage().replace(target.toString(), display(target));
+            } catch (IllegalArgumentException ex) { // its message shows the target with its password masked
                 throw new IOException(request.method() + " " + display(current.uri())
-                        + ": cannot follow redirect to " + display(target) + ": " + reason);
+                        + ": cannot follow redirect to " + display(target) + ": " + ex.getMessage());
             }
         }
     }
@@ -135,16 +137,8 @@ public final class Client {
         }
     }
 
-    /** The URI for an error message: a password in its userinfo becomes {@code ***}, as Go's stripPassword. */
+    /** The URI for an error message: its password masked (Go's {@code stripPassword}). */
     private static String display(URI uri) {
-        String text = uri.toString();
-        String userInfo = uri.getRawUserInfo();
-        if (userInfo == null || userInfo.indexOf(':') < 0) {
-            return text;
-        }
-        int colon = userInfo.indexOf(':');
-        int at = text.indexOf(userInfo + "@");
-        return text.substring(0, at) + userInfo.substring(0, colon) + ":***@"
-                + text.substring(at + userInfo.length() + 1);
+        return Credentials.redactUserInfo(uri);
     }
 }

@@ -5,6 +5,7 @@ import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
 import dev.httppool.internal.net.Hosts;
+import dev.httppool.internal.net.Ports;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -12,8 +13,8 @@ import java.util.Set;
 
 /**
  * Go's redirect decisions, one response at a time, without any I/O: whether a response is a redirect to follow
- * ({@code redirectBehavior}), what the next request is, and whether credentials may go along
- * ({@code shouldCopyHeaderOnRedirect}). {@link Client} runs the loop around them.
+ * ({@code redirectBehavior}), what the next request is, and whether credentials may go along (stricter than
+ * Go's {@code shouldCopyHeaderOnRedirect}). {@link Client} runs the loop around them.
  */
 final class RedirectRules {
 
@@ -99,21 +100,16 @@ final class RedirectRules {
     }
 
     /**
-     * Go's {@code shouldCopyHeaderOnRedirect}: credentials set on the first request may follow it to the same
-     * host (on any port) and to that host's subdomains, nowhere else. Host names compare ignoring case.
+     * Whether credentials set on the first request may go along to {@code next}: only to the same host (names
+     * compared ignoring case, internationalised names in punycode) on the same port (the scheme's default when
+     * none is given), and never from {@code https} down to {@code http}. This is OkHttp's rule, stricter than
+     * Go's {@code shouldCopyHeaderOnRedirect} (which keeps them for the same host on any port and for its
+     * subdomains): another port may be another server, and after a downgrade every hop on the way, such as a
+     * forward proxy, would read them.
      */
     static boolean mayKeepCredentials(URI first, URI next) {
-        String initial = host(first);
-        String destination = host(next);
-        if (destination.equals(initial)) {
-            return true;
-        }
-        // An IPv6 literal (possibly with a zone) is not a domain name: only an exact match counts, so that
-        // "[::1%.example.com]" is no subdomain of "example.com".
-        if (destination.indexOf(':') >= 0 || destination.indexOf('%') >= 0) {
-            return false;
-        }
-        return destination.endsWith("." + initial);
+        boolean downgrade = "https".equalsIgnoreCase(first.getScheme()) && "http".equalsIgnoreCase(next.getScheme());
+        return !downgrade && host(next).equals(host(first)) && Ports.of(next) == Ports.of(first);
     }
 
     private static String host(URI uri) {

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A forward HTTP proxy on loopback for tests: relays absolute-form requests (one upstream connection per
  * client connection) and opens {@code CONNECT} tunnels, optionally demanding Basic credentials. It records
- * every request line and {@code Proxy-Authorization} value it saw.
+ * every request head it saw (so a test can prove that a header never reached the proxy), and with it every
+ * request line and {@code Proxy-Authorization} value.
  */
 public final class TestProxy implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class TestProxy implements AutoCloseable {
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<List<String>> heads = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile boolean closed;
 
@@ -76,6 +78,11 @@ public final class TestProxy implements AutoCloseable {
         return requestLines.stream().filter(l -> l.startsWith("CONNECT ")).count();
     }
 
+    /** Every request head received, in order: its request line, then its header lines as sent. */
+    public List<List<String>> requestHeads() {
+        return List.copyOf(heads);
+    }
+
     /** Every {@code Proxy-Authorization} value received ({@code "-"} when a request had none). */
     public List<String> authorizations() {
         return List.copyOf(authorizations);
@@ -113,6 +120,7 @@ public final class TestProxy implements AutoCloseable {
                     return;
                 }
                 String requestLine = head.get(0);
+                heads.add(List.copyOf(head));
                 requestLines.add(requestLine);
                 String auth = header(head, "Proxy-Authorization");
                 authorizations.add(auth == null ? "-" : auth);

@@ -44,6 +44,41 @@ class CredentialsTest {
     }
 
     @Test
+    void aTargetUriIsShownWholeWithOnlyItsUserinfoMasked() {
+        assertThat(Credentials.redactUserInfo(URI.create("https://user:secret@api.example/p/a?q=1@2#f")))
+                .isEqualTo("https://user:***@api.example/p/a?q=1@2#f");
+        assertThat(Credentials.redactUserInfo(URI.create("http://t0ken@h:8080/"))).isEqualTo("http://***@h:8080/");
+        assertThat(Credentials.redactUserInfo(URI.create("http://h/mail/bob@example.com")))
+                .isEqualTo("http://h/mail/bob@example.com");
+        URI plain = URI.create("http://h/p");
+        assertThat(Credentials.redactUserInfo(plain)).isSameAs(plain.toString());
+        assertThat(Credentials.redactUserInfo(URI.create("http://u:s%40cret@h/").resolve("/next")))
+                .isEqualTo("http://u:***@h/next");
+    }
+
+    @Test
+    void aTargetUriWhoseHostDidNotParseIsMaskedUpToTheLastAt() {
+        // The authority is "user:a:" and the path "//b@host/": the password "a://b" is masked whole.
+        assertThat(Credentials.redactUserInfo(URI.create("http://user:a://b@host/"))).isEqualTo("http://user:***@host/");
+        assertThat(Credentials.redactUserInfo(URI.create("ftp:user:secret@host"))).isEqualTo("ftp:***@host");
+    }
+
+    @Test
+    void oneUrlValueIsMaskedFromItsSchemeToItsLastAtWhateverThePasswordHolds() {
+        for (String password : new String[] {"se/cret", "se@cret", "se://cret", "se'cret", "se\"cret", "se|cret",
+                "se<cret>", "se cret", "se\ncret", "se#cret", "se?cret", "[secret"}) {
+            assertThat(Credentials.redactUrl("http://user:" + password + "@proxy:3128"))
+                    .as(password).isEqualTo("http://user:***@proxy:3128");
+            assertThat(Credentials.redactUrl("user:" + password + "@proxy:3128"))
+                    .as("without a scheme: " + password).isEqualTo("user:***@proxy:3128");
+        }
+        assertThat(Credentials.redactUrl("HTTP://t0ken@proxy")).isEqualTo("HTTP://***@proxy");
+        assertThat(Credentials.redactUrl("user:pa://ss@proxy")).as("'user:pa' is no scheme").isEqualTo("user:***@proxy");
+        assertThat(Credentials.redactUrl("http://proxy:3128")).isEqualTo("http://proxy:3128");
+        assertThat(Credentials.redactUrl(null)).isNull();
+    }
+
+    @Test
     void basicAuthDecodesPercentEncodedUserinfo() {
         assertThat(Credentials.basicAuth(URI.create("http://al%20ice:p%40ss@proxy:3128")))
                 .isEqualTo("Basic " + base64("al ice:p@ss"));

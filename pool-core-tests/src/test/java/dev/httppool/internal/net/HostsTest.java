@@ -12,6 +12,16 @@ class HostsTest {
     private static final String GOPHER = "xn--c1ae0ajs.xn--c1aw"; // гофер.го
 
     @Test
+    void aTrailingDotIsRefusedSayingWhatToWrite() {
+        assertThatThrownBy(() -> Hosts.requireNoTrailingDot("api.example.com."))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("host 'api.example.com.' ends with a dot: names with a trailing dot are not supported, "
+                        + "write 'api.example.com'");
+        Hosts.requireNoTrailingDot("api.example.com");
+        Hosts.requireNoTrailingDot("::1");
+    }
+
+    @Test
     void theTestsPunycodeIsWhatTheJdkComputes() {
         assertThat(IDN.toASCII("гофер.го")).isEqualTo(GOPHER);
     }

@@ -24,6 +24,22 @@ class IdnUrisTest {
     }
 
     @Test
+    void toAsciiMakesTheHostPunycodeAndPercentEncodesTheRestAsUtf8() {
+        assertThat(IdnUris.toAscii(IdnUris.parse("http://üser:pä@гофер.го/путь?q=ü&r=%41#ф")).toString())
+                .isEqualTo("http://%C3%BCser:p%C3%A4@xn--c1ae0ajs.xn--c1aw/%D0%BF%D1%83%D1%82%D1%8C?q=%C3%BC&r=%41#%D1%84");
+        URI ascii = URI.create("http://example.com/a%2Fb");
+        assertThat(IdnUris.toAscii(ascii)).isSameAs(ascii);
+    }
+
+    @Test
+    void aMessageAboutTextThatIsNoUriMasksThePasswordAndCarriesNoCause() {
+        assertThatThrownBy(() -> IdnUris.parse("http://user:se cret@host/"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Illegal character in authority at index 7: http://user:***@host/")
+                .hasNoCause();
+    }
+
+    @Test
     void asciiUrlsAndIpv6LiteralsAreUntouched() {
         assertThat(IdnUris.parse("http://example.com:80/путь").toString()).isEqualTo("http://example.com:80/путь");
         assertThat(IdnUris.parse("http://[::1]:80/").getHost()).isEqualTo("[::1]");

@@ -79,6 +79,10 @@ public final class PreparedRequest {
         if (addedGzip) {
             ApiAccess.get().addTrusted(b, "Accept-Encoding", "gzip");
         }
+        String basicAuth = Credentials.basicAuth(original.uri()); // null, without allocating, for no userinfo
+        if (basicAuth != null && !h.contains("Authorization")) {
+            ApiAccess.get().addTrusted(b, "Authorization", basicAuth); // Go's Client.send does the same
+        }
         if (forwardProxy && !h.contains("Proxy-Authorization")) {
             String auth = Credentials.basicAuth(ApiAccess.get().proxyUri(key));
             if (auth != null) {

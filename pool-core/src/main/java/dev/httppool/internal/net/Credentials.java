@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Credentials in URIs ({@code http://user:password@proxy:3128}): how they are masked wherever a URI is shown
- * (keys, snapshots, meters, messages, logs) and how they become a {@code Basic} authorization. The one masking
- * rule: {@code user:password@} is shown as {@code user:***@}, and userinfo without a colon (often a token) as
- * {@code ***@}.
+ * Credentials in URIs ({@code http://user:password@proxy:3128}, {@code https://user:password@api/}): how they
+ * are masked wherever a URI is shown (keys, snapshots, meters, messages, logs, {@code toString}) and how they
+ * become a {@code Basic} authorization. The one masking rule: {@code user:password@} is shown as
+ * {@code user:***@}, and userinfo without a colon (often a token) as {@code ***@}.
  */
 public final class Credentials {
 
@@ -33,6 +33,65 @@ public final class Credentials {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The whole URI as shown in a message or {@code toString}: path, query and fragment kept, its userinfo
+     * masked (Go's {@code stripPassword}, which keeps a token without a colon; here that is masked too). A URI
+     * whose host did not parse is masked as {@link #redactUrl} masks text.
+     */
+    public static String redactUserInfo(URI uri) {
+        String text = uri.toString();
+        if (text.indexOf('@') < 0) {
+            return text; // no userinfo: nothing to mask, nothing allocated
+        }
+        if (uri.getHost() == null) {
+            return redactUrl(text);
+        }
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo == null) {
+            return text; // the '@' is in the path, query or fragment
+        }
+        int start = text.indexOf("//") + 2;
+        if (!text.startsWith(userInfo + "@", start)) {
+            return redactUrl(text);
+        }
+        return text.substring(0, start) + maskUserInfo(userInfo) + text.substring(start + userInfo.length());
+    }
+
+    /**
+     * A value meant as one URL, as shown in an error message, also when it is not a URI at all: everything from
+     * the start (after the scheme's {@code ://} when the value begins with a scheme) to its last {@code @} is
+     * userinfo, masked by the one rule. So a password holding any character ({@code /}, {@code @},
+     * {@code ://}, quotes, {@code |}, spaces, line breaks) is masked whole; a {@code @} after the host (in a
+     * path or query) masks more than the userinfo, never less.
+     */
+    public static String redactUrl(String value) {
+        if (value == null) {
+            return null;
+        }
+        int at = value.lastIndexOf('@');
+        if (at < 0) {
+            return value;
+        }
+        int start = schemePrefixLength(value);
+        return value.substring(0, start) + maskUserInfo(value.substring(start, at)) + value.substring(at);
+    }
+
+    /** The length of a leading {@code scheme://} (RFC 3986 scheme characters), or 0 when there is none. */
+    private static int schemePrefixLength(String value) {
+        int separator = value.indexOf("://");
+        if (separator <= 0) {
+            return 0;
+        }
+        for (int i = 0; i < separator; i++) {
+            char c = value.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
+                return 0;
+            }
+        }
+        return separator + 3;
     }
 
     /**

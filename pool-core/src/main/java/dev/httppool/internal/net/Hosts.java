@@ -34,9 +34,23 @@ public final class Hosts {
     public static String hostOf(URI uri) {
         String host = uri.getHost();
         if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("URI has no host: " + Credentials.redact(uri.toString()));
+            throw new IllegalArgumentException("URI has no host: " + Credentials.redactUserInfo(uri));
         }
         return canonical(host);
+    }
+
+    /**
+     * Refuses a host written with a trailing dot ({@code localhost.}, a fully qualified name). Go accepts it; here
+     * the JVM's resolver does not find such a name in the hosts file and TLS cannot send it as the server name,
+     * so it would fail only after a connection was asked for. Refused at once instead, saying what to write.
+     *
+     * @throws IllegalArgumentException when {@code host} ends with a dot
+     */
+    public static void requireNoTrailingDot(String host) {
+        if (host.length() > 1 && host.endsWith(".")) {
+            throw new IllegalArgumentException("host '" + host + "' ends with a dot: names with a trailing dot are "
+                    + "not supported, write '" + host.substring(0, host.length() - 1) + "'");
+        }
     }
 
     /** {@code host:port}, an IPv6 host in brackets (Go's {@code net.JoinHostPort}). */

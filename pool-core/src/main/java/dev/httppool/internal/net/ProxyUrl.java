@@ -46,7 +46,7 @@ public final class ProxyUrl {
             }
             String reason = e instanceof URISyntaxException u ? u.getReason() + " at index " + u.getIndex()
                     : "its host is not a valid domain name";
-            throw invalid(Credentials.redact(v), "must be a URI (" + reason + ")");
+            throw invalid(Credentials.redactUrl(v), "must be a URI (" + reason + ")");
         }
         return check(uri);
     }
@@ -72,7 +72,7 @@ public final class ProxyUrl {
     }
 
     private static String shown(URI uri) {
-        return Credentials.redact(uri.toString());
+        return Credentials.redactUrl(uri.toString());
     }
 
     private static InvalidProxyException invalid(String shownValue, String rule) {

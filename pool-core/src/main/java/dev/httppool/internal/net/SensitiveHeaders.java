@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * The header fields whose values are secrets: never shown in logs, messages or {@code toString}, and dropped
- * when a redirect leaves the original host. The union of what Go's client strips on such redirects
+ * when a redirect leaves the original host and port or goes from https to http. The union of what Go's client
+ * strips on such redirects
  * ({@code Authorization}, {@code Www-Authenticate}, {@code Cookie}, {@code Cookie2}, {@code Proxy-Authorization},
  * {@code Proxy-Authenticate}) and the response's {@code Set-Cookie}.
  */

@@ -1,6 +1,5 @@
 package dev.httppool.spring.autoconfigure;
 
-import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -236,9 +235,10 @@ public class HttpPoolProperties {
          * Proxy for all requests, for example "http://user:secret@proxy:3128" (only http proxies; https targets are
          * tunnelled with CONNECT). When unset: the JVM's proxy system properties if set, else HTTP_PROXY,
          * HTTPS_PROXY and NO_PROXY as Go's ProxyFromEnvironment reads them, else direct connections. Credentials
-         * are never shown.
+         * are never shown, also not when the value is invalid. A password with characters that are not allowed in
+         * a URI must be percent-encoded ("p%40ss" for "p@ss").
          */
-        private URI url;
+        private String url;
 
         /**
          * Comma-separated hosts, domains, IP addresses or CIDR ranges that bypass "http.pool.proxy.url" (NO_PROXY
@@ -246,11 +246,11 @@ public class HttpPoolProperties {
          */
         private String noProxy;
 
-        public URI getUrl() {
+        public String getUrl() {
             return url;
         }
 
-        public void setUrl(URI url) {
+        public void setUrl(String url) {
             this.url = url;
         }
 

@@ -51,13 +51,15 @@ final class TransportConfigMapper {
     }
 
     /**
-     * The proxy chosen by {@code http.pool.proxy.*}, or null when {@code url} is unset (the transport then uses
-     * the JVM's proxy properties, else Go's environment variables, else direct connections). Both properties are
-     * checked by the core's strict rules ({@link ProxyResolver#validate}), {@code no-proxy} also when {@code url}
-     * is unset; a bad value stops start-up naming the property.
+     * The proxy chosen by {@code http.pool.proxy.*}, or null when {@code url} is unset or empty (the transport
+     * then uses the JVM's proxy properties, else Go's environment variables, else direct connections). Both
+     * properties are checked by the core's strict rules ({@link ProxyResolver#validate}), {@code no-proxy} also
+     * when {@code url} is unset; a bad value stops start-up naming the property, the proxy URL with its password
+     * masked. The URL is bound as text and read by the core alone, so no other parser (Spring's conversion to
+     * {@code URI}) can fail on it first with a message that repeats the password.
      */
     static ProxyResolver proxyResolver(HttpPoolProperties.Proxy proxy) {
-        String url = proxy.getUrl() == null ? null : proxy.getUrl().toString();
+        String url = proxy.getUrl() == null || proxy.getUrl().isBlank() ? null : proxy.getUrl();
         String noProxy = proxy.getNoProxy();
         try {
             ProxyResolver.validate(url, noProxy);

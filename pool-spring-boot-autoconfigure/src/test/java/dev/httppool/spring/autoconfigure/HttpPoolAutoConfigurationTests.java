@@ -117,7 +117,7 @@ class HttpPoolAutoConfigurationTests {
                 .run((context) -> {
                     assertThat(context).hasNotFailed();
                     HttpPoolProperties properties = context.getBean(HttpPoolProperties.class);
-                    assertThat(properties.getProxy().getUrl()).hasHost("proxy").hasPort(3128);
+                    assertThat(java.net.URI.create(properties.getProxy().getUrl())).hasHost("proxy").hasPort(3128);
                 });
     }
 

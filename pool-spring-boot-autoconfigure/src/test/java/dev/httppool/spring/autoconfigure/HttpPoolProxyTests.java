@@ -67,7 +67,7 @@ class HttpPoolProxyTests {
     @Test
     void readsAProxyWithoutSchemeAsHttp() {
         HttpPoolProperties.Proxy properties = new HttpPoolProperties.Proxy();
-        properties.setUrl(URI.create("proxy.example:3128"));
+        properties.setUrl("proxy.example:3128");
         ProxyResolver resolver = TransportConfigMapper.proxyResolver(properties);
         assertThat(resolver.proxyFor(URI.create("http://api.example/"))).isEqualTo(URI.create("http://proxy.example:3128"));
     }
@@ -75,6 +75,13 @@ class HttpPoolProxyTests {
     @Test
     void leavesTheProxyToTheJvmAndEnvironmentWhenUnset() {
         assertThat(TransportConfigMapper.proxyResolver(new HttpPoolProperties.Proxy())).isNull();
+    }
+
+    @Test
+    void anEmptyProxyUrlMeansUnsetAsBefore() {
+        HttpPoolProperties.Proxy properties = new HttpPoolProperties.Proxy();
+        properties.setUrl(" ");
+        assertThat(TransportConfigMapper.proxyResolver(properties)).isNull();
     }
 
     private static String get(Transport transport, String url) throws Exception {
