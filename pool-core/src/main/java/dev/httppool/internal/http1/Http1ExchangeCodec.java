@@ -94,7 +94,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     @Override
     public FramedBody openResponseBody(Head head, long maxTrailerBytes) throws ProtocolException {
         BodyFraming framing = BodyFraming.of(Objects.requireNonNull(method, "no request written"), head.status(),
-                head.headers());
+                "HTTP/1.0".equals(head.protocol()) ? 0 : 1, head.headers());
         if (head.status() == 101) {
             return new UntilClose(conn.in()); // the rest of the connection belongs to the new protocol
         }
