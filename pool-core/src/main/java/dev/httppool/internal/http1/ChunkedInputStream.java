@@ -40,6 +40,8 @@ public final class ChunkedInputStream extends FramedBody {
     private static final int AT_END = 2;
 
     private final WireInput in;
+    /** What {@link #in} had handed out when this body began. */
+    private final long startConsumed;
     private final long maxTrailerBytes;
     private int state = SIZE;
     private long chunkRemaining;
@@ -64,6 +66,7 @@ public final class ChunkedInputStream extends FramedBody {
             throw new IllegalArgumentException("maxTrailerBytes must not be negative, got " + maxTrailerBytes);
         }
         this.maxTrailerBytes = maxTrailerBytes;
+        this.startConsumed = in.bytesConsumed();
     }
 
     @Override
@@ -116,6 +119,12 @@ public final class ChunkedInputStream extends FramedBody {
             return 0;
         }
         return (int) Math.min(in.available(), chunkRemaining);
+    }
+
+    /** Data and framing consumed so far: chunk-size lines with their extensions, CRLFs, trailers. */
+    @Override
+    public long wireBytesRead() {
+        return in.bytesConsumed() - startConsumed;
     }
 
     /** Whether the last chunk and the trailer section have been read. */

@@ -7,6 +7,8 @@ import dev.httppool.PoolSnapshot;
 import dev.httppool.Transport;
 import dev.httppool.spring.autoconfigure.HttpPoolAutoConfiguration;
 import dev.httppool.spring.autoconfigure.HttpPoolHttpClientAutoConfiguration;
+import dev.httppool.testing.HostileBodyServer;
+import dev.httppool.testing.HostileBodyServer.Body;
 import dev.httppool.testing.ScriptServer;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -14,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -22,6 +26,7 @@ import org.springframework.boot.http.converter.autoconfigure.HttpMessageConverte
 import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
@@ -77,6 +82,30 @@ class HttpPoolHostileServerTests {
                 assertThat(totals.active() + totals.dialing() + totals.waiting() + totals.connections()).isZero();
                 assertThat(client.post().uri(server.url("/upload")).contentType(MediaType.TEXT_PLAIN)
                         .body("hello").retrieve().body(String.class)).isEqualTo("got hello");
+            });
+            server.assertNoHandlerErrors();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Body.class, names = {"TRICKLE", "TRICKLE_CHUNKED"})
+    void toBodilessEntityReturnsWithinTheDrainDeadlineWhenTheServerTricklesTheBody(Body body) {
+        HostileBodyServer hostile = HostileBodyServer.create();
+        try (ScriptServer server = ScriptServer.start(hostile.handler())) {
+            runner.run((context) -> {
+                RestClient client = context.getBean(RestClient.Builder.class).build();
+                Transport transport = context.getBean(Transport.class);
+
+                long start = System.nanoTime();
+                ResponseEntity<Void> entity = client.get().uri(server.url(body.path())).retrieve()
+                        .toBodilessEntity();
+                Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+                assertThat(entity.getStatusCode().value()).isEqualTo(200);
+                assertThat(took).as("the drain's deadline is 300 ms").isLessThan(WAIT);
+                assertThat(server.awaitOpenCount(0, WAIT)).as("the unfinished body's connection is closed").isTrue();
+                assertThat(transport.snapshot().totals().connections()).isZero();
+                assertThat(client.get().uri(server.url("/after")).retrieve().body(String.class)).isEqualTo("ok /after");
             });
             server.assertNoHandlerErrors();
         }
