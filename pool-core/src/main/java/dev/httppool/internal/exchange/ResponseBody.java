@@ -221,7 +221,8 @@ public final class ResponseBody extends BulkReadInputStream {
             beforeDrain.run();
             byte[] buf = new byte[4096];
             long start = framed.wireBytesRead();
-            // Each read takes at most one framing line and one buffer beyond the limit off the wire.
+            // Checked between reads: one read may go past the limit by what its 4 KiB of data come wrapped in
+            // (bounded by the codec's cap on framing; about 90 KiB at worst for chunked), never more.
             while (framed.wireBytesRead() - start <= DRAIN_LIMIT) {
                 if (framed.read(buf, 0, buf.length) < 0 || isFramedComplete()) {
                     finish(null);
