@@ -3,6 +3,7 @@ package dev.httppool.testing;
 import dev.httppool.Request;
 
 import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,6 +55,8 @@ public final class ScriptServer implements AutoCloseable {
     }
 
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+    /** How many bytes of each connection {@link Conn#received()} keeps. */
+    public static final int RECORD_LIMIT = 1024 * 1024;
 
     private final ServerSocket serverSocket;
     private final SSLSocketFactory tlsFactory;
@@ -184,6 +187,21 @@ public final class ScriptServer implements AutoCloseable {
     /** Every request read so far, in order of reading (a head read alone has an empty body). */
     public List<Request> requests() {
         return locked(() -> List.copyOf(requests));
+    }
+
+    /**
+     * The bytes received on connection {@code connectionId} (1, 2, 3… in accept order), as {@link Conn#received()};
+     * wait for the connection to end (e.g. {@link #awaitOpenCount}) to see all of them.
+     */
+    public byte[] received(int connectionId) {
+        return locked(() -> {
+            for (Conn conn : conns) {
+                if (conn.id == connectionId) {
+                    return conn;
+                }
+            }
+            throw new IllegalArgumentException("no connection " + connectionId + " (accepted " + accepted + ")");
+        }).received();
     }
 
     /** Exceptions thrown by handlers (not counting those caused by {@link #close()}). */
@@ -384,6 +402,7 @@ public final class ScriptServer implements AutoCloseable {
         private final int id;
         private final Socket raw;
         private final Socket socket;
+        private final Recorder recorder;
         private final InputStream in;
         private final OutputStream out;
         private final AtomicBoolean closed = new AtomicBoolean();
@@ -393,7 +412,8 @@ public final class ScriptServer implements AutoCloseable {
             this.id = id;
             this.raw = raw;
             this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream());
+            this.recorder = new Recorder(socket.getInputStream());
+            this.in = new BufferedInputStream(recorder);
             this.out = socket.getOutputStream();
         }
 
@@ -405,6 +425,21 @@ public final class ScriptServer implements AutoCloseable {
         /** The connection's socket (an {@link SSLSocket} on a TLS server). */
         public Socket socket() {
             return socket;
+        }
+
+        /**
+         * Every byte read off this connection so far, exactly as it arrived (up to the first
+         * {@value ScriptServer#RECORD_LIMIT} bytes), whichever way the handler read it. Bytes the peer sent that
+         * the handler has not read yet (still in the kernel) are not included: read to EOF first, e.g. with
+         * {@link #awaitPeerClose}.
+         */
+        public byte[] received() {
+            return recorder.recorded();
+        }
+
+        /** How many bytes were read off this connection so far (not capped). */
+        public long bytesReceived() {
+            return recorder.count();
         }
 
         /** The buffered input; mixing it with {@link #readRequest()} is fine. */
@@ -629,6 +664,61 @@ public final class ScriptServer implements AutoCloseable {
         public String toString() {
             return "Request[conn " + connectionId + ": " + method + " " + target + " " + version
                     + ", " + headerLines + ", " + body.length + " body bytes]";
+        }
+    }
+
+    /** The socket's input, recording what is read off it (the first {@link #RECORD_LIMIT} bytes) and counting all. */
+    private static final class Recorder extends InputStream {
+        private final InputStream in;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream(); // guarded by this
+        private long count; // guarded by this
+
+        Recorder(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                record(new byte[] {(byte) b}, 0, 1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                record(b, off, n);
+            }
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return in.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        private synchronized void record(byte[] b, int off, int n) {
+            count += n;
+            int room = RECORD_LIMIT - kept.size();
+            if (room > 0) {
+                kept.write(b, off, Math.min(room, n));
+            }
+        }
+
+        synchronized byte[] recorded() {
+            return kept.toByteArray();
+        }
+
+        synchronized long count() {
+            return count;
         }
     }
 }

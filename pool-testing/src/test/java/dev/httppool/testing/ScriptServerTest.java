@@ -367,4 +367,23 @@ class ScriptServerTest {
                     .isInstanceOf(SocketException.class);
         }
     }
+
+    @Test
+    void receivedHoldsEveryByteOfAConnectionExactlyAsItArrivedWhicheverWayTheHandlerReadIt() throws Exception {
+        String request = "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc";
+        String tail = "unframed tail";
+        try (ScriptServer server = ScriptServer.start(conn -> {
+            conn.readRequest();
+            conn.awaitPeerClose(WAIT); // reads the tail through in()
+        })) {
+            try (Socket socket = connect(server)) {
+                send(socket, request + tail);
+            }
+            assertThat(server.awaitAccepted(1, WAIT) && server.awaitOpenCount(0, WAIT)).isTrue();
+            assertThat(new String(server.received(1), StandardCharsets.ISO_8859_1)).isEqualTo(request + tail);
+            assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.bodyText()).isEqualTo("abc"));
+            assertThatThrownBy(() -> server.received(2)).isInstanceOf(IllegalArgumentException.class);
+            server.assertNoHandlerErrors();
+        }
+    }
 }

@@ -19,6 +19,21 @@ class BodyFramingTest {
         return BodyFraming.of("GET", head(200, headers));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"chunked", "gzip, chunked", "identity"})
+    void anHttp10ResponseWithTransferEncodingIsReadUntilCloseEvenBesideAContentLength(String coding)
+            throws ProtocolException {
+        ResponseHead http10 = new ResponseHead(200, "", 0, Headers.of("Transfer-Encoding", coding), 0);
+        ResponseHead http10WithLength = new ResponseHead(200, "", 0,
+                Headers.of("Transfer-Encoding", coding, "Content-Length", "5"), 0);
+
+        assertThat(BodyFraming.of("GET", http10).kind()).isEqualTo(BodyFraming.Kind.UNTIL_CLOSE);
+        assertThat(BodyFraming.of("GET", http10WithLength).kind()).isEqualTo(BodyFraming.Kind.UNTIL_CLOSE);
+        assertThat(BodyFraming.of("HEAD", http10).kind()).isEqualTo(BodyFraming.Kind.NONE);
+        assertThat(BodyFraming.of("GET", new ResponseHead(204, "", 0, Headers.of("Transfer-Encoding", coding), 0))
+                .kind()).isEqualTo(BodyFraming.Kind.NONE);
+    }
+
     @Test
     void responseToHeadHasNoBodyWhateverItsHeadersSay() throws ProtocolException {
         BodyFraming f = BodyFraming.of("HEAD", head(200, "Content-Length", "42"));

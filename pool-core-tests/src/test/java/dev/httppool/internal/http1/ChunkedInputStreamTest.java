@@ -227,4 +227,41 @@ class ChunkedInputStreamTest {
     void readOfZeroBytesReturnsZero() throws IOException {
         assertThat(chunked("").read(new byte[1], 0, 0)).isZero();
     }
+
+    /** {@code count} chunks of one byte 'x', each with {@code extension} after a ';', then the last chunk. */
+    private static String oneByteChunks(int count, String extension) {
+        String chunk = extension.isEmpty() ? "1\r\nx\r\n" : "1;" + extension + "\r\nx\r\n";
+        return chunk.repeat(count) + "0\r\n\r\n";
+    }
+
+    @Test
+    void aBodyWhoseChunkExtensionsOutgrowItsDataBy16KiBIsRefused() {
+        // Each 1-byte chunk carries ~4 KiB of extension: the fifth puts the body over 16 KiB of excess framing.
+        String extension = "e".repeat(ChunkedInputStream.MAX_SIZE_LINE - 10);
+        ChunkedInputStream body = chunked(oneByteChunks(1000, extension));
+
+        assertThatThrownBy(() -> readAll(body, 64)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("more than 16384 bytes of framing (chunk extensions) beyond its data");
+    }
+
+    @Test
+    void framingWithinTheAllowanceIsReadWhateverTheBodysLength() throws IOException {
+        // A byte per chunk with a short extension (within 16 bytes of framing a chunk), 100,000 times over.
+        assertThat(decode(oneByteChunks(100_000, "ext=val"))).isEqualTo("x".repeat(100_000));
+        assertThat(decode(oneByteChunks(100_000, ""))).hasSize(100_000);
+        // Large extensions are fine beside enough data: twice the data is allowed on top.
+        String data = "d".repeat(3000);
+        String bigExtensions = ("bb8;" + "e".repeat(4000) + "\r\n" + data + "\r\n").repeat(50) + "0\r\n\r\n";
+        assertThat(decode(bigExtensions)).isEqualTo(data.repeat(50));
+    }
+
+    @Test
+    void excessFramingAddsUpAcrossChunksAndDataEarnsNoCreditForLaterFraming() {
+        // One huge chunk first (no credit kept), then 1-byte chunks with 200-byte extensions: ~184 bytes of excess
+        // each, so about 90 of them are refused.
+        String chunks = "10000\r\n" + "d".repeat(0x10000) + "\r\n" + oneByteChunks(100, "e".repeat(200));
+
+        assertThatThrownBy(() -> readAll(chunked(chunks), 1024)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("framing");
+    }
 }

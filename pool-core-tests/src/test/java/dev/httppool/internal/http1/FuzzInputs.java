@@ -40,7 +40,8 @@ final class FuzzInputs {
         s.status = statuses[r.nextInt(statuses.length)];
         s.method = r.nextInt(12) == 0 ? "HEAD" : "GET";
         int headStart = s.wire.size();
-        write(s.wire, "HTTP/1." + r.nextInt(2) + " " + s.status);
+        int minor = r.nextInt(2);
+        write(s.wire, "HTTP/1." + minor + " " + s.status);
         if (r.nextInt(10) != 0) {
             write(s.wire, " " + (r.nextBoolean() ? "OK" : text(r, r.nextInt(20), true)));
         }
@@ -69,6 +70,7 @@ final class FuzzInputs {
             return s;
         }
         s.body = body;
+        int bodyStart = s.wire.size();
         if (framing == 1) {
             writeChunked(r, s, body);
         } else {
@@ -76,6 +78,12 @@ final class FuzzInputs {
         }
         if (framing != 2 && r.nextBoolean()) {
             write(s.wire, "HTTP/1.1 200 OK\r\n"); // the next response, which must stay unread
+        }
+        if (framing == 1 && minor == 0) {
+            // HTTP/1.0 has no transfer codings: the body is everything up to the end of the connection.
+            byte[] wire = s.wire.toByteArray();
+            s.body = java.util.Arrays.copyOfRange(wire, bodyStart, wire.length);
+            s.trailers.clear();
         }
         return s;
     }

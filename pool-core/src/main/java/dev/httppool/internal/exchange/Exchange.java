@@ -76,7 +76,7 @@ public final class Exchange {
             throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
         }
         heads = new ResponseHeads(codec, trace, key, config.maxResponseHeaderBytes());
-        responses = new ResponseAssembler(config, key, releaser, codec, req);
+        responses = new ResponseAssembler(config, ticker, key, releaser, codec, req);
         Head early = null;
         try {
             codec.writeRequestHead(req.original.method(), req.target, req.headers);

@@ -39,7 +39,9 @@ public interface ExchangeCodec {
 
     /**
      * The stream the request body is written into, framed for {@code contentLength} bytes, or for a body of
-     * unknown length when -1. Not to be closed; {@link #finishRequestBody()} ends it.
+     * unknown length when -1. Not to be closed; {@link #finishRequestBody()} ends it. The exchange writes exactly
+     * {@code contentLength} bytes into it or fails the exchange (it refuses a write past the length before the write
+     * reaches the codec), so the codec need not check.
      */
     OutputStream requestBody(long contentLength);
 

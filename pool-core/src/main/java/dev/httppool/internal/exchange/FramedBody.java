@@ -28,6 +28,12 @@ public abstract class FramedBody extends InputStream {
         return -1;
     }
 
+    /**
+     * How many bytes this body has taken off the connection so far, its framing included (chunk-size lines,
+     * extensions, CRLFs, trailers): what reading it has cost on the wire, which bounds the drain on close.
+     */
+    public abstract long wireBytesRead();
+
     /** Whether the body ends only when the connection does, which then cannot carry another exchange. */
     public boolean endsWithConnection() {
         return false;

@@ -5,6 +5,7 @@ import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
 import dev.httppool.Response;
+import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.Exchange.Releaser;
@@ -37,15 +38,17 @@ final class ResponseAssembler {
     };
 
     private final TransportConfig config;
+    private final Ticker ticker;
     private final ConnectMethodKey key;
     private final Releaser releaser;
     private final ExchangeCodec codec;
     private final PreparedRequest req;
     private final ClientTrace trace;
 
-    ResponseAssembler(TransportConfig config, ConnectMethodKey key, Releaser releaser, ExchangeCodec codec,
-            PreparedRequest req) {
+    ResponseAssembler(TransportConfig config, Ticker ticker, ConnectMethodKey key, Releaser releaser,
+            ExchangeCodec codec, PreparedRequest req) {
         this.config = config;
+        this.ticker = ticker;
         this.key = key;
         this.releaser = releaser;
         this.codec = codec;
@@ -89,7 +92,8 @@ final class ResponseAssembler {
         }
         ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable,
                 reason -> releaser.release(finalReason(reason, pendingWrite), trace),
-                () -> codec.setReadLimits(ResponseBody.DRAIN_READ_TIMEOUT_MILLIS, 0, null));
+                () -> codec.setReadLimits(0, ticker.nanoTime() + ResponseBody.DRAIN_DEADLINE_MILLIS * 1_000_000L,
+                        "response body drain timed out after " + ResponseBody.DRAIN_DEADLINE_MILLIS + " ms"));
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), stripped,

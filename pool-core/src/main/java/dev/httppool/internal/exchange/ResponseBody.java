@@ -8,9 +8,9 @@ import java.util.function.Consumer;
 
 /**
  * A response body streaming from a pooled connection. The connection goes back to the pool the moment the
- * body reaches its end, before that last read returns; {@link #close()} before the end drains what is left,
- * up to {@link #DRAIN_LIMIT} bytes, so the connection can still be reused, and closes it otherwise. Any read
- * error closes the connection.
+ * body reaches its end, before that last read returns; {@link #close()} before the end drains what is left, so
+ * the connection can still be reused, within {@link #DRAIN_LIMIT} bytes off the wire and
+ * {@link #DRAIN_DEADLINE_MILLIS} ms in all, and closes it otherwise. Any read error closes the connection.
  *
  * <p>It supports {@link #mark}/{@link #reset} by keeping the bytes read since the mark (so Spring's
  * {@code RestClient} peeks at the first byte without wrapping the stream), and {@link #readNBytes(int)} /
@@ -18,10 +18,16 @@ import java.util.function.Consumer;
  */
 public final class ResponseBody extends BulkReadInputStream {
 
-    /** The most that {@link #close()} reads to save a connection. */
+    /**
+     * The most that {@link #close()} reads off the wire to save a connection, counting the body's framing too
+     * (chunk-size lines and their extensions), so a server cannot make a drain read more than this.
+     */
     static final int DRAIN_LIMIT = 256 * 1024;
-    /** Per-read limit while draining, so closing never waits long on a slow server. */
-    static final int DRAIN_READ_TIMEOUT_MILLIS = 200;
+    /**
+     * How long {@link #close()} may spend draining, all reads together: a deadline, not a per-read timeout, so a
+     * server trickling its body cannot hold the caller.
+     */
+    static final int DRAIN_DEADLINE_MILLIS = 300;
 
     private final ConnectMethodKey key;
     private final FramedBody framed;
@@ -46,7 +52,8 @@ public final class ResponseBody extends BulkReadInputStream {
      * @param reusable whether the connection may be reused once the body is complete
      * @param notReusableReason why not, when not
      * @param release gives the connection back: null to offer it for reuse, else the close reason
-     * @param beforeDrain shortens the read timeout before a drain
+     * @param beforeDrain bounds the reads that follow by the drain's deadline, {@link #DRAIN_DEADLINE_MILLIS}
+     *     from now
      */
     public ResponseBody(ConnectMethodKey key, FramedBody framed, boolean reusable, CloseReason notReusableReason,
             Consumer<CloseReason> release, Runnable beforeDrain) {
@@ -206,20 +213,24 @@ public final class ResponseBody extends BulkReadInputStream {
             finish(null); // everything was read already: nothing to drain
             return;
         }
+        if (framed.remaining() > DRAIN_LIMIT) {
+            finish(CloseReason.BROKEN); // more is left than a drain may read: do not start
+            return;
+        }
         try {
             beforeDrain.run();
             byte[] buf = new byte[4096];
-            long drained = 0;
-            while (drained <= DRAIN_LIMIT) {
-                int n = framed.read(buf, 0, buf.length);
-                if (n < 0) {
+            long start = framed.wireBytesRead();
+            // Checked between reads: one read may go past the limit by what its 4 KiB of data come wrapped in
+            // (bounded by the codec's cap on framing; about 90 KiB at worst for chunked), never more.
+            while (framed.wireBytesRead() - start <= DRAIN_LIMIT) {
+                if (framed.read(buf, 0, buf.length) < 0 || isFramedComplete()) {
                     finish(null);
                     return;
                 }
-                drained += n;
             }
         } catch (IOException | RuntimeException e) {
-            // fall through: the connection cannot be saved
+            // fall through: the connection cannot be saved (the deadline passed, or the body is broken)
         }
         finish(CloseReason.BROKEN);
     }

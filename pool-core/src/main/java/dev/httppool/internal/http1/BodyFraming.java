@@ -56,18 +56,24 @@ public final class BodyFraming {
     }
 
     /**
-     * Decides the framing of the response to a request with method {@code requestMethod}.
+     * Decides the framing of the response to a request with method {@code requestMethod}. An HTTP/1.0 response
+     * with a Transfer-Encoding is not chunked (HTTP/1.0 has no transfer codings): RFC 9112 section 6.1 calls its
+     * framing faulty, so its body runs until the connection closes, and the connection is not reused.
      *
-     * @throws ProtocolException if the response has both Transfer-Encoding and Content-Length, a
+     * @throws ProtocolException if an HTTP/1.1 response has both Transfer-Encoding and Content-Length, a
      *     Transfer-Encoding other than a single {@code chunked}, or an invalid or conflicting Content-Length (for a
      *     response to {@code HEAD}, only the last of these)
      */
     public static BodyFraming of(String requestMethod, ResponseHead head) throws ProtocolException {
-        return of(requestMethod, head.status(), head.headers());
+        return of(requestMethod, head.status(), head.minorVersion(), head.headers());
     }
 
-    /** As {@link #of(String, ResponseHead)}, for a head of {@code status} and header fields {@code h}. */
-    public static BodyFraming of(String requestMethod, int status, Headers h) throws ProtocolException {
+    /**
+     * As {@link #of(String, ResponseHead)}, for a head of {@code status}, HTTP/1.{@code minorVersion} and header
+     * fields {@code h}.
+     */
+    public static BodyFraming of(String requestMethod, int status, int minorVersion, Headers h)
+            throws ProtocolException {
         if ("HEAD".equals(requestMethod)) {
             boolean declared = h.contains("Content-Length") && !h.contains("Transfer-Encoding");
             return declared ? new BodyFraming(Kind.NONE, -1, contentLength(h)) : NONE;
@@ -84,6 +90,9 @@ public final class BodyFraming {
             } else if (name.equalsIgnoreCase("Content-Length")) {
                 hasCl = true;
             }
+        }
+        if (hasTe && minorVersion == 0) {
+            return UNTIL_CLOSE; // faulty framing: neither the coding nor a Content-Length beside it is trusted
         }
         if (hasTe && hasCl) {
             throw new ProtocolException("response has both Transfer-Encoding and Content-Length");

@@ -9,8 +9,9 @@ import java.util.Objects;
 
 /**
  * A response body in the chunked transfer coding (RFC 9112 section 7.1), decoded. Chunk extensions are
- * ignored; trailer fields are parsed as strictly as headers and exposed by {@link #trailers()}. Closing it
- * leaves the underlying stream open, for the connection's next response.
+ * ignored, but a body whose framing outgrows its data by more than {@value #MAX_EXCESS_FRAMING} bytes is refused
+ * (see {@link #chargeFraming}); trailer fields are parsed as strictly as headers and exposed by
+ * {@link #trailers()}. Closing it leaves the underlying stream open, for the connection's next response.
  *
  * <p>Once some data has been read, a read never blocks to parse a following chunk header, but it does parse
  * whatever following framing is already buffered: after the last data byte has been read, {@link
@@ -20,6 +21,13 @@ public final class ChunkedInputStream extends FramedBody {
 
     /** The longest chunk-size line accepted, chunk extensions included. */
     static final int MAX_SIZE_LINE = 4096;
+    /**
+     * Framing each chunk may carry for free (its size line and the CRLF after its data; {@code "1\r\nx\r\n"} takes
+     * 5), besides twice its data size.
+     */
+    static final int FRAMING_PER_CHUNK = 16;
+    /** The most framing a body may carry beyond what its chunks allow, before it is refused. */
+    static final int MAX_EXCESS_FRAMING = 16 * 1024;
 
     private static final int SIZE = 0;
     private static final int DATA = 1;
@@ -32,9 +40,15 @@ public final class ChunkedInputStream extends FramedBody {
     private static final int AT_END = 2;
 
     private final WireInput in;
+    /** What {@link #in} had handed out when this body began. */
+    private final long startConsumed;
     private final long maxTrailerBytes;
     private int state = SIZE;
     private long chunkRemaining;
+    /** Framing read since the last size line was charged: the CRLF after a chunk's data. */
+    private long framing;
+    /** Framing read beyond what the chunks so far allow; never negative (data earns no credit for later). */
+    private long excessFraming;
     private long trailerBytes;
     private int trailerCount;
     private Headers.Builder trailerBuilder;
@@ -52,6 +66,7 @@ public final class ChunkedInputStream extends FramedBody {
             throw new IllegalArgumentException("maxTrailerBytes must not be negative, got " + maxTrailerBytes);
         }
         this.maxTrailerBytes = maxTrailerBytes;
+        this.startConsumed = in.bytesConsumed();
     }
 
     @Override
@@ -106,6 +121,12 @@ public final class ChunkedInputStream extends FramedBody {
         return (int) Math.min(in.available(), chunkRemaining);
     }
 
+    /** Data and framing consumed so far: chunk-size lines with their extensions, CRLFs, trailers. */
+    @Override
+    public long wireBytesRead() {
+        return in.bytesConsumed() - startConsumed;
+    }
+
     /** Whether the last chunk and the trailer section have been read. */
     @Override
     public boolean isComplete() {
@@ -150,6 +171,7 @@ public final class ChunkedInputStream extends FramedBody {
     }
 
     private void readSizeLine() throws IOException {
+        long before = in.bytesConsumed();
         int len = in.readLineBytes(MAX_SIZE_LINE);
         if (len == WireInput.EOF) {
             throw truncated();
@@ -184,6 +206,8 @@ public final class ChunkedInputStream extends FramedBody {
         if (i < end && a[i] != ';') {
             throw new ProtocolException("malformed chunk size line: " + Http1Text.quote(a, off, len));
         }
+        chargeFraming(framing + in.bytesConsumed() - before, size);
+        framing = 0;
         if (size == 0) {
             state = TRAILERS;
         } else {
@@ -192,7 +216,24 @@ public final class ChunkedInputStream extends FramedBody {
         }
     }
 
+    /**
+     * Charges a chunk's framing against what its size allows: a server may stream a byte per chunk, but not wrap
+     * each byte in kilobytes of extensions (Go's rule, which refuses a body once it has carried more than
+     * {@value #MAX_EXCESS_FRAMING} bytes of framing beyond its allowance); so draining or reading a body costs
+     * wire bytes in proportion to its data.
+     */
+    private void chargeFraming(long bytes, long size) throws ProtocolException {
+        long allowance = size > (Long.MAX_VALUE - FRAMING_PER_CHUNK) / 2 ? Long.MAX_VALUE
+                : FRAMING_PER_CHUNK + 2 * size;
+        excessFraming = Math.max(0, excessFraming + bytes - allowance);
+        if (excessFraming > MAX_EXCESS_FRAMING) {
+            throw new ProtocolException("chunked response body carries more than " + MAX_EXCESS_FRAMING
+                    + " bytes of framing (chunk extensions) beyond its data; aborted");
+        }
+    }
+
     private void readDataEnd() throws IOException {
+        long before = in.bytesConsumed();
         int len = in.readLineBytes(0);
         if (len == WireInput.EOF) {
             throw truncated();
@@ -200,6 +241,7 @@ public final class ChunkedInputStream extends FramedBody {
         if (len != 0) {
             throw new ProtocolException("chunk data not followed by CRLF");
         }
+        framing += in.bytesConsumed() - before;
         state = SIZE;
     }
 

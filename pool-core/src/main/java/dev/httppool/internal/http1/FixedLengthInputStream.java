@@ -102,6 +102,12 @@ public final class FixedLengthInputStream extends FramedBody {
         return remaining;
     }
 
+    /** The body bytes read so far: a fixed-length body has no framing of its own. */
+    @Override
+    public long wireBytesRead() {
+        return length - remaining;
+    }
+
     /** The body's length. */
     @Override
     public long contentLength() {

@@ -4,7 +4,6 @@ import dev.httppool.Headers;
 import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.FramedBody;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.util.Objects;
@@ -94,7 +93,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     @Override
     public FramedBody openResponseBody(Head head, long maxTrailerBytes) throws ProtocolException {
         BodyFraming framing = BodyFraming.of(Objects.requireNonNull(method, "no request written"), head.status(),
-                head.headers());
+                "HTTP/1.0".equals(head.protocol()) ? 0 : 1, head.headers());
         if (head.status() == 101) {
             return new UntilClose(conn.in()); // the rest of the connection belongs to the new protocol
         }
@@ -147,6 +146,11 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         }
 
         @Override
+        public long wireBytesRead() {
+            return 0;
+        }
+
+        @Override
         public long contentLength() {
             return contentLength;
         }
@@ -154,10 +158,17 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
     /** A body delimited by the end of the connection. */
     private static final class UntilClose extends FramedBody {
-        private final InputStream in;
+        private final WireInput in;
+        private final long startConsumed;
 
-        UntilClose(InputStream in) {
+        UntilClose(WireInput in) {
             this.in = in;
+            this.startConsumed = in.bytesConsumed();
+        }
+
+        @Override
+        public long wireBytesRead() {
+            return in.bytesConsumed() - startConsumed;
         }
 
         @Override
