@@ -18,7 +18,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -304,6 +307,37 @@ class ClientTest {
                 URI.create("https://example.com:8080/"))).as("http up to https, same port").isTrue();
         assertThat(RedirectRules.mayKeepCredentials(URI.create("http://example.com/"),
                 URI.create("https://example.com/"))).as("http up to https, 80 to 443").isFalse();
+    }
+
+    @Test
+    void aRedirectWhoseBodyTricklesIsFollowedWithinTheTransportsDrainBoundInsteadOfWaitingForTheBody()
+            throws Exception {
+        CountDownLatch testOver = new CountDownLatch(1);
+        ScriptServer server = ScriptServer.start("127.0.0.1", (conn) -> {
+            ScriptServer.Request request = conn.readRequestHead();
+            if (request.target().equals("/old")) {
+                // 100 bytes announced, one sent, then nothing until the test is over: Go's 2 KiB slurp would wait.
+                conn.write("HTTP/1.1 302 Found\r\nLocation: /target\r\nContent-Length: 100\r\n\r\nx");
+                conn.out().flush();
+                testOver.await(30, TimeUnit.SECONDS);
+                return;
+            }
+            conn.respond(200, "arrived", "Connection: close");
+        });
+        servers.add(server);
+        try {
+            CompletableFuture<String> body = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return send(Request.get(server.url("/old")));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(body.get(5, TimeUnit.SECONDS)).isEqualTo("arrived");
+        } finally {
+            testOver.countDown();
+        }
     }
 
     @Test

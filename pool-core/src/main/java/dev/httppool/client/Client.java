@@ -7,7 +7,6 @@ import dev.httppool.Response;
 import dev.httppool.RoundTripper;
 import dev.httppool.internal.net.Credentials;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Objects;
@@ -46,8 +45,9 @@ import java.util.Objects;
  * {@code https} down to {@code http}, and from every hop after it, even one that comes back. This is OkHttp's
  * rule; Go keeps them for the same host on any port and for its subdomains, and after a downgrade to
  * {@code http}, where a forward proxy would read them.
- * <li>Before the next hop the redirect response's body is read, up to {@value #DRAIN_BYTES} bytes when its
- * length is unknown or no more than that, and closed, so its connection goes back to the pool.
+ * <li>Before the next hop the redirect response's body is closed, which drains what is left of it within the
+ * transport's bounds (300 ms and 256 KiB off the wire), so its connection goes back to the pool; Go reads up to
+ * 2 KiB of it, but with only a per-read timeout, so a trickling server could hold the redirect.
  * </ul>
  * Unlike Go, no {@code Referer} header is added.
  *
@@ -57,9 +57,6 @@ public final class Client {
 
     /** Go's limit on requests per {@link #send}: the first one and up to nine redirects. */
     public static final int MAX_REDIRECTS = 10;
-
-    /** Go's {@code maxBodySlurpSize}: how much of a redirect's body is read so its connection can be reused. */
-    static final int DRAIN_BYTES = 2048;
 
     private final RoundTripper transport;
 
@@ -120,20 +117,15 @@ public final class Client {
         }
     }
 
-    /** Reads what Go reads of a redirect's body before closing it; a failure only costs the connection. */
+    /**
+     * Closes a redirect's body: the transport drains what is left within its bounds and reuses the connection, or
+     * closes it; either way the redirect is followed.
+     */
     private static void discard(Response response) {
-        try (InputStream body = response.body()) {
-            long length = response.contentLength();
-            if (length <= DRAIN_BYTES) { // -1 (unknown) included
-                byte[] buffer = new byte[DRAIN_BYTES];
-                int total = 0;
-                int n;
-                while (total < DRAIN_BYTES && (n = body.read(buffer, 0, DRAIN_BYTES - total)) >= 0) {
-                    total += n;
-                }
-            }
+        try {
+            response.body().close();
         } catch (IOException ex) {
-            // The transport closes the connection instead of reusing it; the redirect is followed all the same.
+            // the transport closed the connection instead of reusing it
         }
     }
 
