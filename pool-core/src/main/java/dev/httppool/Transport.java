@@ -29,8 +29,8 @@ import javax.net.ssl.SSLContext;
  * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
  * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections).
  *
- * <p>Share one instance: it is thread-safe and owns sockets and two small background services (a dialing
- * executor and an idle reaper). {@link #close()} it when done.
+ * <p>Share one instance: it is thread-safe and owns sockets and a few background threads (dials, large
+ * request-body writes, an idle reaper and a timer for dial deadlines). {@link #close()} it when done.
  *
  * <pre>{@code
  * try (Transport transport = Transport.builder()
@@ -51,6 +51,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final ConnPool pool;
     private final IdleReaper reaper;
     private final ExecutorService dialExecutor;
+    private final ExecutorService bodyWriters;
     private final ProxyResolver proxies;
     private final Listeners listeners = new Listeners();
     private final Map<String, ConnectMethodKey> directHttpKeys = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, b.tlsProtocols, b.tlsCipherSuites,
                 b.proxyConnectHeaders, ticker);
         this.dialExecutor = DialThreads.newExecutor();
+        this.bodyWriters = DialThreads.newBodyWriterExecutor();
         this.reaper = new IdleReaper(ticker);
         b.listeners.forEach(listeners::add);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, listeners, reaper::wake);
@@ -119,7 +121,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             }
             boolean reused = pc.reused; // written under the lock that acquire() took last
             try {
-                return new Exchange(config, ticker, dialExecutor, pc.wire, key, pc, prepared).run();
+                return new Exchange(config, ticker, bodyWriters, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
                 if (!e.allowsRetry(reused, request)) {
@@ -197,6 +199,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         pool.close();
         reaper.shutdown();
         dialExecutor.shutdown();
+        bodyWriters.shutdown();
     }
 
     /** Builds a {@link Transport}. */
