@@ -108,6 +108,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         ConnectMethodKey key = keyFor(request.uri());
         PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
+        boolean freshRetryTaken = false;
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
@@ -124,9 +125,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 return new Exchange(config, ticker, bodyWriters, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!e.allowsRetry(reused, request)) {
+                if (!e.allowsRetry(reused, freshRetryTaken, request)) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
+                freshRetryTaken |= !reused;
             } catch (RuntimeException | Error e) {
                 pool.release(pc, CloseReason.BROKEN);
                 throw e;
