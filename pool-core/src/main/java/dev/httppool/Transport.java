@@ -27,7 +27,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Go's {@code http.Transport} in Java: a {@link RoundTripper} that keeps HTTP/1.1 connections alive and reuses
  * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
- * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections).
+ * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections), and one step beyond Go's
+ * retry rules: an idempotent request whose fresh connection died before any response byte is retried once.
  *
  * <p>Share one instance: it is thread-safe and owns sockets and a few background threads (dials, large
  * request-body writes, an idle reaper and a timer for dial deadlines). {@link #close()} it when done.
