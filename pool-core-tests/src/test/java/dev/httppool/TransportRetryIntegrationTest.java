@@ -17,9 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Go §3.5 and §5 #30–#32: which requests are retried when a reused connection turns out to be dead. */
+/**
+ * Go §3.5 and §5 #30–#32: which requests are retried when a reused connection turns out to be dead; and, beyond Go,
+ * the one retry of an idempotent request whose fresh connection died before any response byte.
+ */
 @Timeout(30)
 class TransportRetryIntegrationTest extends TransportTestSupport {
 
@@ -137,19 +141,97 @@ class TransportRetryIntegrationTest extends TransportTestSupport {
         assertThat(transport.snapshot().totals().connections()).isEqualTo(1);
     }
 
-    @Test
-    void aRequestOnAFreshConnectionIsNeverRetried() throws Exception {
-        ScriptServer server = server(conn -> {
-            conn.readRequest(); // and close without answering
+    /** How the first connection(s) die before any response byte, as a server's backlog does when it quits. */
+    enum FreshDeath {
+        RESET_AS_THE_REQUEST_ARRIVES, RESET_AFTER_READING_THE_REQUEST, CLOSED_AFTER_READING_THE_REQUEST;
+
+        void kill(ScriptServer.Conn conn) throws IOException {
+            if (this == RESET_AS_THE_REQUEST_ARRIVES) {
+                // Waits for the first byte, so the client's connect has completed: a reset during the connect
+                // itself is a failed dial, not a dead connection.
+                conn.in().read();
+            } else {
+                conn.readRequest();
+            }
+            if (this == CLOSED_AFTER_READING_THE_REQUEST) {
+                conn.close();
+            } else {
+                conn.reset();
+            }
+        }
+    }
+
+    /** Connections 1..{@code dying} die before any response byte; later ones answer with the method and body. */
+    private ScriptServer serverWhoseFirstConnectionsDie(int dying, FreshDeath death) {
+        return server(conn -> {
+            if (conn.id() <= dying) {
+                death.kill(conn);
+                return;
+            }
+            ScriptServer.Request request;
+            while ((request = conn.readRequest()) != null) {
+                conn.respond(200, request.method() + " " + request.bodyText());
+            }
         });
+    }
+
+    /**
+     * Beyond Go's rules (issue 11, item 13): a server that is quitting resets the new connections in its backlog;
+     * an idempotent request on such a fresh connection is retried once, on a new connection.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(FreshDeath.class)
+    void anIdempotentRequestWhoseFreshConnectionDiesBeforeAnyResponseByteIsRetriedOnceOnANewConnection(
+            FreshDeath death) throws Exception {
+        ScriptServer server = serverWhoseFirstConnectionsDie(1, death);
         Transport transport = transport(TransportConfig.defaults());
 
-        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/once"))));
+        assertThat(get(transport, server.url("/x"))).isEqualTo("GET ");
+
+        assertThat(server.acceptedCount()).isEqualTo(2);
+        assertThat(server.requests()).extracting(r -> r.connectionId() + " " + r.method() + " " + r.target())
+                .endsWith("2 GET /x");
+        assertThat(transport.snapshot().stats().dials()).isEqualTo(2);
+    }
+
+    @Test
+    void aPostWithAnIdempotencyKeyWhoseFreshConnectionIsResetIsRetriedOnceWithItsBody() throws Exception {
+        ScriptServer server = serverWhoseFirstConnectionsDie(1, FreshDeath.RESET_AFTER_READING_THE_REQUEST);
+        Transport transport = transport(TransportConfig.defaults());
+
+        Request post = build("POST with a replayable body and Idempotency-Key", server.url("/pay"));
+        assertThat(readToEof(transport.roundTrip(post))).isEqualTo("POST payload");
+
+        assertThat(server.requests()).extracting(r -> r.connectionId() + " " + r.method() + " " + r.target())
+                .containsExactly("1 POST /pay", "2 POST /pay");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(FreshDeath.class)
+    void aPostWithoutIdempotencyKeyWhoseFreshConnectionDiesIsNotRetried(FreshDeath death) throws Exception {
+        ScriptServer server = serverWhoseFirstConnectionsDie(1, death);
+        Transport transport = transport(TransportConfig.defaults());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(build("plain POST", server.url("/once"))));
 
         assertThat(thrown).isInstanceOf(IOException.class);
-        assertThat(server.requests()).hasSize(1);
         assertThat(server.acceptedCount()).isEqualTo(1);
         assertThat(transport.snapshot().stats().dials()).isEqualTo(1);
+        assertThat(transport.snapshot().totals().connections()).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(FreshDeath.class)
+    void aSecondFreshConnectionThatDiesOnTheRetryIsNotRetriedAgain(FreshDeath death) throws Exception {
+        ScriptServer server = serverWhoseFirstConnectionsDie(2, death);
+        Transport transport = transport(TransportConfig.defaults());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/twice"))));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining(server.address());
+        assertThat(server.acceptedCount()).as("the first connection and one retry").isEqualTo(2);
+        assertThat(transport.snapshot().stats().dials()).isEqualTo(2);
+        assertThat(transport.snapshot().totals().connections()).isZero();
     }
 
     @Test

@@ -27,10 +27,11 @@ import javax.net.ssl.SSLContext;
 /**
  * Go's {@code http.Transport} in Java: a {@link RoundTripper} that keeps HTTP/1.1 connections alive and reuses
  * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
- * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections).
+ * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections), and one step beyond Go's
+ * retry rules: an idempotent request whose fresh connection died before any response byte is retried once.
  *
- * <p>Share one instance: it is thread-safe and owns sockets and two small background services (a dialing
- * executor and an idle reaper). {@link #close()} it when done.
+ * <p>Share one instance: it is thread-safe and owns sockets and a few background threads (dials, large
+ * request-body writes, an idle reaper and a timer for dial deadlines). {@link #close()} it when done.
  *
  * <pre>{@code
  * try (Transport transport = Transport.builder()
@@ -51,6 +52,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final ConnPool pool;
     private final IdleReaper reaper;
     private final ExecutorService dialExecutor;
+    private final ExecutorService bodyWriters;
     private final ProxyResolver proxies;
     private final Listeners listeners = new Listeners();
     private final Map<String, ConnectMethodKey> directHttpKeys = new ConcurrentHashMap<>();
@@ -65,6 +67,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, b.tlsProtocols, b.tlsCipherSuites,
                 b.proxyConnectHeaders, ticker);
         this.dialExecutor = DialThreads.newExecutor();
+        this.bodyWriters = DialThreads.newBodyWriterExecutor();
         this.reaper = new IdleReaper(ticker);
         b.listeners.forEach(listeners::add);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, listeners, reaper::wake);
@@ -106,6 +109,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         ConnectMethodKey key = keyFor(request.uri());
         PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
+        boolean freshRetryTaken = false;
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
@@ -119,12 +123,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
             }
             boolean reused = pc.reused; // written under the lock that acquire() took last
             try {
-                return new Exchange(config, ticker, dialExecutor, pc.wire, key, pc, prepared).run();
+                return new Exchange(config, ticker, bodyWriters, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!e.allowsRetry(reused, request)) {
+                if (!e.allowsRetry(reused, freshRetryTaken, request)) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
+                freshRetryTaken |= !reused;
             } catch (RuntimeException | Error e) {
                 pool.release(pc, CloseReason.BROKEN);
                 throw e;
@@ -197,6 +202,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         pool.close();
         reaper.shutdown();
         dialExecutor.shutdown();
+        bodyWriters.shutdown();
     }
 
     /** Builds a {@link Transport}. */

@@ -4,7 +4,8 @@
  * <p>Servers, all on loopback with ephemeral ports, counting from the server side:
  * {@link dev.httppool.testing.TestServer} (the JDK's HttpServer: handlers per path, recorded requests, HTTPS),
  * {@link dev.httppool.testing.ScriptServer} (raw sockets: a test writes the exact bytes, resets, stalls),
- * {@link dev.httppool.testing.FaultServer} (a ScriptServer handler serving one misbehaviour per path) and
+ * {@link dev.httppool.testing.FaultServer} (a ScriptServer handler serving one misbehaviour per path),
+ * {@link dev.httppool.testing.Tarpits} (ScriptServer handlers that stall a TLS handshake or a CONNECT answer) and
  * {@link dev.httppool.testing.TestProxy} (a forward proxy with CONNECT and Basic credentials);
  * {@link dev.httppool.testing.TestTls} makes their certificate at test time and
  * {@link dev.httppool.testing.Loopback} names a port where nothing listens.

@@ -15,10 +15,10 @@ import dev.httppool.internal.net.IpLiteral;
 import dev.httppool.internal.net.Ports;
 import dev.httppool.internal.pool.Connector;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -27,7 +27,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Dials TCP through the {@link Dialer} and, for https, runs the TLS handshake with SNI, hostname
- * verification and ALPN offering {@code http/1.1}, bounded by {@code tlsHandshakeTimeout}.
+ * verification and ALPN offering {@code http/1.1}. The handshake as a whole is bounded by
+ * {@code tlsHandshakeTimeout}, and a proxy's CONNECT exchange by its own deadline ({@link DialDeadlines}).
  */
 public final class TcpTlsConnector implements Connector {
 
@@ -38,10 +39,21 @@ public final class TcpTlsConnector implements Connector {
     private final String[] cipherSuites;
     private final Headers proxyConnectHeaders;
     private final Ticker ticker;
+    private final Duration proxyConnectTimeout;
+    private final DialDeadlines deadlines = new DialDeadlines();
     private volatile SSLContext defaultSsl;
 
+    /** A connector whose CONNECT exchanges are bounded by Go's one minute. */
     public TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
             String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker) {
+        this(config, dialer, sslContext, protocols, cipherSuites, proxyConnectHeaders, ticker,
+                ProxyTunnel.CONNECT_TIMEOUT);
+    }
+
+    /** @param proxyConnectTimeout bounds each whole CONNECT exchange (shorter in tests than Go's minute) */
+    TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
+            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker, Duration proxyConnectTimeout) {
+        this.proxyConnectTimeout = proxyConnectTimeout;
         this.config = config;
         this.dialer = dialer;
         this.configuredSsl = sslContext;
@@ -73,7 +85,8 @@ public final class TcpTlsConnector implements Connector {
             SSLSocket ssl = null;
             if (key.scheme().equals("https")) {
                 if (proxy != null) {
-                    ProxyTunnel.open(ch.socket(), key, proxyConnectHeaders, config.maxResponseHeaderBytes());
+                    ProxyTunnel.open(ch, key, proxyConnectHeaders, config.maxResponseHeaderBytes(), deadlines,
+                            proxyConnectTimeout);
                 }
                 ssl = handshake(ch, key.host(), key.port(), trace);
             }
@@ -110,18 +123,10 @@ public final class TcpTlsConnector implements Connector {
         ssl.setSSLParameters(params);
         ssl.setUseClientMode(true);
         trace.tlsHandshakeStart();
-        int timeout = (int) Math.min(Integer.MAX_VALUE, config.tlsHandshakeTimeout().toMillis());
         try {
-            ssl.setSoTimeout(timeout);
-            ssl.startHandshake();
-            ssl.setSoTimeout(0);
-        } catch (SocketTimeoutException e) {
-            SocketTimeoutException t = new SocketTimeoutException("TLS handshake timeout after "
-                    + config.tlsHandshakeTimeout().toMillis() + " ms with " + host + ":" + port);
-            t.initCause(e);
-            trace.tlsHandshakeDone(null, t);
-            closeQuietly(ssl);
-            throw t;
+            Duration timeout = config.tlsHandshakeTimeout();
+            deadlines.run(ch, timeout, () -> "TLS handshake timeout after " + timeout.toMillis() + " ms with "
+                    + host + ":" + port, ssl::startHandshake);
         } catch (IOException e) {
             trace.tlsHandshakeDone(null, e);
             closeQuietly(ssl);

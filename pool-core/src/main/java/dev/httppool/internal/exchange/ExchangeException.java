@@ -35,24 +35,27 @@ public final class ExchangeException extends Exception {
     }
 
     /**
-     * Go's {@code shouldRetryRequest}: only on a reused connection (a fresh one failing says nothing about the
-     * pool, and retrying it could loop); when nothing was written, any request whose body can be sent again;
-     * otherwise only replayable requests, and only when the failure came before the first response byte.
+     * Go's {@code shouldRetryRequest}, plus one step beyond it. Go retries only on a reused connection: when
+     * nothing was written, any request whose body can be sent again; otherwise only replayable requests, and only
+     * when the failure came before the first response byte. Beyond Go: a freshly dialed connection that was reset
+     * or closed before any response byte (a server quitting resets the connections in its backlog) retries a
+     * replayable request once per round trip, so the retry cannot loop.
      *
      * @param reused whether the failed attempt ran on a connection that had carried a request before
+     * @param freshRetryTaken whether this round trip already retried once after a fresh connection failed
      */
-    public boolean allowsRetry(boolean reused, Request request) {
-        if (!reused) {
+    public boolean allowsRetry(boolean reused, boolean freshRetryTaken, Request request) {
+        if (stage == Stage.FINAL) {
             return false;
+        }
+        if (!reused) {
+            return !freshRetryTaken && request.isReplayable();
         }
         if (stage == Stage.NOTHING_WRITTEN) {
             RequestBody body = request.body();
             return body == null || body.isReplayable();
         }
-        if (!request.isReplayable()) {
-            return false;
-        }
-        return stage == Stage.BEFORE_RESPONSE || stage == Stage.SERVER_CLOSED_IDLE;
+        return request.isReplayable();
     }
 
     public IOException io() {
