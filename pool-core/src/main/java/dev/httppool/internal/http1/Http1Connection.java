@@ -117,6 +117,26 @@ public final class Http1Connection implements WireConnection {
     }
 
     /**
+     * One system call (FIONREAD): whether the server sent anything since this connection's last exchange. Bytes
+     * on the raw socket of a TLS connection are first read through TLS, so that post-handshake messages do not
+     * count. A connection that has carried no exchange is never out of step (the idle probe judges it).
+     */
+    @Override
+    public boolean isOutOfStep() {
+        if (closed) {
+            return true;
+        }
+        if (counting.count == 0) {
+            return false;
+        }
+        try {
+            return hasUnreadInput() || rawIn.available() > 0 && (ssl == null || tlsSpoke());
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
      * The idle probe: a non-blocking one-byte read, which sees data, the end of the stream and a reset alike.
      * On TLS, bytes waiting below TLS are read through it first ({@link #tlsSpoke()}), so that the server's
      * session tickets, unread on a connection pooled before its first request, do not count as the server
