@@ -38,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ConnPool {
 
-    /** An idle connection younger than this is handed out without a liveness probe (retries cover the gap). */
+    /**
+     * An idle connection younger than this is handed out without the liveness probe (retries cover a close in
+     * the gap); it is only looked at for bytes nobody asked for ({@link WireConnection#isOutOfStep()}).
+     */
     public static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final ReentrantLock lock = new ReentrantLock();
