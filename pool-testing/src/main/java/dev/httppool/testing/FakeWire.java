@@ -13,6 +13,8 @@ public final class FakeWire implements WireConnection {
     public final int id;
     /** Set by a test to make the pool's idle liveness check fail. */
     public volatile boolean dead;
+    /** Set by a test to make the pool's look for stray bytes before reuse fail. */
+    public volatile boolean outOfStep;
     /** Set by {@link #close()}. */
     public volatile boolean closed;
 
@@ -29,6 +31,11 @@ public final class FakeWire implements WireConnection {
     @Override
     public boolean isDeadWhileIdle() {
         return dead || closed;
+    }
+
+    @Override
+    public boolean isOutOfStep() {
+        return outOfStep || closed;
     }
 
     @Override

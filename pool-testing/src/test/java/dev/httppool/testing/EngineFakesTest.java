@@ -79,4 +79,16 @@ class EngineFakesTest {
         assertThat(dead.isDeadWhileIdle()).isTrue();
         assertThat(dead.closed).isFalse();
     }
+
+    @Test
+    void aFakeWireLooksOutOfStepOnceClosedOrMarkedSo() {
+        FakeWire closed = new FakeWire(1);
+        FakeWire shifted = new FakeWire(2);
+        assertThat(closed.isOutOfStep()).isFalse();
+        closed.close();
+        shifted.outOfStep = true;
+        assertThat(closed.isOutOfStep()).isTrue();
+        assertThat(shifted.isOutOfStep()).isTrue();
+        assertThat(shifted.isDeadWhileIdle()).isFalse();
+    }
 }

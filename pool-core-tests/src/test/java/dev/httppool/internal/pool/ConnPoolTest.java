@@ -367,6 +367,41 @@ class ConnPoolTest {
     }
 
     @Test
+    void aReusedConnectionYoungerThanTheProbeThresholdIsLookedAtAndClosedWhenOutOfStep() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection a = dialFor(KEY_A);
+        PooledConnection b = dialFor(KEY_A);
+        pool.release(a, null);
+        pool.release(b, null);
+        ((FakeWire) b.wire).outOfStep = true; // the server sent bytes nobody asked for; the ticker has not moved
+
+        assertThat(pool.acquire(KEY_A, ClientTrace.NONE)).isSameAs(a);
+
+        assertThat(((FakeWire) b.wire).closed).isTrue();
+        assertThat(pool.snapshot().stats().closed()).containsEntry("server-closed", 1L);
+        assertThat(pool.snapshot().stats().reused()).as("only the connection handed out counts").isEqualTo(1);
+        assertThat(listener.events()).containsOnlyOnce("acquired |http|a.test:80 reused=true");
+    }
+
+    @Test
+    void aConnectionOutOfStepHandedStraightToAWaiterIsClosedAndTheWaiterGetsAnother() throws Exception {
+        pool(PoolTestSupport.config().maxConnsPerHost(1));
+        PooledConnection held = dialFor(KEY_A);
+        Pending waiter = acquireAsync(KEY_A);
+        awaitWaiting(KEY_A, 1);
+        ((FakeWire) held.wire).outOfStep = true;
+
+        assertThat(pool.release(held, null)).isNull(); // handed to the waiter, which looks at it
+        dials.awaitQueued(1); // the closed connection's slot goes to the waiter's new dial
+        dials.completeNext();
+
+        assertThat(waiter.get()).isNotSameAs(held);
+        assertThat(((FakeWire) held.wire).closed).isTrue();
+        assertThat(pool.snapshot().stats().closed()).containsEntry("server-closed", 1L);
+        assertThat(pool.snapshot().stats().reused()).isZero();
+    }
+
+    @Test
     void backgroundProbeClosesIdleConnectionsTheServerClosed() throws Exception {
         pool(PoolTestSupport.config());
         PooledConnection a = dialFor(KEY_A);

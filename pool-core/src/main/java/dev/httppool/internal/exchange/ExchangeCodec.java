@@ -26,7 +26,8 @@ import java.net.SocketTimeoutException;
  * nothing written, so the request is retried elsewhere). The methods below map onto the stream: the head onto
  * HEADERS, the body onto DATA up to END_STREAM, {@link #awaitResponse()} and the read limits onto waits on the
  * stream's frame queue; {@link Head#closesConnection()} is true only after GOAWAY and
- * {@link #hasUnsolicitedInput()} is always false. One thing changes in the exchange: a multiplexed codec would
+ * {@link #hasUnsolicitedInput()} is always false (as is {@link WireConnection#isOutOfStep()}: frames are sorted
+ * into streams as they arrive). One thing changes in the exchange: a multiplexed codec would
  * say so (one more method, false for HTTP/1.1), and the exchange would then hand the connection back to the pool
  * as soon as its stream is open rather than when its response ends, so the next exchange borrows the same
  * connection for the next stream while this one runs; the end of the response then ends only the stream (with a

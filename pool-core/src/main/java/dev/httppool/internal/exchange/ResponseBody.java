@@ -235,6 +235,15 @@ public final class ResponseBody extends BulkReadInputStream {
         finish(CloseReason.BROKEN);
     }
 
+    /**
+     * Closes the body without draining it, and with it the connection unless the body was already complete:
+     * what is left cannot be trusted (a decoder found it malformed).
+     */
+    void abort() {
+        closed = true;
+        finish(CloseReason.BROKEN);
+    }
+
     private boolean isFramedComplete() {
         return framed.isComplete();
     }

@@ -24,6 +24,15 @@ public interface WireConnection {
      */
     public boolean isDeadWhileIdle();
 
+    /**
+     * Whether the server sent bytes since this connection's last exchange ended, which no exchange asked for: on
+     * HTTP/1.1 the tail of a response that ran past its end, or an unsolicited response, so that every later
+     * response on it would be the previous request's. Asked before a connection that has carried an exchange is
+     * lent again without the {@linkplain #isDeadWhileIdle() probe}, so it must be cheap (at most one system
+     * call) and must not block; it need not notice a close. False for a connection that has carried no exchange.
+     */
+    public boolean isOutOfStep();
+
     /** Closes the connection; idempotent and quiet. */
     public void close();
 

@@ -27,7 +27,15 @@ import javax.net.ssl.SSLSocket;
  */
 public final class Http1Connection implements WireConnection {
 
+    /**
+     * How long a look through TLS at bytes that arrived while idle may wait: they are read as records, and a
+     * post-handshake message (a TLS 1.3 session ticket) yields no data, so the read ends by this timeout.
+     */
+    static final int TLS_LOOK_MILLIS = 1;
+
     private final SocketChannel channel;
+    /** The channel's own input, below TLS: asked how many bytes the kernel holds (one ioctl, nothing read). */
+    private final InputStream rawIn;
     private final Socket ioSocket;
     private final SSLSocket ssl;
     private final TimedInput timedInput;
@@ -50,6 +58,7 @@ public final class Http1Connection implements WireConnection {
         this.channel = channel;
         this.ssl = ssl;
         this.ioSocket = ssl != null ? ssl : channel.socket();
+        this.rawIn = channel.socket().getInputStream();
         this.timedInput = new TimedInput(ioSocket, ioSocket.getInputStream(), ticker);
         this.in = new WireInput(timedInput, readBufferSize);
         this.counting = new CountingOutput(ioSocket.getOutputStream());
@@ -107,13 +116,39 @@ public final class Http1Connection implements WireConnection {
         return ssl;
     }
 
+    /**
+     * One system call (FIONREAD): whether the server sent anything since this connection's last exchange. Bytes
+     * on the raw socket of a TLS connection are first read through TLS, so that post-handshake messages do not
+     * count. A connection that has carried no exchange is never out of step (the idle probe judges it).
+     */
+    @Override
+    public boolean isOutOfStep() {
+        if (closed) {
+            return true;
+        }
+        if (counting.count == 0) {
+            return false;
+        }
+        try {
+            return hasUnreadInput() || rawIn.available() > 0 && (ssl == null || tlsSpoke());
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * The idle probe: a non-blocking one-byte read, which sees data, the end of the stream and a reset alike.
+     * On TLS, bytes waiting below TLS are read through it first ({@link #tlsSpoke()}), so that the server's
+     * session tickets, unread on a connection pooled before its first request, do not count as the server
+     * speaking; the raw read then only looks for the end of the stream.
+     */
     @Override
     public boolean isDeadWhileIdle() {
         if (closed) {
             return true;
         }
         try {
-            if (hasUnreadInput()) {
+            if (hasUnreadInput() || ssl != null && rawIn.available() > 0 && tlsSpoke()) {
                 return true;
             }
             probe.clear();
@@ -127,6 +162,24 @@ public final class Http1Connection implements WireConnection {
                 }
             }
             return n != 0;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Lets TLS read the bytes waiting on the raw socket, within {@link #TLS_LOOK_MILLIS}: TLS consumes
+     * post-handshake messages itself, so a read that times out saw nothing but those, and the connection is in
+     * step. Whether application data or the end of the stream arrived instead (then the connection is dropped,
+     * and what was read with it).
+     */
+    private boolean tlsSpoke() {
+        try {
+            timedInput.forgetTimeout();
+            ssl.setSoTimeout(TLS_LOOK_MILLIS);
+            return ssl.getInputStream().read(probe.array(), 0, 1) != 0;
+        } catch (SocketTimeoutException e) {
+            return false;
         } catch (IOException | RuntimeException e) {
             return true;
         }
@@ -194,6 +247,11 @@ public final class Http1Connection implements WireConnection {
             this.socket = socket;
             this.in = in;
             this.ticker = ticker;
+        }
+
+        /** The socket's timeout was changed behind this stream's back: set it again before the next read. */
+        void forgetTimeout() {
+            appliedTimeout = -1;
         }
 
         @Override

@@ -38,7 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ConnPool {
 
-    /** An idle connection younger than this is handed out without a liveness probe (retries cover the gap). */
+    /**
+     * An idle connection younger than this is handed out without the liveness probe (retries cover a close in
+     * the gap); it is only looked at for bytes nobody asked for ({@link WireConnection#isOutOfStep()}).
+     */
     public static final long PROBE_AFTER_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final ReentrantLock lock = new ReentrantLock();
@@ -121,18 +124,54 @@ public final class ConnPool {
                 lock.unlock();
             }
             run(a);
-            if (pc != null) {
-                if (!counted) {
-                    if (pc.wire.isDeadWhileIdle()) {
-                        release(pc, CloseReason.SERVER_CLOSED);
-                        continue;
-                    }
-                    reused = countCheckout(pc);
+            if (pc == null) {
+                pc = await(w, start);
+                if (pc != null) {
+                    return pc;
                 }
-                return gotConn(pc, trace, start, true, idleNanos, reused);
+                continue; // it was served by a connection out of step, now closed: ask again
             }
-            return await(w, start);
+            if (!counted) {
+                if (pc.wire.isDeadWhileIdle()) {
+                    release(pc, CloseReason.SERVER_CLOSED);
+                    continue;
+                }
+                reused = countCheckout(pc);
+            } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
+                continue;
+            }
+            return gotConn(pc, trace, start, true, idleNanos, reused);
         }
+    }
+
+    /**
+     * Go's reading connection closes itself when bytes arrive while it is idle; without a reader thread, a
+     * connection that has carried an exchange is looked at (one system call) before it is lent again without the
+     * probe: younger than {@link #PROBE_AFTER_IDLE_NANOS}, or handed straight from the request that returned it.
+     * Bytes that no request asked for mean every later response on it would be an earlier request's; it is
+     * closed. Only a request already written when such bytes arrive can still get them.
+     *
+     * @param counted whether the checkout of {@code pc}, a reused connection, was counted already (it is taken
+     *     back: the connection is not handed out after all)
+     * @return whether {@code pc} was out of step and is closed now
+     */
+    private boolean discardedOutOfStep(PooledConnection pc, boolean counted) {
+        if (!pc.wire.isOutOfStep()) {
+            return false;
+        }
+        PoolActions a;
+        lock.lock();
+        try {
+            if (counted) {
+                pc.requests--;
+                stats.reuseWithdrawnLocked();
+            }
+            a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+        return true;
     }
 
     /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */
@@ -209,7 +248,11 @@ public final class ConnPool {
         return pc;
     }
 
-    /** Waits for {@code w} to be served, or gives up on timeout or interrupt. */
+    /**
+     * Waits for {@code w} to be served, or gives up on timeout or interrupt.
+     *
+     * @return the connection, or null if the one it was served was out of step (and is closed now)
+     */
     private PooledConnection await(WantConn w, long start) throws IOException {
         boolean interrupted = false;
         boolean served;
@@ -226,7 +269,18 @@ public final class ConnPool {
         if (w.error != null) {
             throw w.error;
         }
-        return gotConn(w.conn, w.trace, start, false, 0, countCheckout(w.conn));
+        return handedOver(w.conn, w.trace, start);
+    }
+
+    /**
+     * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
+     * read of {@code reused} after the write made under the lock that delivered it.
+     */
+    private PooledConnection handedOver(PooledConnection pc, ClientTrace trace, long start) {
+        if (pc.reused && discardedOutOfStep(pc, false)) {
+            return null;
+        }
+        return gotConn(pc, trace, start, false, 0, countCheckout(pc));
     }
 
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
@@ -257,7 +311,7 @@ public final class ConnPool {
             throw w.error;
         }
         if (won != null) {
-            return gotConn(won, w.trace, start, false, 0, countCheckout(won));
+            return handedOver(won, w.trace, start);
         }
         throw ApiAccess.get().newConnWaitTimeout(w.host.key,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);

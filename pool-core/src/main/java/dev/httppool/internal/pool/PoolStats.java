@@ -30,6 +30,11 @@ final class PoolStats {
         reused++;
     }
 
+    /** A reused connection counted at checkout was not handed out after all. */
+    void reuseWithdrawnLocked() {
+        reused--;
+    }
+
     void closedLocked(CloseReason reason) {
         closedByReason[reason.ordinal()]++;
     }
