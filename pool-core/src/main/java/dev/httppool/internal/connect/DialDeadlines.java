@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,11 @@ final class DialDeadlines {
         timer.setRemoveOnCancelPolicy(true);
         timer.setKeepAliveTime(TIMER_KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
         timer.allowCoreThreadTimeOut(true);
+    }
+
+    /** The timer, also used by TLS connections to hold their read deadlines as a whole. */
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     /**

@@ -90,7 +90,8 @@ public final class TcpTlsConnector implements Connector {
                 }
                 ssl = handshake(ch, key.host(), key.port(), trace);
             }
-            return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker);
+            return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker,
+                    deadlines.timer());
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();

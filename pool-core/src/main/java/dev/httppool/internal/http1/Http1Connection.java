@@ -14,6 +14,7 @@ import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -55,11 +56,21 @@ public final class Http1Connection implements WireConnection {
      */
     public Http1Connection(SocketChannel channel, SSLSocket ssl, int readBufferSize, int writeBufferSize,
             Ticker ticker) throws IOException {
+        this(channel, ssl, readBufferSize, writeBufferSize, ticker, null);
+    }
+
+    /**
+     * @param deadlineTimer closes the connection when a read deadline passes over TLS (see {@link ReadWatchdog});
+     *     null for none
+     */
+    public Http1Connection(SocketChannel channel, SSLSocket ssl, int readBufferSize, int writeBufferSize,
+            Ticker ticker, ScheduledExecutorService deadlineTimer) throws IOException {
         this.channel = channel;
         this.ssl = ssl;
         this.ioSocket = ssl != null ? ssl : channel.socket();
         this.rawIn = channel.socket().getInputStream();
-        this.timedInput = new TimedInput(ioSocket, ioSocket.getInputStream(), ticker);
+        this.timedInput = new TimedInput(ioSocket, ioSocket.getInputStream(), ticker,
+                ssl != null && deadlineTimer != null ? new ReadWatchdog(deadlineTimer, channel, ticker) : null);
         this.in = new WireInput(timedInput, readBufferSize);
         this.counting = new CountingOutput(ioSocket.getOutputStream());
         this.out = new BufferedOutputStream(counting, writeBufferSize);
@@ -94,6 +105,9 @@ public final class Http1Connection implements WireConnection {
      * {@link SocketTimeoutException} carrying {@code deadlineMessage}.
      */
     public void setReadLimits(int readTimeoutMillis, long deadlineNanos, String deadlineMessage) {
+        if (timedInput.watchdog != null) {
+            timedInput.watchdog.disarmUnless(deadlineNanos);
+        }
         timedInput.readTimeoutMillis = readTimeoutMillis;
         timedInput.deadlineNanos = deadlineNanos;
         timedInput.deadlineMessage = deadlineMessage;
@@ -238,15 +252,18 @@ public final class Http1Connection implements WireConnection {
         private final Socket socket;
         private final InputStream in;
         private final Ticker ticker;
+        /** Over TLS with a timer: keeps the deadline as a whole; null otherwise. */
+        final ReadWatchdog watchdog;
         int readTimeoutMillis;
         long deadlineNanos;
         String deadlineMessage;
         private int appliedTimeout = -1;
 
-        TimedInput(Socket socket, InputStream in, Ticker ticker) {
+        TimedInput(Socket socket, InputStream in, Ticker ticker, ReadWatchdog watchdog) {
             this.socket = socket;
             this.in = in;
             this.ticker = ticker;
+            this.watchdog = watchdog;
         }
 
         /** The socket's timeout was changed behind this stream's back: set it again before the next read. */
@@ -256,6 +273,25 @@ public final class Http1Connection implements WireConnection {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (watchdog == null) {
+                return timedRead(b, off, len);
+            }
+            watchdog.readStarting(); // before the deadline check: see ReadWatchdog
+            try {
+                return timedRead(b, off, len);
+            } catch (IOException e) {
+                if (watchdog.fired()) {
+                    SocketTimeoutException t = new SocketTimeoutException(deadlineMessage);
+                    t.initCause(e); // what closing the connection at the deadline made the read throw
+                    throw t;
+                }
+                throw e;
+            } finally {
+                watchdog.readEnded();
+            }
+        }
+
+        private int timedRead(byte[] b, int off, int len) throws IOException {
             int timeout = readTimeoutMillis;
             if (deadlineNanos != 0) {
                 long left = deadlineNanos - ticker.nanoTime();
@@ -264,6 +300,9 @@ public final class Http1Connection implements WireConnection {
                 }
                 int leftMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (left + 999_999) / 1_000_000));
                 timeout = timeout == 0 ? leftMillis : Math.min(timeout, leftMillis);
+                if (watchdog != null) {
+                    watchdog.arm(deadlineNanos, left);
+                }
             }
             if (timeout != appliedTimeout) {
                 socket.setSoTimeout(timeout);
