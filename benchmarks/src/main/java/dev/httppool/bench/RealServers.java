@@ -96,7 +96,7 @@ public final class RealServers {
                 md.append("| ").append(scenario).append(" | ").append(client).append(" | ").append(t.gets.sum())
                         .append(" | ").append(perThousand(t.getFailures.sum(), t.gets.sum())).append(" | ")
                         .append(t.posts.sum()).append(" | ").append(perThousand(t.postFailures.sum(), t.posts.sum()))
-                        .append(" | ").append(t.kinds()).append(" |\n");
+                        .append(" | ").append(t.refused.sum()).append(" | ").append(t.kinds()).append(" |\n");
                 System.out.println(scenario + " / " + client + ": " + t);
             }
         }
