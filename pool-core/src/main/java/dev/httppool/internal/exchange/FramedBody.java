@@ -1,6 +1,7 @@
 package dev.httppool.internal.exchange;
 
 import java.io.InputStream;
+import java.util.Objects;
 
 /**
  * A response body as its codec delimits it on the wire: the stream ends (-1) exactly where the body ends, and
@@ -37,5 +38,55 @@ public abstract class FramedBody extends InputStream {
     /** Whether the body ends only when the connection does, which then cannot carry another exchange. */
     public boolean endsWithConnection() {
         return false;
+    }
+
+    /**
+     * A body without bytes: a response to HEAD, a 1xx, a 204 or a 304. Stateless, so closing it changes nothing
+     * and one instance serves every body of unknown length.
+     *
+     * @param contentLength what a response to HEAD declares, or -1
+     */
+    public static FramedBody empty(long contentLength) {
+        return contentLength < 0 ? Empty.UNKNOWN_LENGTH : new Empty(contentLength);
+    }
+
+    private static final class Empty extends FramedBody {
+        static final Empty UNKNOWN_LENGTH = new Empty(-1);
+        private final long contentLength;
+
+        Empty(long contentLength) {
+            this.contentLength = contentLength;
+        }
+
+        @Override
+        public int read() {
+            return -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            return len == 0 ? 0 : -1;
+        }
+
+        @Override
+        public boolean isComplete() {
+            return true;
+        }
+
+        @Override
+        public long remaining() {
+            return 0;
+        }
+
+        @Override
+        public long wireBytesRead() {
+            return 0;
+        }
+
+        @Override
+        public long contentLength() {
+            return contentLength;
+        }
     }
 }

@@ -11,9 +11,7 @@ import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.Exchange.Releaser;
 import dev.httppool.internal.exchange.ExchangeCodec.Head;
 import dev.httppool.internal.exchange.ExchangeException.Stage;
-import java.io.InputStream;
 import java.net.ProtocolException;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -23,19 +21,6 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ResponseAssembler {
 
-    /** The body of bodyless responses: stateless, so one instance serves all (closing it changes nothing). */
-    private static final InputStream EMPTY = new InputStream() {
-        @Override
-        public int read() {
-            return -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            return len == 0 ? 0 : -1;
-        }
-    };
 
     private final TransportConfig config;
     private final Ticker ticker;
@@ -88,7 +73,7 @@ final class ResponseAssembler {
             // Go returns a bodyless response's connection before handing the response over (#13633).
             releaser.release(finalReason(notReusable, pendingWrite), trace);
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
-                    EMPTY, framed.contentLength(), false);
+                    FramedBody.empty(-1), framed.contentLength(), false);
         }
         ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable,
                 reason -> releaser.release(finalReason(reason, pendingWrite), trace),

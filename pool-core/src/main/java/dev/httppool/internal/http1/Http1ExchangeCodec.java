@@ -99,7 +99,7 @@ final class Http1ExchangeCodec implements ExchangeCodec {
         }
         switch (framing.kind()) {
             case NONE:
-                return framing.reportedLength() < 0 ? NoBody.UNKNOWN_LENGTH : new NoBody(framing.reportedLength());
+                return FramedBody.empty(framing.reportedLength());
             case FIXED:
                 return new FixedLengthInputStream(conn.in(), framing.length());
             case CHUNKED:
@@ -112,48 +112,6 @@ final class Http1ExchangeCodec implements ExchangeCodec {
     @Override
     public boolean hasUnsolicitedInput() {
         return conn.hasUnreadInput();
-    }
-
-    /** The body of a response that has none: a response to HEAD, a 1xx, 204 or 304. */
-    private static final class NoBody extends FramedBody {
-        static final NoBody UNKNOWN_LENGTH = new NoBody(-1);
-        /** What a response to HEAD declares; -1 for none. */
-        private final long contentLength;
-
-        NoBody(long contentLength) {
-            this.contentLength = contentLength;
-        }
-
-        @Override
-        public int read() {
-            return -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            Objects.checkFromIndexSize(off, len, b.length);
-            return len == 0 ? 0 : -1;
-        }
-
-        @Override
-        public boolean isComplete() {
-            return true;
-        }
-
-        @Override
-        public long remaining() {
-            return 0;
-        }
-
-        @Override
-        public long wireBytesRead() {
-            return 0;
-        }
-
-        @Override
-        public long contentLength() {
-            return contentLength;
-        }
     }
 
     /** A body delimited by the end of the connection. */
