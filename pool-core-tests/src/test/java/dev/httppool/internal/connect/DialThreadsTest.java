@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -76,6 +77,8 @@ class DialThreadsTest {
     @Test
     void aTaskThatThrowsDoesNotStrandTheTasksWaitingBehindIt() throws Exception {
         ExecutorService executor = DialThreads.bounded("test-dial-", 1);
+        // Two callers block at once: give each its own thread (the common pool may have only one).
+        ExecutorService callers = Executors.newCachedThreadPool();
         CountDownLatch ran = new CountDownLatch(2);
         try {
             executor.execute(() -> {
@@ -142,13 +145,17 @@ class DialThreadsTest {
             return new FakeWire(ids.incrementAndGet());
         };
         ExecutorService executor = DialThreads.bounded("test-dial-", 1);
+        // Two callers block at once: give each its own thread (the common pool may have only one).
+        ExecutorService callers = Executors.newCachedThreadPool();
         ConnPool pool = new ConnPool(PoolTestSupport.config().build(), Ticker.system(), connector, executor,
                 TransportListener.NONE, () -> { });
         try {
             PooledConnection first = pool.acquire(KEY_A, ClientTrace.NONE);
-            CompletableFuture<PooledConnection> stalled = CompletableFuture.supplyAsync(() -> acquire(pool, KEY_B));
+            CompletableFuture<PooledConnection> stalled = CompletableFuture.supplyAsync(() -> acquire(pool, KEY_B),
+                    callers);
             assertThat(stalling.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-            CompletableFuture<PooledConnection> waiting = CompletableFuture.supplyAsync(() -> acquire(pool, KEY_A));
+            CompletableFuture<PooledConnection> waiting = CompletableFuture.supplyAsync(() -> acquire(pool, KEY_A),
+                    callers);
             awaitTrue(() -> pool.snapshot().totals().waiting() == 2);
 
             pool.release(first, null);
@@ -163,6 +170,7 @@ class DialThreadsTest {
         } finally {
             releaseStall.countDown();
             pool.close();
+            callers.shutdown();
             executor.shutdown();
             assertThat(executor.awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         }

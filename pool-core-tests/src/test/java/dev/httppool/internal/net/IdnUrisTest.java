@@ -35,7 +35,10 @@ class IdnUrisTest {
     void aMessageAboutTextThatIsNoUriMasksThePasswordAndCarriesNoCause() {
         assertThatThrownBy(() -> IdnUris.parse("http://user:se cret@host/"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Illegal character in authority at index 7: http://user:***@host/")
+                // the index differs between JDKs (7 on 17, 14 on 25); what matters is the masked text
+                .hasMessageStartingWith("Illegal character in authority at index ")
+                .hasMessageEndingWith(": http://user:***@host/")
+                .hasMessageNotContaining("cret")
                 .hasNoCause();
     }
 
