@@ -56,8 +56,8 @@ public final class IdleMaintenance {
         long next = -1;
         pool.lock.lock();
         try {
-            // Lifetimes are not ordered by idle time: look at each idle connection (this runs at most once a probe
-            // interval, and the probe below looks at each of them too).
+            // Lifetimes are not ordered by idle time: look at each idle connection (only when lifetimes are on;
+            // the probe below walks all of them too).
             for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
                 PooledConnection older = pc.lruOlder;
                 if (pc.expiredAt(now) && !pc.probing) {
