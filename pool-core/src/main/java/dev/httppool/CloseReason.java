@@ -17,7 +17,11 @@ public enum CloseReason {
     /** An I/O error, a timeout, a cancelled request, or a response whose framing does not allow reuse. */
     BROKEN("broken"),
     /** {@code Connection: close} in the request or the response, or an HTTP/1.0 response without keep-alive. */
-    CONNECTION_CLOSE("connection-close");
+    CONNECTION_CLOSE("connection-close"),
+    /** Older than its lifetime ({@code maxConnLifetime} minus its jitter), counted from its dial. */
+    MAX_LIFETIME("max-lifetime"),
+    /** Has carried {@code maxRequestsPerConn} requests. */
+    MAX_REQUESTS("max-requests");
 
     private final String tag;
 

@@ -16,9 +16,16 @@ import java.util.Map;
  */
 public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys) {
 
-    /** The pool settings in force. */
+    /**
+     * The pool settings in force.
+     *
+     * @param maxConnLifetime how long a connection may live since its dial; zero means no limit
+     * @param maxConnLifetimeJitter the most a connection's lifetime is shortened by, at random; zero means none
+     * @param maxRequestsPerConn requests a connection may carry; zero means no limit
+     */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
-            Duration connWaitTimeout, boolean disableKeepAlives) {
+            Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
+            Duration maxConnLifetimeJitter, int maxRequestsPerConn) {
     }
 
     /**

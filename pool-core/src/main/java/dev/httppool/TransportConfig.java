@@ -34,6 +34,9 @@ public final class TransportConfig {
     private final boolean disableCompression;
     private final int readBufferSize;
     private final int writeBufferSize;
+    private final Duration maxConnLifetime;
+    private final Duration maxConnLifetimeJitter;
+    private final int maxRequestsPerConn;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -55,6 +58,14 @@ public final class TransportConfig {
         this.disableCompression = b.disableCompression;
         this.readBufferSize = atLeast("readBufferSize", b.readBufferSize, 1, "");
         this.writeBufferSize = atLeast("writeBufferSize", b.writeBufferSize, 1, "");
+        this.maxConnLifetime = nonNegative("maxConnLifetime", b.maxConnLifetime, " (0 means no limit)");
+        this.maxConnLifetimeJitter = nonNegative("maxConnLifetimeJitter", b.maxConnLifetimeJitter, " (0 means none)");
+        if (!maxConnLifetime.isZero() && !maxConnLifetimeJitter.isZero()
+                && maxConnLifetimeJitter.compareTo(maxConnLifetime) >= 0) {
+            throw new IllegalArgumentException("maxConnLifetimeJitter must be < maxConnLifetime (" + maxConnLifetime
+                    + "), was " + maxConnLifetimeJitter);
+        }
+        this.maxRequestsPerConn = atLeast("maxRequestsPerConn", b.maxRequestsPerConn, 0, " (0 means no limit)");
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -130,6 +141,18 @@ public final class TransportConfig {
         return writeBufferSize;
     }
 
+    public Duration maxConnLifetime() {
+        return maxConnLifetime;
+    }
+
+    public Duration maxConnLifetimeJitter() {
+        return maxConnLifetimeJitter;
+    }
+
+    public int maxRequestsPerConn() {
+        return maxRequestsPerConn;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -139,7 +162,9 @@ public final class TransportConfig {
                 + ", tlsHandshakeTimeout=" + tlsHandshakeTimeout + ", responseHeaderTimeout=" + responseHeaderTimeout
                 + ", expectContinueTimeout=" + expectContinueTimeout + ", maxResponseHeaderBytes="
                 + maxResponseHeaderBytes + ", disableCompression=" + disableCompression + ", readBufferSize="
-                + readBufferSize + ", writeBufferSize=" + writeBufferSize + '}';
+                + readBufferSize + ", writeBufferSize=" + writeBufferSize + ", maxConnLifetime=" + maxConnLifetime
+                + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
+                + '}';
     }
 
     private static int atLeast(String name, int value, int min, String meaning) {
@@ -182,6 +207,9 @@ public final class TransportConfig {
         private boolean disableCompression;
         private int readBufferSize = 4096;
         private int writeBufferSize = 4096;
+        private Duration maxConnLifetime = Duration.ZERO;
+        private Duration maxConnLifetimeJitter = Duration.ZERO;
+        private int maxRequestsPerConn;
 
         private Builder() {
         }
@@ -202,6 +230,9 @@ public final class TransportConfig {
             disableCompression = c.disableCompression;
             readBufferSize = c.readBufferSize;
             writeBufferSize = c.writeBufferSize;
+            maxConnLifetime = c.maxConnLifetime;
+            maxConnLifetimeJitter = c.maxConnLifetimeJitter;
+            maxRequestsPerConn = c.maxRequestsPerConn;
         }
 
         /**
@@ -317,6 +348,38 @@ public final class TransportConfig {
         /** Per-connection write buffer in bytes. Default 4096; must be > 0. */
         public Builder writeBufferSize(int n) {
             this.writeBufferSize = n;
+            return this;
+        }
+
+        /**
+         * How long a connection may live, counted from its dial: past it, the connection is never handed out
+         * again; one in use finishes its response and is closed on return, one lying idle is closed by the
+         * background maintenance (close reason {@link CloseReason#MAX_LIFETIME}). So traffic moves to new servers
+         * after a DNS change, a blue-green switch or a scale-out. Default and 0: no limit. Beyond Go, which keeps
+         * connections forever (golang/go#23427).
+         */
+        public Builder maxConnLifetime(Duration d) {
+            this.maxConnLifetime = d;
+            return this;
+        }
+
+        /**
+         * Spreads {@code maxConnLifetime}: each connection's lifetime is {@code maxConnLifetime} minus a random
+         * amount in [0, jitter], drawn once when it is dialed, so connections dialed together do not all reconnect
+         * at once. Default and 0: none. Must be less than {@code maxConnLifetime} when both are set; without a
+         * {@code maxConnLifetime} it has no effect.
+         */
+        public Builder maxConnLifetimeJitter(Duration d) {
+            this.maxConnLifetimeJitter = d;
+            return this;
+        }
+
+        /**
+         * Requests a connection may carry: one that has carried this many is closed when its response is done
+         * (close reason {@link CloseReason#MAX_REQUESTS}). Default and 0: no limit. Beyond Go.
+         */
+        public Builder maxRequestsPerConn(int n) {
+            this.maxRequestsPerConn = n;
             return this;
         }
 

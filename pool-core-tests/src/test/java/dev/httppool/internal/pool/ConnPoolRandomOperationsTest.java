@@ -64,12 +64,18 @@ class ConnPoolRandomOperationsTest {
         Run(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
+            // The lifecycle limits draw from their own sequence, so each seed's steps stay what they were.
+            Random lifecycle = new Random(~seed);
+            long lifetimeMillis = lifecycle.nextInt(3) * 700L;
             TransportConfig config = TransportConfig.builder()
                     .maxIdleConns(random.nextInt(5))
                     .maxIdleConnsPerHost(random.nextInt(4))
                     .maxConnsPerHost(random.nextInt(4))
                     .idleConnTimeout(Duration.ofMillis(random.nextInt(3) * 500L))
                     .disableKeepAlives(random.nextInt(10) == 0)
+                    .maxConnLifetime(Duration.ofMillis(lifetimeMillis))
+                    .maxConnLifetimeJitter(Duration.ofMillis(lifetimeMillis / 3 * lifecycle.nextInt(2)))
+                    .maxRequestsPerConn(lifecycle.nextInt(2) * lifecycle.nextInt(4))
                     .build();
             trail.append(config).append('\n');
             pool = new ConnPool(config, ticker, dials, dials, TransportListener.NONE, () -> { });
@@ -133,6 +139,8 @@ class ConnPoolRandomOperationsTest {
                     trail.append("time +").append(millis).append("ms, expire\n");
                     ticker.advance(millis);
                     pool.maintenance().closeExpiredIdle(ticker.nanoTime());
+                    pool.maintenance().closeExpiredLifetimes(ticker.nanoTime());
+                    checkNoIdleConnectionOutlivedItsLifetime();
                     break;
                 case 8:
                     List<FakeWire> wires;
@@ -234,10 +242,28 @@ class ConnPoolRandomOperationsTest {
                     continue;
                 }
                 assertThat(k.connections()).isEqualTo(k.idle() + k.active() + k.dialing());
+                int maxRequests = s.settings().maxRequestsPerConn();
+                if (maxRequests > 0) {
+                    assertThat(k.idleConnections()).as("idle connections that may carry another request")
+                            .allMatch(c -> c.requests() < maxRequests);
+                }
                 assertThat((long) k.active()).isEqualTo(heldHere);
                 if (s.settings().maxConnsPerHost() > 0) {
                     assertThat(k.connections()).isLessThanOrEqualTo(s.settings().maxConnsPerHost());
                 }
+            }
+        }
+
+        /** Right after the lifetime maintenance: every idle connection is younger than the lifetime. */
+        void checkNoIdleConnectionOutlivedItsLifetime() {
+            PoolSnapshot s = pool.snapshot();
+            long lifetimeMillis = s.settings().maxConnLifetime().toMillis();
+            if (lifetimeMillis == 0) {
+                return;
+            }
+            for (PoolSnapshot.KeyStats k : s.keys()) {
+                assertThat(k.idleConnections()).as("idle connections after the lifetime maintenance")
+                        .allMatch(c -> c.ageMillis() < lifetimeMillis);
             }
         }
 

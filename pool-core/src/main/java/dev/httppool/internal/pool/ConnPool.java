@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -51,6 +52,11 @@ public final class ConnPool {
     private final Runnable onIdle;
     final long idleTimeoutNanos;
     private final long connWaitNanos;
+    /** Whether connections have a lifetime ({@code maxConnLifetime} set): each then carries its expiry. */
+    final boolean hasLifetime;
+    private final long lifetimeNanos;
+    private final long lifetimeJitterNanos;
+    private final int maxRequestsPerConn;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
 
@@ -76,6 +82,22 @@ public final class ConnPool {
         this.onIdle = onIdle;
         this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
         this.connWaitNanos = config.connWaitTimeout().toNanos();
+        this.lifetimeNanos = config.maxConnLifetime().toNanos();
+        this.lifetimeJitterNanos = config.maxConnLifetimeJitter().toNanos();
+        this.hasLifetime = lifetimeNanos > 0;
+        this.maxRequestsPerConn = config.maxRequestsPerConn();
+    }
+
+    /**
+     * A new connection's lifetime: {@code maxConnLifetime} minus a random amount in [0, jitter], drawn once per
+     * connection so that connections dialed together do not expire together (0 when there is no lifetime).
+     */
+    long drawLifetimeNanos() {
+        if (!hasLifetime) {
+            return 0;
+        }
+        return lifetimeJitterNanos <= 0 ? lifetimeNanos
+                : lifetimeNanos - ThreadLocalRandom.current().nextLong(lifetimeJitterNanos + 1);
     }
 
     /**
@@ -104,6 +126,10 @@ public final class ConnPool {
                         idleNanos = now - pc.idleAtNanos;
                         if (idleTimeoutNanos > 0 && idleNanos >= idleTimeoutNanos) {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
+                            continue;
+                        }
+                        if (hasLifetime && pc.expiredAt(now)) {
+                            a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
                         if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
@@ -356,7 +382,10 @@ public final class ConnPool {
         }
     }
 
-    /** Go's {@code tryPutIdleConn}, closing the connection when it is refused. */
+    /**
+     * Go's {@code tryPutIdleConn}, closing the connection when it is refused, and first when it has carried
+     * {@code maxRequestsPerConn} requests or outlived its lifetime (so it is never handed out again).
+     */
     PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
         HostPool hp = pc.host;
         if (config.disableKeepAlives()) {
@@ -364,6 +393,13 @@ public final class ConnPool {
         }
         if (closed) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
+        }
+        if (maxRequestsPerConn > 0 && pc.requests >= maxRequestsPerConn) {
+            return closeLocked(pc, CloseReason.MAX_REQUESTS, a);
+        }
+        long now = hasLifetime ? ticker.nanoTime() : 0; // read once: the idle path below needs it too
+        if (hasLifetime && pc.expiredAt(now)) {
+            return closeLocked(pc, CloseReason.MAX_LIFETIME, a);
         }
         pc.reused = true;
         WantConn w;
@@ -379,7 +415,7 @@ public final class ConnPool {
             return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
         }
         pc.state = PooledConnection.State.IDLE;
-        pc.idleAtNanos = ticker.nanoTime();
+        pc.idleAtNanos = hasLifetime ? now : ticker.nanoTime();
         hp.idle.addLast(pc);
         lru.push(pc);
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {

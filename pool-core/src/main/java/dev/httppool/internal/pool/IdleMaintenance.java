@@ -23,18 +23,55 @@ public final class IdleMaintenance {
     }
 
     /**
-     * Closes idle connections past {@code idleConnTimeout} and those the server closed.
+     * Closes idle connections past {@code idleConnTimeout} or their lifetime, and those the server closed.
      *
-     * @return nanoseconds until the next run is needed, or -1 when no connection is idle
+     * @return nanoseconds until the next run is needed (the next probe, idle expiry or end of a lifetime,
+     *     whichever comes first), or -1 when no connection is idle
      */
     public long run(long now) {
-        long untilExpiry = closeExpiredIdle(now);
+        long untilExpiry = earliest(closeExpiredIdle(now), closeExpiredLifetimes(now));
         closeDeadIdle(now);
         if (!hasIdle()) {
             return -1;
         }
         return untilExpiry < 0 ? PROBE_INTERVAL_NANOS
                 : Math.min(PROBE_INTERVAL_NANOS, Math.max(untilExpiry, MIN_DELAY_NANOS));
+    }
+
+    /** The sooner of two delays where -1 means never. */
+    private static long earliest(long a, long b) {
+        return a < 0 ? b : b < 0 ? a : Math.min(a, b);
+    }
+
+    /**
+     * Closes idle connections whose lifetime ended at {@code now} ({@code maxConnLifetime}).
+     *
+     * @return nanoseconds until the next idle connection's lifetime ends, or -1 when none can
+     */
+    long closeExpiredLifetimes(long now) {
+        if (!pool.hasLifetime) {
+            return -1;
+        }
+        PoolActions a = null;
+        long next = -1;
+        pool.lock.lock();
+        try {
+            // Lifetimes are not ordered by idle time: look at each idle connection (only when lifetimes are on;
+            // the probe below walks all of them too).
+            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
+                PooledConnection older = pc.lruOlder;
+                if (pc.expiredAt(now) && !pc.probing) {
+                    a = pool.closeLocked(pc, CloseReason.MAX_LIFETIME, a);
+                } else {
+                    next = earliest(next, Math.max(0, pc.expiresAtNanos - now)); // a probed one: next run
+                }
+                pc = older;
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+        return next;
     }
 
     /**

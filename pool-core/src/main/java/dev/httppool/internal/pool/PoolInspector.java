@@ -46,7 +46,8 @@ final class PoolInspector {
         return new PoolSnapshot(
                 new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
-                        config.disableKeepAlives()),
+                        config.disableKeepAlives(), config.maxConnLifetime(), config.maxConnLifetimeJitter(),
+                        config.maxRequestsPerConn()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));

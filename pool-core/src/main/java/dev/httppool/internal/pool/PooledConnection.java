@@ -20,6 +20,11 @@ public final class PooledConnection implements Exchange.Releaser {
     final HostPool host;
     public final WireConnection wire;
     final long createdNanos;
+    /**
+     * When its lifetime ends ({@code maxConnLifetime} minus its jitter, drawn once, after {@link #createdNanos});
+     * meaningful only when {@link ConnPool#hasLifetime}. Past it, it is never handed out again.
+     */
+    final long expiresAtNanos;
 
     // Guarded by ConnPool.lock
     State state = State.ACTIVE;
@@ -41,6 +46,12 @@ public final class PooledConnection implements Exchange.Releaser {
         this.host = host;
         this.wire = wire;
         this.createdNanos = createdNanos;
+        this.expiresAtNanos = createdNanos + pool.drawLifetimeNanos();
+    }
+
+    /** Whether its lifetime has ended at {@code now}: one comparison (the caller checked that there is one). */
+    boolean expiredAt(long now) {
+        return now - expiresAtNanos >= 0;
     }
 
     /** The response is done with this connection: {@code reason == null} offers it for reuse. */

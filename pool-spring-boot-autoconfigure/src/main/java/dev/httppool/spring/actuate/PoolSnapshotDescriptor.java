@@ -39,6 +39,9 @@ final class PoolSnapshotDescriptor {
         json.put("idleConnTimeout", s.idleConnTimeout().toString());
         json.put("connWaitTimeout", s.connWaitTimeout().toString());
         json.put("disableKeepAlives", s.disableKeepAlives());
+        json.put("maxConnLifetime", s.maxConnLifetime().toString());
+        json.put("maxConnLifetimeJitter", s.maxConnLifetimeJitter().toString());
+        json.put("maxRequestsPerConn", s.maxRequestsPerConn());
         return json;
     }
 

@@ -88,6 +88,26 @@ public class HttpPoolProperties {
     /** Size of each connection's write buffer; must be positive. */
     private DataSize writeBufferSize = DataSize.ofKilobytes(4);
 
+    /**
+     * How long a connection may live, counted from its dial: past it, the connection is never handed out again;
+     * one in use finishes its response and is closed on return, one lying idle is closed in the background. So
+     * traffic moves to new servers after a DNS change, a blue-green switch or a scale-out. 0 means no limit.
+     */
+    private Duration maxConnLifetime = Duration.ZERO;
+
+    /**
+     * Each connection's lifetime is max-conn-lifetime minus a random amount up to this, drawn once per connection,
+     * so that connections dialed together do not all reconnect at once. Must be less than max-conn-lifetime when
+     * both are set. 0 means none.
+     */
+    private Duration maxConnLifetimeJitter = Duration.ZERO;
+
+    /**
+     * Maximum number of requests a connection carries; one that has carried this many is closed when its response
+     * is done. 0 means no limit.
+     */
+    private int maxRequestsPerConn = 0;
+
     private final Proxy proxy = new Proxy();
 
     private final Metrics metrics = new Metrics();
@@ -218,6 +238,30 @@ public class HttpPoolProperties {
 
     public void setWriteBufferSize(DataSize writeBufferSize) {
         this.writeBufferSize = writeBufferSize;
+    }
+
+    public Duration getMaxConnLifetime() {
+        return maxConnLifetime;
+    }
+
+    public void setMaxConnLifetime(Duration maxConnLifetime) {
+        this.maxConnLifetime = maxConnLifetime;
+    }
+
+    public Duration getMaxConnLifetimeJitter() {
+        return maxConnLifetimeJitter;
+    }
+
+    public void setMaxConnLifetimeJitter(Duration maxConnLifetimeJitter) {
+        this.maxConnLifetimeJitter = maxConnLifetimeJitter;
+    }
+
+    public int getMaxRequestsPerConn() {
+        return maxRequestsPerConn;
+    }
+
+    public void setMaxRequestsPerConn(int maxRequestsPerConn) {
+        this.maxRequestsPerConn = maxRequestsPerConn;
     }
 
     public Proxy getProxy() {

@@ -41,7 +41,11 @@ final class TransportConfigMapper {
                         Long.MAX_VALUE))
                 .disableCompression(p.isDisableCompression())
                 .readBufferSize((int) positive("read-buffer-size", p.getReadBufferSize(), Integer.MAX_VALUE))
-                .writeBufferSize((int) positive("write-buffer-size", p.getWriteBufferSize(), Integer.MAX_VALUE));
+                .writeBufferSize((int) positive("write-buffer-size", p.getWriteBufferSize(), Integer.MAX_VALUE))
+                .maxConnLifetime(atLeastZero("max-conn-lifetime", p.getMaxConnLifetime(), "0 means no limit"))
+                .maxConnLifetimeJitter(lifetimeJitter(p))
+                .maxRequestsPerConn(atLeastZero("max-requests-per-conn", p.getMaxRequestsPerConn(),
+                        "0 means no limit"));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
@@ -72,6 +76,17 @@ final class TransportConfigMapper {
                     "an http:// URI with a host, e.g. http://proxy:3128", ex.value());
         }
         return url == null ? null : ProxyResolver.fixed(url, noProxy);
+    }
+
+    /** The jitter, shorter than the lifetime when both are set (checked after the lifetime itself). */
+    private static Duration lifetimeJitter(HttpPoolProperties p) {
+        Duration jitter = atLeastZero("max-conn-lifetime-jitter", p.getMaxConnLifetimeJitter(), "0 means none");
+        Duration lifetime = p.getMaxConnLifetime();
+        if (!lifetime.isZero() && !jitter.isZero() && jitter.compareTo(lifetime) >= 0) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + "max-conn-lifetime-jitter",
+                    "< " + PREFIX + "max-conn-lifetime (" + format(lifetime) + ")", format(jitter));
+        }
+        return jitter;
     }
 
     private static int atLeastZero(String name, int value, String meaning) {

@@ -52,7 +52,8 @@ class HttpPoolEndpointTests {
         assertThat(map(json, "settings")).containsExactly(Map.entry("maxIdleConns", 100),
                 Map.entry("maxIdleConnsPerHost", 2), Map.entry("maxConnsPerHost", 0),
                 Map.entry("idleConnTimeout", "PT1M30S"), Map.entry("connWaitTimeout", "PT1.5S"),
-                Map.entry("disableKeepAlives", false));
+                Map.entry("disableKeepAlives", false), Map.entry("maxConnLifetime", "PT0S"),
+                Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0));
         assertThat(map(json, "totals")).containsExactly(Map.entry("connections", 1), Map.entry("idle", 1),
                 Map.entry("active", 0), Map.entry("dialing", 0), Map.entry("waiting", 0));
         assertThat(map(json, "stats")).containsExactly(Map.entry("dials", 1L), Map.entry("dialFailures", 0L),
@@ -99,6 +100,23 @@ class HttpPoolEndpointTests {
         Map<String, Object> json = endpoint.pool();
         assertThat(list(json, "keys")).isEmpty();
         assertThat(map(map(json, "stats"), "closed")).containsExactly(Map.entry("close-idle", 2L));
+    }
+
+    @Test
+    void showsTheLifecycleSettingsAndTheirCloseReasons() throws Exception {
+        transport.close();
+        transport = Transport.builder().config(TransportConfig.builder().maxConnLifetime(Duration.ofMinutes(5))
+                .maxConnLifetimeJitter(Duration.ofSeconds(30)).maxRequestsPerConn(2).build()).build();
+        endpoint = new HttpPoolEndpoint(new HttpPoolTransports(transport, transport, null,
+                (shared, dialTimeout, bundle) -> Transport.create()));
+        get(server.url("/hello"));
+        get(server.url("/hello"));
+
+        Map<String, Object> json = endpoint.pool();
+
+        assertThat(map(json, "settings")).containsEntry("maxConnLifetime", "PT5M")
+                .containsEntry("maxConnLifetimeJitter", "PT30S").containsEntry("maxRequestsPerConn", 2);
+        assertThat(map(map(json, "stats"), "closed")).containsExactly(Map.entry("max-requests", 1L));
     }
 
     private void get(String url) throws Exception {

@@ -89,6 +89,9 @@ class HttpPoolAutoConfigurationTests {
             proxy.no-proxy=example.com:99999 | http.pool.proxy.no-proxy must be a comma-separated list of hosts, domains, IP addresses or CIDR ranges, was 'example.com:99999'
             proxy.no-proxy=localhost,exa mple.com | http.pool.proxy.no-proxy must be a comma-separated list of hosts, domains, IP addresses or CIDR ranges, was 'exa mple.com'
             proxy.url=http://proxy:99999 | http.pool.proxy.url must be an http:// URI with a host, e.g. http://proxy:3128, was http://proxy:99999
+            max-conn-lifetime=-1s       | http.pool.max-conn-lifetime must be >= 0 (0 means no limit), was -1s
+            max-conn-lifetime-jitter=-5s | http.pool.max-conn-lifetime-jitter must be >= 0 (0 means none), was -5s
+            max-requests-per-conn=-1    | http.pool.max-requests-per-conn must be >= 0 (0 means no limit), was -1
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {
@@ -97,6 +100,29 @@ class HttpPoolAutoConfigurationTests {
                     .isInstanceOf(InvalidHttpPoolPropertyException.class)
                     .hasMessage(message);
         });
+    }
+
+    @Test
+    void mapsTheLifecyclePropertiesIntoTheTransportConfig() {
+        runner.withPropertyValues("http.pool.max-conn-lifetime=5m", "http.pool.max-conn-lifetime-jitter=30s",
+                "http.pool.max-requests-per-conn=1000").run((context) -> {
+                    TransportConfig c = context.getBean(Transport.class).config();
+                    assertThat(c.maxConnLifetime()).isEqualTo(Duration.ofMinutes(5));
+                    assertThat(c.maxConnLifetimeJitter()).isEqualTo(Duration.ofSeconds(30));
+                    assertThat(c.maxRequestsPerConn()).isEqualTo(1000);
+                });
+    }
+
+    @Test
+    void stopsStartUpWhenTheLifetimeJitterIsNotShorterThanTheLifetime() {
+        runner.withPropertyValues("http.pool.max-conn-lifetime=5m", "http.pool.max-conn-lifetime-jitter=6m")
+                .run((context) -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .isInstanceOf(InvalidHttpPoolPropertyException.class)
+                            .hasMessage("http.pool.max-conn-lifetime-jitter must be < http.pool.max-conn-lifetime "
+                                    + "(5m), was 6m");
+                });
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.httppool.spring.client.HttpPoolClientHttpRequestFactory;
 import dev.httppool.spring.client.HttpPoolClientHttpRequestFactoryBuilder;
 import dev.httppool.testing.TestServer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,43 @@ class HttpPoolHttpClientAutoConfigurationTests {
             assertThat(transport.snapshot().stats().reused()).isEqualTo(1);
             assertThat(transport.snapshot().keys()).singleElement()
                     .satisfies((key) -> assertThat(key.key()).isEqualTo("|http|" + server.address()));
+        });
+    }
+
+    @Test
+    void restClientMovesToANewConnectionOnceMaxConnLifetimeHasPassed() {
+        runner.withPropertyValues("http.pool.max-conn-lifetime=300ms", "http.pool.max-conn-lifetime-jitter=100ms")
+                .run((context) -> {
+                    RestClient client = context.getBean(RestClient.Builder.class).build();
+                    Transport transport = context.getBean(Transport.class);
+                    assertThat(client.get().uri(server.url("/hello")).retrieve().body(String.class))
+                            .isEqualTo("hello from upstream");
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                    while (transport.snapshot().totals().connections() > 0) { // the idle one is closed in the background
+                        assertThat(System.nanoTime() - deadline).as("closed within 5 s").isNegative();
+                        TimeUnit.MILLISECONDS.sleep(5); // poll interval, not synchronisation
+                    }
+
+                    assertThat(client.get().uri(server.url("/hello")).retrieve().body(String.class))
+                            .isEqualTo("hello from upstream");
+
+                    assertThat(server.distinctClientConnections()).isEqualTo(2);
+                    assertThat(transport.snapshot().stats().closed()).containsEntry("max-lifetime", 1L);
+                });
+    }
+
+    @Test
+    void restClientUsesEachConnectionForAtMostMaxRequestsPerConnRequests() {
+        runner.withPropertyValues("http.pool.max-requests-per-conn=2").run((context) -> {
+            RestClient client = context.getBean(RestClient.Builder.class).build();
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.get().uri(server.url("/hello")).retrieve().body(String.class))
+                        .isEqualTo("hello from upstream");
+            }
+
+            assertThat(server.distinctClientConnections()).isEqualTo(3);
+            assertThat(context.getBean(Transport.class).snapshot().stats().closed())
+                    .containsEntry("max-requests", 2L);
         });
     }
 
