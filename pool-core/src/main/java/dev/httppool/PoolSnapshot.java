@@ -16,7 +16,12 @@ import java.util.Map;
  */
 public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys) {
 
-    /** The pool settings in force. */
+    /**
+     * The pool settings in force.
+     *
+     * @param maxIdleConnsPerHost the per-key idle cap, or {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} when it
+     *     follows each key's use (see {@link KeyStats#idleCap()})
+     */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
             Duration connWaitTimeout, boolean disableKeepAlives) {
     }
@@ -42,10 +47,12 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
     /**
      * One key. {@code connections} = idle + active + dialing (what {@code maxConnsPerHost} limits).
      *
+     * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
+     *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-            int idle, int active, int dialing, int waiting, List<IdleConnection> idleConnections) {
+            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
     }
 
     /**

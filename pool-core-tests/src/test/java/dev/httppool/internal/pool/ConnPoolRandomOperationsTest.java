@@ -66,7 +66,7 @@ class ConnPoolRandomOperationsTest {
             this.random = new Random(seed);
             TransportConfig config = TransportConfig.builder()
                     .maxIdleConns(random.nextInt(5))
-                    .maxIdleConnsPerHost(random.nextInt(4))
+                    .maxIdleConnsPerHost(random.nextInt(5) - 1) // -1: AUTO_IDLE_CONNS_PER_HOST
                     .maxConnsPerHost(random.nextInt(4))
                     .idleConnTimeout(Duration.ofMillis(random.nextInt(3) * 500L))
                     .disableKeepAlives(random.nextInt(10) == 0)
@@ -133,6 +133,7 @@ class ConnPoolRandomOperationsTest {
                     trail.append("time +").append(millis).append("ms, expire\n");
                     ticker.advance(millis);
                     pool.maintenance().closeExpiredIdle(ticker.nanoTime());
+                    pool.maintenance().closeIdleAboveDecayedCaps(ticker.nanoTime());
                     break;
                 case 8:
                     List<FakeWire> wires;
