@@ -50,7 +50,8 @@ final class HostPool {
      * so sampling there catches every peak. O(1), no allocation.
      */
     void noteInUseLocked(long now, long sliceNanos) {
-        long slices = (now - sliceStartNanos) / sliceNanos;
+        long elapsed = now - sliceStartNanos;
+        long slices = elapsed >= 0 && elapsed < sliceNanos ? 0 : elapsed / sliceNanos; // no division when 0
         if (slices == 1) {
             olderPeakInUse = previousPeakInUse;
             previousPeakInUse = peakInUse;
@@ -75,7 +76,8 @@ final class HostPool {
      * move on at the next {@link #noteInUseLocked}), including those in use now.
      */
     int recentPeakLocked(long now, long sliceNanos) {
-        long slices = (now - sliceStartNanos) / sliceNanos;
+        long elapsed = now - sliceStartNanos;
+        long slices = elapsed >= 0 && elapsed < sliceNanos ? 0 : elapsed / sliceNanos;
         int peak = active();
         if (slices < 0 || slices > 2) {
             return peak;
