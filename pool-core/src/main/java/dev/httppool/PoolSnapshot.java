@@ -19,6 +19,8 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
     /**
      * The pool settings in force.
      *
+     * @param maxIdleConnsPerHost the per-key idle cap, or {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} when it
+     *     follows each key's use (see {@link KeyStats#idleCap()})
      * @param maxConnLifetime how long a connection may live since its dial; zero means no limit
      * @param maxConnLifetimeJitter the most a connection's lifetime is shortened by, at random; zero means none
      * @param maxRequestsPerConn requests a connection may carry; zero means no limit
@@ -49,10 +51,12 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
     /**
      * One key. {@code connections} = idle + active + dialing (what {@code maxConnsPerHost} limits).
      *
+     * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
+     *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-            int idle, int active, int dialing, int waiting, List<IdleConnection> idleConnections) {
+            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
     }
 
     /**

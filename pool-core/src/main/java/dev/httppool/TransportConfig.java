@@ -17,6 +17,14 @@ import java.util.Objects;
  */
 public final class TransportConfig {
 
+    /**
+     * The value of {@link Builder#maxIdleConnsPerHost(int)} that makes each key's idle cap follow its use: a key
+     * keeps as many idle connections as it had in use at once during the last {@code idleConnTimeout} (90s when
+     * that is 0), at least 2 and never more than {@code maxIdleConns} (when that is greater than 0). Beyond Go,
+     * whose fixed cap of 2 closes a connection after every burst above two concurrent requests.
+     */
+    public static final int AUTO_IDLE_CONNS_PER_HOST = -1;
+
     private static final TransportConfig DEFAULTS = builder().build();
 
     private final int maxIdleConns;
@@ -40,7 +48,9 @@ public final class TransportConfig {
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
-        this.maxIdleConnsPerHost = atLeast("maxIdleConnsPerHost", b.maxIdleConnsPerHost, 0, " (0 means keep none)");
+        this.maxIdleConnsPerHost = b.maxIdleConnsPerHost == AUTO_IDLE_CONNS_PER_HOST ? AUTO_IDLE_CONNS_PER_HOST
+                : atLeast("maxIdleConnsPerHost", b.maxIdleConnsPerHost, 0,
+                        " (0 means keep none) or AUTO_IDLE_CONNS_PER_HOST (-1)");
         this.maxConnsPerHost = atLeast("maxConnsPerHost", b.maxConnsPerHost, 0, " (0 means no limit)");
         this.idleConnTimeout = nonNegative("idleConnTimeout", b.idleConnTimeout, " (0 means forever)");
         this.connWaitTimeout = nonNegative("connWaitTimeout", b.connWaitTimeout, " (0 means no limit)");
@@ -85,6 +95,7 @@ public final class TransportConfig {
         return maxIdleConns;
     }
 
+    /** The per-key idle cap, or {@link #AUTO_IDLE_CONNS_PER_HOST} when it follows each key's use. */
     public int maxIdleConnsPerHost() {
         return maxIdleConnsPerHost;
     }
@@ -248,6 +259,7 @@ public final class TransportConfig {
          * Idle connections kept per key; a connection returned to a full list is closed. Default 2; 0 means keep
          * none (every connection closes after its response unless a waiter takes it). Go:
          * {@code MaxIdleConnsPerHost} (where zero means 2 and a negative value means none).
+         * {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} makes the cap follow each key's recent use.
          */
         public Builder maxIdleConnsPerHost(int n) {
             this.maxIdleConnsPerHost = n;

@@ -69,7 +69,7 @@ class ConnPoolRandomOperationsTest {
             long lifetimeMillis = lifecycle.nextInt(3) * 700L;
             TransportConfig config = TransportConfig.builder()
                     .maxIdleConns(random.nextInt(5))
-                    .maxIdleConnsPerHost(random.nextInt(4))
+                    .maxIdleConnsPerHost(random.nextInt(5) - 1) // -1: AUTO_IDLE_CONNS_PER_HOST
                     .maxConnsPerHost(random.nextInt(4))
                     .idleConnTimeout(Duration.ofMillis(random.nextInt(3) * 500L))
                     .disableKeepAlives(random.nextInt(10) == 0)
@@ -140,6 +140,7 @@ class ConnPoolRandomOperationsTest {
                     ticker.advance(millis);
                     pool.maintenance().closeExpiredIdle(ticker.nanoTime());
                     pool.maintenance().closeExpiredLifetimes(ticker.nanoTime());
+                    pool.maintenance().closeIdleAboveDecayedCaps(ticker.nanoTime());
                     checkNoIdleConnectionOutlivedItsLifetime();
                     break;
                 case 8:

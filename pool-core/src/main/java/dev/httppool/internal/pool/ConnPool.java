@@ -57,6 +57,9 @@ public final class ConnPool {
     private final long lifetimeNanos;
     private final long lifetimeJitterNanos;
     private final int maxRequestsPerConn;
+    private final boolean autoIdleCap;
+    // With the auto idle cap: a third of how long a key's peak of connections in use is remembered.
+    private final long peakSliceNanos;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
 
@@ -86,6 +89,9 @@ public final class ConnPool {
         this.lifetimeJitterNanos = config.maxConnLifetimeJitter().toNanos();
         this.hasLifetime = lifetimeNanos > 0;
         this.maxRequestsPerConn = config.maxRequestsPerConn();
+        this.autoIdleCap = config.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
+        long window = idleTimeoutNanos > 0 ? idleTimeoutNanos : TimeUnit.SECONDS.toNanos(90);
+        this.peakSliceNanos = Math.max(1, window / 2);
     }
 
     /**
@@ -318,7 +324,8 @@ public final class ConnPool {
             cancelled = w.cancelLocked();
             if (cancelled) {
                 if (!interrupted) {
-                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, ticker.nanoTime());
+                    long now = ticker.nanoTime();
+                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, idleCapLocked(w.host, now));
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -397,7 +404,7 @@ public final class ConnPool {
         if (maxRequestsPerConn > 0 && pc.requests >= maxRequestsPerConn) {
             return closeLocked(pc, CloseReason.MAX_REQUESTS, a);
         }
-        long now = hasLifetime ? ticker.nanoTime() : 0; // read once: the idle path below needs it too
+        long now = ticker.nanoTime(); // read once: the lifetime check, the idle cap and the idle path need it
         if (hasLifetime && pc.expiredAt(now)) {
             return closeLocked(pc, CloseReason.MAX_LIFETIME, a);
         }
@@ -411,11 +418,15 @@ public final class ConnPool {
         if (closeIdle) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
-        if (hp.idle.size() >= config.maxIdleConnsPerHost()) {
-            return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
+        if (autoIdleCap) {
+            hp.noteInUseLocked(now, peakSliceNanos);
+        }
+        int cap = idleCapLocked(hp, now);
+        if (hp.idle.size() >= cap) {
+            return trimIdleLocked(hp, cap, closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a));
         }
         pc.state = PooledConnection.State.IDLE;
-        pc.idleAtNanos = hasLifetime ? now : ticker.nanoTime();
+        pc.idleAtNanos = now;
         hp.idle.addLast(pc);
         lru.push(pc);
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
@@ -424,10 +435,57 @@ public final class ConnPool {
         return a;
     }
 
+    /**
+     * How many idle connections {@code hp} may keep at {@code now}: {@code maxIdleConnsPerHost}, or with
+     * {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} the most it had in use at once lately, at least 2 and at
+     * most {@code maxIdleConns} (when that is greater than 0). The one home of this rule.
+     */
+    int idleCapLocked(HostPool hp, long now) {
+        if (!autoIdleCap) {
+            return config.maxIdleConnsPerHost();
+        }
+        int cap = Math.max(2, hp.recentPeakLocked(now, peakSliceNanos));
+        return config.maxIdleConns() > 0 ? Math.min(cap, config.maxIdleConns()) : cap;
+    }
+
+    /** The cap as of the last {@link HostPool#noteInUseLocked}, which the idle list was trimmed to then. */
+    int settledIdleCapLocked(HostPool hp) {
+        return idleCapLocked(hp, hp.sliceStartNanos);
+    }
+
+    /** Closes {@code hp}'s least recently used idle connections above {@code cap} (the auto cap decayed). */
+    private PoolActions trimIdleLocked(HostPool hp, int cap, PoolActions a) {
+        while (hp.idle.size() > cap) {
+            a = closeLocked(hp.idle.peekFirst(), CloseReason.TOO_MANY_IDLE_HOST, a);
+        }
+        return a;
+    }
+
+    /**
+     * With the auto idle cap, moves each key's remembered peak on to {@code now} and closes the idle connections
+     * above its decayed cap, so a key that stopped being used shrinks too. Caps are at least 1, so no entry is
+     * emptied (and removed from the map) while it is iterated.
+     */
+    PoolActions trimDecayedIdleLocked(long now, PoolActions a) {
+        if (!autoIdleCap) {
+            return a;
+        }
+        for (HostPool hp : hosts.values()) {
+            if (!hp.idle.isEmpty()) {
+                hp.noteInUseLocked(now, peakSliceNanos);
+                a = trimIdleLocked(hp, idleCapLocked(hp, now), a);
+            }
+        }
+        return a;
+    }
+
     /** Marks {@code pc} closed, takes it out of the idle structures and frees its slot. */
     PoolActions closeLocked(PooledConnection pc, CloseReason reason, PoolActions a) {
         if (pc.state == PooledConnection.State.CLOSED) {
             return a;
+        }
+        if (autoIdleCap && pc.state == PooledConnection.State.ACTIVE) {
+            pc.host.noteInUseLocked(ticker.nanoTime(), peakSliceNanos); // in-use counts fall: see the note
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);
@@ -562,7 +620,7 @@ public final class ConnPool {
     public PoolSnapshot snapshot(String address) {
         lock.lock();
         try {
-            return PoolInspector.snapshotLocked(config, hosts.values(), address, ticker.nanoTime(),
+            return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),
                     System.currentTimeMillis(), stats);
         } finally {
             lock.unlock();
@@ -576,7 +634,7 @@ public final class ConnPool {
     public String checkInvariants() {
         lock.lock();
         try {
-            return PoolInspector.checkInvariantsLocked(config, hosts, lru);
+            return PoolInspector.checkInvariantsLocked(this, hosts, lru);
         } finally {
             lock.unlock();
         }

@@ -25,6 +25,13 @@ final class HostPool {
     int conns;
     // Guarded by lock: requests waiting for a connection.
     int waiting;
+    // Guarded by lock: for the auto idle cap, the most connections in use at once in the current slice of half
+    // the window (starting at sliceStartNanos), in the slice before it and in the one before that. Three slices
+    // remember a peak for at least one window and at most one and a half.
+    int peakInUse;
+    int previousPeakInUse;
+    int olderPeakInUse;
+    long sliceStartNanos;
 
     HostPool(ConnectMethodKey key) {
         this.key = key;
@@ -36,6 +43,53 @@ final class HostPool {
 
     int active() {
         return conns - idle.size() - dialsInProgress.size();
+    }
+
+    /**
+     * Notes the connections in use now, before one of them is returned or closed: in-use counts only fall there,
+     * so sampling there catches every peak. O(1), no allocation.
+     */
+    void noteInUseLocked(long now, long sliceNanos) {
+        long elapsed = now - sliceStartNanos;
+        long slices = elapsed >= 0 && elapsed < sliceNanos ? 0 : elapsed / sliceNanos; // no division when 0
+        if (slices == 1) {
+            olderPeakInUse = previousPeakInUse;
+            previousPeakInUse = peakInUse;
+            peakInUse = 0;
+            sliceStartNanos += sliceNanos;
+        } else if (slices == 2) {
+            olderPeakInUse = peakInUse;
+            previousPeakInUse = 0;
+            peakInUse = 0;
+            sliceStartNanos += 2 * sliceNanos;
+        } else if (slices != 0) { // quiet for longer than the window, or a new entry (whose peaks are all 0)
+            olderPeakInUse = 0;
+            previousPeakInUse = 0;
+            peakInUse = 0;
+            sliceStartNanos = now;
+        }
+        peakInUse = Math.max(peakInUse, active());
+    }
+
+    /**
+     * The most connections in use at once over the slices still remembered at {@code now} (read-only: the slices
+     * move on at the next {@link #noteInUseLocked}), including those in use now.
+     */
+    int recentPeakLocked(long now, long sliceNanos) {
+        long elapsed = now - sliceStartNanos;
+        long slices = elapsed >= 0 && elapsed < sliceNanos ? 0 : elapsed / sliceNanos;
+        int peak = active();
+        if (slices < 0 || slices > 2) {
+            return peak;
+        }
+        peak = Math.max(peak, peakInUse);
+        if (slices <= 1) {
+            peak = Math.max(peak, previousPeakInUse);
+        }
+        if (slices == 0) {
+            peak = Math.max(peak, olderPeakInUse);
+        }
+        return peak;
     }
 
     boolean isUnused() {

@@ -23,13 +23,15 @@ public final class IdleMaintenance {
     }
 
     /**
-     * Closes idle connections past {@code idleConnTimeout} or their lifetime, and those the server closed.
+     * Closes idle connections past {@code idleConnTimeout} or their lifetime, those above a decayed auto idle
+     * cap, and those the server closed.
      *
      * @return nanoseconds until the next run is needed (the next probe, idle expiry or end of a lifetime,
      *     whichever comes first), or -1 when no connection is idle
      */
     public long run(long now) {
         long untilExpiry = earliest(closeExpiredIdle(now), closeExpiredLifetimes(now));
+        closeIdleAboveDecayedCaps(now);
         closeDeadIdle(now);
         if (!hasIdle()) {
             return -1;
@@ -103,6 +105,18 @@ public final class IdleMaintenance {
         }
         pool.run(a);
         return next;
+    }
+
+    /** With the auto idle cap, closes each key's idle connections above its cap, which decays as use falls. */
+    void closeIdleAboveDecayedCaps(long now) {
+        PoolActions a;
+        pool.lock.lock();
+        try {
+            a = pool.trimDecayedIdleLocked(now, null);
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
     }
 
     /**

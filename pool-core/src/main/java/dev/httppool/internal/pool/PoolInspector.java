@@ -25,8 +25,9 @@ final class PoolInspector {
     private PoolInspector() {
     }
 
-    static PoolSnapshot snapshotLocked(TransportConfig config, Collection<HostPool> hosts, String address, long now,
+    static PoolSnapshot snapshotLocked(ConnPool pool, Collection<HostPool> hosts, String address, long now,
             long wallNow, PoolStats stats) {
+        TransportConfig config = pool.config;
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
         List<PoolSnapshot.KeyStats> keys = new ArrayList<>(sorted.size());
@@ -40,7 +41,7 @@ final class PoolInspector {
             dialing += hp.dialing();
             waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
-                keys.add(keyStatsLocked(hp, now, wallNow, true));
+                keys.add(keyStatsLocked(hp, now, wallNow, true, pool.idleCapLocked(hp, now)));
             }
         }
         return new PoolSnapshot(
@@ -54,13 +55,14 @@ final class PoolInspector {
     }
 
     /** A key's counts for a wait that just timed out: its waiter is still counted as waiting. */
-    static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now) {
-        PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false);
+    static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now, int idleCap) {
+        PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false, idleCap);
         return new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(), s.connections(),
-                s.idle(), s.active(), s.dialing(), s.waiting() + 1, List.of());
+                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of());
     }
 
-    static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle) {
+    static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
+            int idleCap) {
         List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
         if (withIdle) {
             for (PooledConnection pc : hp.idle) {
@@ -72,15 +74,16 @@ final class PoolInspector {
         }
         ConnectMethodKey k = hp.key;
         return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
-                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, Collections.unmodifiableList(idleConns));
+                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns));
     }
 
     /** The first violated invariant, or null. */
-    static String checkInvariantsLocked(TransportConfig config, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
+    static String checkInvariantsLocked(ConnPool pool, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
+        TransportConfig config = pool.config;
         int idleSum = 0;
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
-            String v = checkHostLocked(config, hp);
+            String v = checkHostLocked(config, hp, pool.settledIdleCapLocked(hp));
             if (v != null) {
                 return v;
             }
@@ -108,7 +111,7 @@ final class PoolInspector {
         return null;
     }
 
-    private static String checkHostLocked(TransportConfig config, HostPool hp) {
+    private static String checkHostLocked(TransportConfig config, HostPool hp, int idleCap) {
         if (hp.conns < hp.idle.size() + hp.dialing()) {
             return hp.key + ": conns " + hp.conns + " < idle " + hp.idle.size() + " + dialing " + hp.dialing();
         }
@@ -121,8 +124,8 @@ final class PoolInspector {
                 return pc + " in idle list with state " + pc.state;
             }
         }
-        if (hp.idle.size() > config.maxIdleConnsPerHost()) {
-            return hp.key + ": " + hp.idle.size() + " idle > maxIdleConnsPerHost";
+        if (hp.idle.size() > idleCap) {
+            return hp.key + ": " + hp.idle.size() + " idle > its idle cap " + idleCap;
         }
         boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
         if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {

@@ -3,6 +3,7 @@ package dev.httppool.spring.actuate;
 import static dev.httppool.Redaction.redact;
 
 import dev.httppool.PoolSnapshot;
+import dev.httppool.TransportConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ final class PoolSnapshotDescriptor {
     private static Map<String, Object> settings(PoolSnapshot.Settings s) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("maxIdleConns", s.maxIdleConns());
-        json.put("maxIdleConnsPerHost", s.maxIdleConnsPerHost());
+        json.put("maxIdleConnsPerHost", s.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST ? "auto"
+                : s.maxIdleConnsPerHost());
         json.put("maxConnsPerHost", s.maxConnsPerHost());
         json.put("idleConnTimeout", s.idleConnTimeout().toString());
         json.put("connWaitTimeout", s.connWaitTimeout().toString());
@@ -76,6 +78,7 @@ final class PoolSnapshotDescriptor {
         json.put("active", k.active());
         json.put("dialing", k.dialing());
         json.put("waiting", k.waiting());
+        json.put("idleCap", k.idleCap());
         List<Map<String, Object>> idle = new ArrayList<>(k.idleConnections().size());
         for (PoolSnapshot.IdleConnection c : k.idleConnections()) {
             idle.add(idleConnection(c));

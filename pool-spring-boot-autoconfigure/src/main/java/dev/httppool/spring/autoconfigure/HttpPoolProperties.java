@@ -25,10 +25,13 @@ public class HttpPoolProperties {
     private int maxIdleConns = 100;
 
     /**
-     * Maximum number of idle connections kept per host (pool key); a connection returned to a full list is
-     * closed. 0 keeps none. Go: MaxIdleConnsPerHost.
+     * Maximum number of idle connections kept per host (pool key), "auto" or an integer >= 0. "auto" keeps as
+     * many as the host had in use at once during the last idle-conn-timeout (90s when that is 0), at least 2 and
+     * at most max-idle-conns, so bursts reuse connections instead of closing and re-dialing them. An integer keeps
+     * Go's meaning: a connection returned to a full list is closed, and 0 keeps none. Go: MaxIdleConnsPerHost
+     * (whose default is 2).
      */
-    private int maxIdleConnsPerHost = 2;
+    private String maxIdleConnsPerHost = "auto";
 
     /**
      * Maximum number of connections per host (pool key), counting dialing, active and idle ones; requests over the
@@ -128,11 +131,11 @@ public class HttpPoolProperties {
         this.maxIdleConns = maxIdleConns;
     }
 
-    public int getMaxIdleConnsPerHost() {
+    public String getMaxIdleConnsPerHost() {
         return maxIdleConnsPerHost;
     }
 
-    public void setMaxIdleConnsPerHost(int maxIdleConnsPerHost) {
+    public void setMaxIdleConnsPerHost(String maxIdleConnsPerHost) {
         this.maxIdleConnsPerHost = maxIdleConnsPerHost;
     }
 

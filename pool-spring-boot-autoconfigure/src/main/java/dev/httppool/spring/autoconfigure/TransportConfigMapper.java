@@ -23,8 +23,7 @@ final class TransportConfigMapper {
     static TransportConfig map(HttpPoolProperties p) {
         TransportConfig.Builder b = TransportConfig.builder()
                 .maxIdleConns(atLeastZero("max-idle-conns", p.getMaxIdleConns(), "0 means no limit"))
-                .maxIdleConnsPerHost(atLeastZero("max-idle-conns-per-host", p.getMaxIdleConnsPerHost(),
-                        "0 means keep none"))
+                .maxIdleConnsPerHost(maxIdleConnsPerHost(p.getMaxIdleConnsPerHost()))
                 .maxConnsPerHost(atLeastZero("max-conns-per-host", p.getMaxConnsPerHost(), "0 means no limit"))
                 .idleConnTimeout(atLeastZero("idle-conn-timeout", p.getIdleConnTimeout(), "0 means forever"))
                 .connWaitTimeout(atLeastZero("conn-wait-timeout", p.getConnWaitTimeout(), "0 means no limit"))
@@ -87,6 +86,24 @@ final class TransportConfigMapper {
                     "< " + PREFIX + "max-conn-lifetime (" + format(lifetime) + ")", format(jitter));
         }
         return jitter;
+    }
+
+    /** {@code auto} (the core's {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST}) or an integer >= 0. */
+    private static int maxIdleConnsPerHost(String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.equalsIgnoreCase("auto")) {
+            return TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ex) {
+            // reported below
+        }
+        throw new InvalidHttpPoolPropertyException(PREFIX + "max-idle-conns-per-host",
+                ">= 0 (0 means keep none) or auto", v.isEmpty() ? "nothing (the property is empty)" : v);
     }
 
     private static int atLeastZero(String name, int value, String meaning) {

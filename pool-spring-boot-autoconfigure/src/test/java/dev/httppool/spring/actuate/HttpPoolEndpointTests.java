@@ -61,10 +61,11 @@ class HttpPoolEndpointTests {
         List<Map<String, Object>> keys = list(json, "keys");
         assertThat(keys).singleElement().satisfies((key) -> {
             assertThat(key).containsOnlyKeys("key", "proxy", "scheme", "address", "onlyH1", "connections", "idle",
-                    "active", "dialing", "waiting", "idleConnections");
+                    "active", "dialing", "waiting", "idleCap", "idleConnections");
             assertThat(key).containsEntry("key", "|http|" + server.address()).containsEntry("proxy", "")
                     .containsEntry("scheme", "http").containsEntry("address", server.address())
-                    .containsEntry("onlyH1", false).containsEntry("connections", 1).containsEntry("idle", 1);
+                    .containsEntry("onlyH1", false).containsEntry("connections", 1).containsEntry("idle", 1)
+                    .containsEntry("idleCap", 2);
             assertThat(list(key, "idleConnections")).singleElement().satisfies((idle) -> {
                 assertThat(idle).containsOnlyKeys("id", "localAddress", "remoteAddress", "protocol", "idleSince",
                         "idleMillis", "ageMillis", "requests");

@@ -10,11 +10,13 @@ import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.spring.HttpPoolTransports;
+import dev.httppool.spring.actuate.HttpPoolEndpoint;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.TestServer;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,19 +28,49 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
+@SuppressWarnings("unchecked")
 class HttpPoolAutoConfigurationTests {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HttpPoolAutoConfiguration.class, HttpClientAutoConfiguration.class));
 
     @Test
-    void providesOneSharedTransportWithGoDefaults() {
+    void providesOneSharedTransportWithGoDefaultsButAnAutoIdleCapPerHost() {
         runner.run((context) -> {
             assertThat(context).hasSingleBean(Transport.class).hasSingleBean(HttpPoolTransports.class);
             Transport transport = context.getBean(Transport.class);
-            assertThat(transport.config()).hasToString(TransportConfig.defaults().toString());
+            assertThat(transport.config()).hasToString(TransportConfig.defaults().toBuilder()
+                    .maxIdleConnsPerHost(TransportConfig.AUTO_IDLE_CONNS_PER_HOST).build().toString());
             assertThat(context.getBean(HttpPoolTransports.class).shared()).isSameAs(transport);
         });
+    }
+
+    @Test
+    void defaultsToAnAutoIdleCapThatTheEndpointShowsWithEachKeysCurrentCap() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.text("/hello", "hi");
+            runner.withConfiguration(AutoConfigurations.of(HttpPoolEndpointAutoConfiguration.class))
+                    .withPropertyValues("management.endpoints.web.exposure.include=httppool").run((context) -> {
+                        assertThat(context.getBean(HttpPoolProperties.class).getMaxIdleConnsPerHost())
+                                .isEqualTo("auto");
+                        Transport transport = context.getBean(Transport.class);
+                        try (Response r = transport.roundTrip(Request.get(server.url("/hello")))) {
+                            r.body().readAllBytes();
+                        }
+                        Map<String, Object> json = context.getBean(HttpPoolEndpoint.class).pool();
+                        assertThat((Map<String, Object>) json.get("settings"))
+                                .containsEntry("maxIdleConnsPerHost", "auto");
+                        assertThat((List<Map<String, Object>>) json.get("keys")).singleElement()
+                                .satisfies((key) -> assertThat(key).containsEntry("idleCap", 2));
+                    });
+        }
+    }
+
+    @Test
+    void keepsAnIntegerIdleCapPerHostAsGoMeansIt() {
+        runner.withPropertyValues("http.pool.max-idle-conns-per-host=0")
+                .run((context) -> assertThat(context.getBean(Transport.class).config().maxIdleConnsPerHost())
+                        .isZero());
     }
 
     @Test
@@ -72,7 +104,8 @@ class HttpPoolAutoConfigurationTests {
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
             max-idle-conns=-1           | http.pool.max-idle-conns must be >= 0 (0 means no limit), was -1
-            max-idle-conns-per-host=-2  | http.pool.max-idle-conns-per-host must be >= 0 (0 means keep none), was -2
+            max-idle-conns-per-host=-2  | http.pool.max-idle-conns-per-host must be >= 0 (0 means keep none) or auto, was -2
+            max-idle-conns-per-host=lots | http.pool.max-idle-conns-per-host must be >= 0 (0 means keep none) or auto, was lots
             max-conns-per-host=-1       | http.pool.max-conns-per-host must be >= 0 (0 means no limit), was -1
             idle-conn-timeout=-1s       | http.pool.idle-conn-timeout must be >= 0 (0 means forever), was -1s
             conn-wait-timeout=-250ms    | http.pool.conn-wait-timeout must be >= 0 (0 means no limit), was -250ms
