@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,14 +51,7 @@ public final class ConnPool {
     private final Runnable onIdle;
     final long idleTimeoutNanos;
     private final long connWaitNanos;
-    /** Whether connections have a lifetime ({@code maxConnLifetime} set): each then carries its expiry. */
-    final boolean hasLifetime;
-    private final long lifetimeNanos;
-    private final long lifetimeJitterNanos;
-    private final int maxRequestsPerConn;
-    private final boolean autoIdleCap;
-    // With the auto idle cap: a third of how long a key's peak of connections in use is remembered.
-    private final long peakSliceNanos;
+    final ConnLimits limits;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
 
@@ -85,25 +77,7 @@ public final class ConnPool {
         this.onIdle = onIdle;
         this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
         this.connWaitNanos = config.connWaitTimeout().toNanos();
-        this.lifetimeNanos = config.maxConnLifetime().toNanos();
-        this.lifetimeJitterNanos = config.maxConnLifetimeJitter().toNanos();
-        this.hasLifetime = lifetimeNanos > 0;
-        this.maxRequestsPerConn = config.maxRequestsPerConn();
-        this.autoIdleCap = config.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
-        long window = idleTimeoutNanos > 0 ? idleTimeoutNanos : TimeUnit.SECONDS.toNanos(90);
-        this.peakSliceNanos = Math.max(1, window / 2);
-    }
-
-    /**
-     * A new connection's lifetime: {@code maxConnLifetime} minus a random amount in [0, jitter], drawn once per
-     * connection so that connections dialed together do not expire together (0 when there is no lifetime).
-     */
-    long drawLifetimeNanos() {
-        if (!hasLifetime) {
-            return 0;
-        }
-        return lifetimeJitterNanos <= 0 ? lifetimeNanos
-                : lifetimeNanos - ThreadLocalRandom.current().nextLong(lifetimeJitterNanos + 1);
+        this.limits = new ConnLimits(config);
     }
 
     /**
@@ -134,7 +108,7 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
                             continue;
                         }
-                        if (hasLifetime && pc.expiredAt(now)) {
+                        if (limits.expired(pc, now)) {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
@@ -325,7 +299,7 @@ public final class ConnPool {
             if (cancelled) {
                 if (!interrupted) {
                     long now = ticker.nanoTime();
-                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, idleCapLocked(w.host, now));
+                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, limits.idleCapLocked(w.host, now));
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -401,11 +375,11 @@ public final class ConnPool {
         if (closed) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
-        if (maxRequestsPerConn > 0 && pc.requests >= maxRequestsPerConn) {
+        if (limits.requestsUsedUp(pc)) {
             return closeLocked(pc, CloseReason.MAX_REQUESTS, a);
         }
         long now = ticker.nanoTime(); // read once: the lifetime check, the idle cap and the idle path need it
-        if (hasLifetime && pc.expiredAt(now)) {
+        if (limits.expired(pc, now)) {
             return closeLocked(pc, CloseReason.MAX_LIFETIME, a);
         }
         pc.reused = true;
@@ -418,10 +392,8 @@ public final class ConnPool {
         if (closeIdle) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
-        if (autoIdleCap) {
-            hp.noteInUseLocked(now, peakSliceNanos);
-        }
-        int cap = idleCapLocked(hp, now);
+        limits.noteInUseLocked(hp, now);
+        int cap = limits.idleCapLocked(hp, now);
         if (hp.idle.size() >= cap) {
             return trimIdleLocked(hp, cap, closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a));
         }
@@ -433,24 +405,6 @@ public final class ConnPool {
             a = closeLocked(lru.oldest(), CloseReason.TOO_MANY_IDLE, a);
         }
         return a;
-    }
-
-    /**
-     * How many idle connections {@code hp} may keep at {@code now}: {@code maxIdleConnsPerHost}, or with
-     * {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} the most it had in use at once lately, at least 2 and at
-     * most {@code maxIdleConns} (when that is greater than 0). The one home of this rule.
-     */
-    int idleCapLocked(HostPool hp, long now) {
-        if (!autoIdleCap) {
-            return config.maxIdleConnsPerHost();
-        }
-        int cap = Math.max(2, hp.recentPeakLocked(now, peakSliceNanos));
-        return config.maxIdleConns() > 0 ? Math.min(cap, config.maxIdleConns()) : cap;
-    }
-
-    /** The cap as of the last {@link HostPool#noteInUseLocked}, which the idle list was trimmed to then. */
-    int settledIdleCapLocked(HostPool hp) {
-        return idleCapLocked(hp, hp.sliceStartNanos);
     }
 
     /** Closes {@code hp}'s least recently used idle connections above {@code cap} (the auto cap decayed). */
@@ -467,13 +421,13 @@ public final class ConnPool {
      * emptied (and removed from the map) while it is iterated.
      */
     PoolActions trimDecayedIdleLocked(long now, PoolActions a) {
-        if (!autoIdleCap) {
+        if (!limits.autoIdleCap()) {
             return a;
         }
         for (HostPool hp : hosts.values()) {
             if (!hp.idle.isEmpty()) {
-                hp.noteInUseLocked(now, peakSliceNanos);
-                a = trimIdleLocked(hp, idleCapLocked(hp, now), a);
+                limits.noteInUseLocked(hp, now);
+                a = trimIdleLocked(hp, limits.idleCapLocked(hp, now), a);
             }
         }
         return a;
@@ -484,8 +438,8 @@ public final class ConnPool {
         if (pc.state == PooledConnection.State.CLOSED) {
             return a;
         }
-        if (autoIdleCap && pc.state == PooledConnection.State.ACTIVE) {
-            pc.host.noteInUseLocked(ticker.nanoTime(), peakSliceNanos); // in-use counts fall: see the note
+        if (limits.autoIdleCap() && pc.state == PooledConnection.State.ACTIVE) {
+            limits.noteInUseLocked(pc.host, ticker.nanoTime()); // in-use counts fall: see the note
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);

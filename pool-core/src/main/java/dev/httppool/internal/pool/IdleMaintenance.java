@@ -51,7 +51,7 @@ public final class IdleMaintenance {
      * @return nanoseconds until the next idle connection's lifetime ends, or -1 when none can
      */
     long closeExpiredLifetimes(long now) {
-        if (!pool.hasLifetime) {
+        if (!pool.limits.hasLifetime) {
             return -1;
         }
         PoolActions a = null;

@@ -41,7 +41,7 @@ final class PoolInspector {
             dialing += hp.dialing();
             waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
-                keys.add(keyStatsLocked(hp, now, wallNow, true, pool.idleCapLocked(hp, now)));
+                keys.add(keyStatsLocked(hp, now, wallNow, true, pool.limits.idleCapLocked(hp, now)));
             }
         }
         return new PoolSnapshot(
@@ -83,7 +83,7 @@ final class PoolInspector {
         int idleSum = 0;
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
-            String v = checkHostLocked(config, hp, pool.settledIdleCapLocked(hp));
+            String v = checkHostLocked(config, hp, pool.limits.settledIdleCapLocked(hp));
             if (v != null) {
                 return v;
             }

@@ -22,7 +22,7 @@ public final class PooledConnection implements Exchange.Releaser {
     final long createdNanos;
     /**
      * When its lifetime ends ({@code maxConnLifetime} minus its jitter, drawn once, after {@link #createdNanos});
-     * meaningful only when {@link ConnPool#hasLifetime}. Past it, it is never handed out again.
+     * meaningful only when {@link ConnLimits#hasLifetime}. Past it, it is never handed out again.
      */
     final long expiresAtNanos;
 
@@ -46,7 +46,7 @@ public final class PooledConnection implements Exchange.Releaser {
         this.host = host;
         this.wire = wire;
         this.createdNanos = createdNanos;
-        this.expiresAtNanos = createdNanos + pool.drawLifetimeNanos();
+        this.expiresAtNanos = createdNanos + pool.limits.drawLifetimeNanos();
     }
 
     /** Whether its lifetime has ended at {@code now}: one comparison (the caller checked that there is one). */
