@@ -24,10 +24,11 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param maxConnLifetime how long a connection may live since its dial; zero means no limit
      * @param maxConnLifetimeJitter the most a connection's lifetime is shortened by, at random; zero means none
      * @param maxRequestsPerConn requests a connection may carry; zero means no limit
+     * @param leaseStrategy which idle connection of a key is handed out next
      */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
             Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
-            Duration maxConnLifetimeJitter, int maxRequestsPerConn) {
+            Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy) {
     }
 
     /**

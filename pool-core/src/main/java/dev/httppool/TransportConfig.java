@@ -45,6 +45,7 @@ public final class TransportConfig {
     private final Duration maxConnLifetime;
     private final Duration maxConnLifetimeJitter;
     private final int maxRequestsPerConn;
+    private final LeaseStrategy leaseStrategy;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -76,6 +77,7 @@ public final class TransportConfig {
                     + "), was " + maxConnLifetimeJitter);
         }
         this.maxRequestsPerConn = atLeast("maxRequestsPerConn", b.maxRequestsPerConn, 0, " (0 means no limit)");
+        this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -164,6 +166,10 @@ public final class TransportConfig {
         return maxRequestsPerConn;
     }
 
+    public LeaseStrategy leaseStrategy() {
+        return leaseStrategy;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -175,6 +181,7 @@ public final class TransportConfig {
                 + maxResponseHeaderBytes + ", disableCompression=" + disableCompression + ", readBufferSize="
                 + readBufferSize + ", writeBufferSize=" + writeBufferSize + ", maxConnLifetime=" + maxConnLifetime
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
+                + ", leaseStrategy=" + leaseStrategy
                 + '}';
     }
 
@@ -221,6 +228,7 @@ public final class TransportConfig {
         private Duration maxConnLifetime = Duration.ZERO;
         private Duration maxConnLifetimeJitter = Duration.ZERO;
         private int maxRequestsPerConn;
+        private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
 
         private Builder() {
         }
@@ -244,6 +252,7 @@ public final class TransportConfig {
             maxConnLifetime = c.maxConnLifetime;
             maxConnLifetimeJitter = c.maxConnLifetimeJitter;
             maxRequestsPerConn = c.maxRequestsPerConn;
+            leaseStrategy = c.leaseStrategy;
         }
 
         /**
@@ -392,6 +401,16 @@ public final class TransportConfig {
          */
         public Builder maxRequestsPerConn(int n) {
             this.maxRequestsPerConn = n;
+            return this;
+        }
+
+        /**
+         * Which idle connection of a key is handed out: {@link LeaseStrategy#LIFO} (default, Go's: the most recently
+         * used) or {@link LeaseStrategy#FIFO} (the least recently used, which spreads requests over every idle
+         * connection, e.g. over the servers behind a load balancer). Beyond Go.
+         */
+        public Builder leaseStrategy(LeaseStrategy strategy) {
+            this.leaseStrategy = strategy;
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnWaitTimeoutException;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeaseStrategy;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -94,6 +95,25 @@ class ConnPoolTest {
 
     private PoolSnapshot.KeyStats stats(ConnectMethodKey key) {
         return pool.snapshot().key(key.toString());
+    }
+
+    @Test
+    void withTheFifoLeaseStrategyIdleConnectionsAreReusedLeastRecentlyUsedFirstAndInTurn() throws Exception {
+        pool(PoolTestSupport.config().leaseStrategy(LeaseStrategy.FIFO));
+        PooledConnection first = dialFor(KEY_A);
+        PooledConnection second = dialFor(KEY_A);
+        assertThat(pool.release(first, null)).isNull();
+        assertThat(pool.release(second, null)).isNull();
+
+        PooledConnection next = pool.acquire(KEY_A, ClientTrace.NONE);
+        pool.release(next, null);
+        PooledConnection after = pool.acquire(KEY_A, ClientTrace.NONE);
+
+        assertThat(next).as("the least recently used").isSameAs(first);
+        assertThat(after).as("then the other one, in turn").isSameAs(second);
+        pool.release(after, null);
+        assertThat(stats(KEY_A).idle()).isEqualTo(2);
+        assertThat(pool.snapshot().stats().reused()).isEqualTo(2);
     }
 
     @Test

@@ -1,14 +1,16 @@
 package dev.httppool.internal.pool;
 
+import dev.httppool.LeaseStrategy;
 import dev.httppool.TransportConfig;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The limits a connection and a key live under, computed once from the {@link TransportConfig}: each
- * connection's lifetime (with its jitter, drawn once per connection), the requests a connection may carry, and
- * each key's idle cap (fixed, or with {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} following the key's recent
- * peak of connections in use). The one home of these rules; the pool applies them under its lock.
+ * The limits a connection and a key live under, and which idle connection is leased, computed once from the
+ * {@link TransportConfig}: each connection's lifetime (with its jitter, drawn once per connection), the requests a
+ * connection may carry, each key's idle cap (fixed, or with {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST}
+ * following the key's recent peak of connections in use) and the lease strategy. The one home of these rules; the
+ * pool applies them under its lock.
  */
 final class ConnLimits {
 
@@ -20,6 +22,8 @@ final class ConnLimits {
     private final boolean autoIdleCap;
     private final int maxIdleConnsPerHost;
     private final int maxIdleConns;
+    /** Lease the least recently used idle connection ({@code LeaseStrategy.FIFO}) instead of Go's most recent. */
+    final boolean fifo;
     // With the auto idle cap: a third of how long a key's peak of connections in use is remembered.
     private final long peakSliceNanos;
 
@@ -31,6 +35,7 @@ final class ConnLimits {
         this.maxIdleConnsPerHost = config.maxIdleConnsPerHost();
         this.maxIdleConns = config.maxIdleConns();
         this.autoIdleCap = maxIdleConnsPerHost == TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
+        this.fifo = config.leaseStrategy() == LeaseStrategy.FIFO;
         long idleTimeout = config.idleConnTimeout().toNanos();
         long window = idleTimeout > 0 ? idleTimeout : TimeUnit.SECONDS.toNanos(90);
         this.peakSliceNanos = Math.max(1, window / 2);

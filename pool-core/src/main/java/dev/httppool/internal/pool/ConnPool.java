@@ -200,20 +200,23 @@ public final class ConnPool {
 
     /** Pops the most recently used idle connection that no probe is looking at, and marks it handed out. */
     private PooledConnection takeIdleLocked(HostPool hp) {
-        PooledConnection pc = hp.idle.peekLast();
+        boolean fifo = limits.fifo;
+        PooledConnection pc = fifo ? hp.idle.peekFirst() : hp.idle.peekLast();
         if (pc == null) {
             return null;
         }
-        if (pc.probing) { // rare: the background probe is looking at the newest; find another
+        if (pc.probing) { // rare: the background probe is looking at it; find another
             pc = null;
-            for (var it = hp.idle.descendingIterator(); it.hasNext() && pc == null; ) {
+            for (var it = fifo ? hp.idle.iterator() : hp.idle.descendingIterator(); it.hasNext() && pc == null; ) {
                 PooledConnection c = it.next();
                 pc = c.probing ? null : c;
             }
             if (pc == null) {
                 return null;
             }
-            hp.idle.removeLastOccurrence(pc);
+            hp.idle.removeFirstOccurrence(pc);
+        } else if (fifo) {
+            hp.idle.pollFirst();
         } else {
             hp.idle.pollLast();
         }

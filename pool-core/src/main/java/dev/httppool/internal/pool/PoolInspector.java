@@ -48,7 +48,7 @@ final class PoolInspector {
                 new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
                         config.disableKeepAlives(), config.maxConnLifetime(), config.maxConnLifetimeJitter(),
-                        config.maxRequestsPerConn()),
+                        config.maxRequestsPerConn(), config.leaseStrategy()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));

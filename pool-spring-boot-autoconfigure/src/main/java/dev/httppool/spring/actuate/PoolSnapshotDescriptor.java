@@ -44,6 +44,7 @@ final class PoolSnapshotDescriptor {
         json.put("maxConnLifetime", s.maxConnLifetime().toString());
         json.put("maxConnLifetimeJitter", s.maxConnLifetimeJitter().toString());
         json.put("maxRequestsPerConn", s.maxRequestsPerConn());
+        json.put("leaseStrategy", s.leaseStrategy().tag());
         return json;
     }
 

@@ -111,6 +111,13 @@ public class HttpPoolProperties {
      */
     private int maxRequestsPerConn = 0;
 
+    /**
+     * Which idle connection of a host is handed out next: "lifo" (Go's: the most recently used) or "fifo" (the
+     * least recently used, which spreads requests over every idle connection, e.g. over the servers behind a load
+     * balancer that each connection landed on).
+     */
+    private String leaseStrategy = "lifo";
+
     private final Proxy proxy = new Proxy();
 
     private final Metrics metrics = new Metrics();
@@ -265,6 +272,14 @@ public class HttpPoolProperties {
 
     public void setMaxRequestsPerConn(int maxRequestsPerConn) {
         this.maxRequestsPerConn = maxRequestsPerConn;
+    }
+
+    public String getLeaseStrategy() {
+        return this.leaseStrategy;
+    }
+
+    public void setLeaseStrategy(String leaseStrategy) {
+        this.leaseStrategy = leaseStrategy;
     }
 
     public Proxy getProxy() {

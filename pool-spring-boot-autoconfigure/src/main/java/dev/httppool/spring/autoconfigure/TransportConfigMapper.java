@@ -1,6 +1,7 @@
 package dev.httppool.spring.autoconfigure;
 
 import dev.httppool.InvalidProxyException;
+import dev.httppool.LeaseStrategy;
 import dev.httppool.ProxyResolver;
 import dev.httppool.TransportConfig;
 import java.time.Duration;
@@ -44,7 +45,8 @@ final class TransportConfigMapper {
                 .maxConnLifetime(atLeastZero("max-conn-lifetime", p.getMaxConnLifetime(), "0 means no limit"))
                 .maxConnLifetimeJitter(lifetimeJitter(p))
                 .maxRequestsPerConn(atLeastZero("max-requests-per-conn", p.getMaxRequestsPerConn(),
-                        "0 means no limit"));
+                        "0 means no limit"))
+                .leaseStrategy(leaseStrategy(p.getLeaseStrategy()));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
@@ -86,6 +88,18 @@ final class TransportConfigMapper {
                     "< " + PREFIX + "max-conn-lifetime (" + format(lifetime) + ")", format(jitter));
         }
         return jitter;
+    }
+
+    /** {@code lifo} or {@code fifo}, in any case. */
+    private static LeaseStrategy leaseStrategy(String value) {
+        String v = value == null ? "" : value.trim();
+        for (LeaseStrategy strategy : LeaseStrategy.values()) {
+            if (strategy.tag().equalsIgnoreCase(v)) {
+                return strategy;
+            }
+        }
+        throw new InvalidHttpPoolPropertyException(PREFIX + "lease-strategy", "lifo or fifo",
+                v.isEmpty() ? "nothing (the property is empty)" : v);
     }
 
     /** {@code auto} (the core's {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST}) or an integer >= 0. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.Request;
 import dev.httppool.Response;
+import dev.httppool.LeaseStrategy;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.spring.HttpPoolTransports;
@@ -53,7 +54,8 @@ class HttpPoolEndpointTests {
                 Map.entry("maxIdleConnsPerHost", 2), Map.entry("maxConnsPerHost", 0),
                 Map.entry("idleConnTimeout", "PT1M30S"), Map.entry("connWaitTimeout", "PT1.5S"),
                 Map.entry("disableKeepAlives", false), Map.entry("maxConnLifetime", "PT0S"),
-                Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0));
+                Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0),
+                Map.entry("leaseStrategy", "lifo"));
         assertThat(map(json, "totals")).containsExactly(Map.entry("connections", 1), Map.entry("idle", 1),
                 Map.entry("active", 0), Map.entry("dialing", 0), Map.entry("waiting", 0));
         assertThat(map(json, "stats")).containsExactly(Map.entry("dials", 1L), Map.entry("dialFailures", 0L),
@@ -107,7 +109,8 @@ class HttpPoolEndpointTests {
     void showsTheLifecycleSettingsAndTheirCloseReasons() throws Exception {
         transport.close();
         transport = Transport.builder().config(TransportConfig.builder().maxConnLifetime(Duration.ofMinutes(5))
-                .maxConnLifetimeJitter(Duration.ofSeconds(30)).maxRequestsPerConn(2).build()).build();
+                .maxConnLifetimeJitter(Duration.ofSeconds(30)).maxRequestsPerConn(2)
+                .leaseStrategy(LeaseStrategy.FIFO).build()).build();
         endpoint = new HttpPoolEndpoint(new HttpPoolTransports(transport, transport, null,
                 (shared, dialTimeout, bundle) -> Transport.create()));
         get(server.url("/hello"));
@@ -116,7 +119,8 @@ class HttpPoolEndpointTests {
         Map<String, Object> json = endpoint.pool();
 
         assertThat(map(json, "settings")).containsEntry("maxConnLifetime", "PT5M")
-                .containsEntry("maxConnLifetimeJitter", "PT30S").containsEntry("maxRequestsPerConn", 2);
+                .containsEntry("maxConnLifetimeJitter", "PT30S").containsEntry("maxRequestsPerConn", 2)
+                .containsEntry("leaseStrategy", "fifo");
         assertThat(map(map(json, "stats"), "closed")).containsExactly(Map.entry("max-requests", 1L));
     }
 

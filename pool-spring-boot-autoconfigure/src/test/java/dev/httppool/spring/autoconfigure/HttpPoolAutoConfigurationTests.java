@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.RoundTripper;
+import dev.httppool.LeaseStrategy;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -125,6 +126,7 @@ class HttpPoolAutoConfigurationTests {
             max-conn-lifetime=-1s       | http.pool.max-conn-lifetime must be >= 0 (0 means no limit), was -1s
             max-conn-lifetime-jitter=-5s | http.pool.max-conn-lifetime-jitter must be >= 0 (0 means none), was -5s
             max-requests-per-conn=-1    | http.pool.max-requests-per-conn must be >= 0 (0 means no limit), was -1
+            lease-strategy=random       | http.pool.lease-strategy must be lifo or fifo, was random
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {
@@ -144,6 +146,14 @@ class HttpPoolAutoConfigurationTests {
                     assertThat(c.maxConnLifetimeJitter()).isEqualTo(Duration.ofSeconds(30));
                     assertThat(c.maxRequestsPerConn()).isEqualTo(1000);
                 });
+    }
+
+    @Test
+    void leasesTheMostRecentlyUsedConnectionByDefaultAndTheLeastRecentlyUsedWithFifo() {
+        runner.run((context) -> assertThat(context.getBean(Transport.class).config().leaseStrategy())
+                .isEqualTo(LeaseStrategy.LIFO));
+        runner.withPropertyValues("http.pool.lease-strategy=FIFO").run((context) -> assertThat(
+                context.getBean(Transport.class).config().leaseStrategy()).isEqualTo(LeaseStrategy.FIFO));
     }
 
     @Test
