@@ -27,6 +27,11 @@ final class InternalAccess extends ApiAccess {
     }
 
     @Override
+    public PoolExhaustedException newPoolExhausted(ConnectMethodKey key, int maxWaiting, PoolSnapshot.KeyStats stats) {
+        return new PoolExhaustedException(key, maxWaiting, stats);
+    }
+
+    @Override
     public Headers.Builder addTrusted(Headers.Builder builder, String name, String value) {
         return builder.addTrusted(name, value);
     }

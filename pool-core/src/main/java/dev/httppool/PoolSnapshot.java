@@ -25,10 +25,12 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param maxConnLifetimeJitter the most a connection's lifetime is shortened by, at random; zero means none
      * @param maxRequestsPerConn requests a connection may carry; zero means no limit
      * @param leaseStrategy which idle connection of a key is handed out next
+     * @param maxWaitingPerHost requests that may wait per key at {@code maxConnsPerHost}; zero means no limit
      */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
             Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
-            Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy) {
+            Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy,
+            int maxWaitingPerHost) {
     }
 
     /**

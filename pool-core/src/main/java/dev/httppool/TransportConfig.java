@@ -46,6 +46,7 @@ public final class TransportConfig {
     private final Duration maxConnLifetimeJitter;
     private final int maxRequestsPerConn;
     private final LeaseStrategy leaseStrategy;
+    private final int maxWaitingPerHost;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -78,6 +79,7 @@ public final class TransportConfig {
         }
         this.maxRequestsPerConn = atLeast("maxRequestsPerConn", b.maxRequestsPerConn, 0, " (0 means no limit)");
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
+        this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -170,6 +172,10 @@ public final class TransportConfig {
         return leaseStrategy;
     }
 
+    public int maxWaitingPerHost() {
+        return maxWaitingPerHost;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -181,7 +187,7 @@ public final class TransportConfig {
                 + maxResponseHeaderBytes + ", disableCompression=" + disableCompression + ", readBufferSize="
                 + readBufferSize + ", writeBufferSize=" + writeBufferSize + ", maxConnLifetime=" + maxConnLifetime
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
-                + ", leaseStrategy=" + leaseStrategy
+                + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
                 + '}';
     }
 
@@ -229,6 +235,7 @@ public final class TransportConfig {
         private Duration maxConnLifetimeJitter = Duration.ZERO;
         private int maxRequestsPerConn;
         private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
+        private int maxWaitingPerHost;
 
         private Builder() {
         }
@@ -253,6 +260,7 @@ public final class TransportConfig {
             maxConnLifetimeJitter = c.maxConnLifetimeJitter;
             maxRequestsPerConn = c.maxRequestsPerConn;
             leaseStrategy = c.leaseStrategy;
+            maxWaitingPerHost = c.maxWaitingPerHost;
         }
 
         /**
@@ -411,6 +419,16 @@ public final class TransportConfig {
          */
         public Builder leaseStrategy(LeaseStrategy strategy) {
             this.leaseStrategy = strategy;
+            return this;
+        }
+
+        /**
+         * Requests that may wait per key while it is at {@code maxConnsPerHost}; one more fails at once with
+         * {@link PoolExhaustedException}, before anything of it is written. Default and 0: no limit (Go's
+         * behaviour, an unbounded queue). Beyond Go.
+         */
+        public Builder maxWaitingPerHost(int n) {
+            this.maxWaitingPerHost = n;
             return this;
         }
 

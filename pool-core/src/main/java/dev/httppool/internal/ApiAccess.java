@@ -3,6 +3,7 @@ package dev.httppool.internal;
 import dev.httppool.ConnWaitTimeoutException;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
+import dev.httppool.PoolExhaustedException;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.Request;
 import dev.httppool.Response;
@@ -49,6 +50,9 @@ public abstract class ApiAccess {
             InputStream body, long contentLength, boolean uncompressed);
 
     public abstract ConnWaitTimeoutException newConnWaitTimeout(ConnectMethodKey key, long waitedMillis,
+            PoolSnapshot.KeyStats stats);
+
+    public abstract PoolExhaustedException newPoolExhausted(ConnectMethodKey key, int maxWaiting,
             PoolSnapshot.KeyStats stats);
 
     /** Adds a field the engine built itself, skipping the checks that guard user input. */

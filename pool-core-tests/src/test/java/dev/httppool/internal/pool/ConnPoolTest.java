@@ -5,6 +5,7 @@ import dev.httppool.CloseReason;
 import dev.httppool.ConnWaitTimeoutException;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.LeaseStrategy;
+import dev.httppool.PoolExhaustedException;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -302,6 +303,28 @@ class ConnPoolTest {
         assertThat(timeout.keyStats().waiting()).isEqualTo(1);
         assertThat(stats(KEY_A).waiting()).isZero();
         pool.release(held, null);
+    }
+
+    @Test
+    void withMaxWaitingPerHostTheNextWaiterFailsAtOnceWithTheKeyAndItsCountsWhileTheQueuedOneIsStillServed()
+            throws Exception {
+        pool(PoolTestSupport.config().maxConnsPerHost(1).maxWaitingPerHost(1));
+        PooledConnection held = dialFor(KEY_A);
+        Pending queued = acquireAsync(KEY_A);
+        awaitWaiting(KEY_A, 1);
+
+        PoolExhaustedException refused = org.junit.jupiter.api.Assertions.assertThrows(PoolExhaustedException.class,
+                () -> pool.acquire(KEY_A, ClientTrace.NONE));
+
+        assertThat(refused).hasMessageContaining(KEY_A.toString()).hasMessageContaining("active=1")
+                .hasMessageContaining("waiting=1");
+        assertThat(refused.key()).isEqualTo(KEY_A);
+        assertThat(refused.keyStats().waiting()).isEqualTo(1);
+        assertThat(stats(KEY_A).waiting()).as("the refused request never queued").isEqualTo(1);
+        assertThat(dials.queued()).as("and started no dial").isZero();
+        pool.release(held, null);
+        assertThat(queued.get()).isSameAs(held);
+        pool.release(queued.get(), null);
     }
 
     @Test

@@ -91,6 +91,7 @@ public final class ConnPool {
             WantConn w = null;
             PoolActions a = null;
             boolean counted = false;
+            PoolSnapshot.KeyStats refused = null;
             boolean reused = false;
             long idleNanos = 0;
             lock.lock();
@@ -123,13 +124,20 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hosts.computeIfAbsent(key, HostPool::new);
-                    w = new WantConn(hp, trace);
-                    a = queueLocked(w, a);
+                    if (queueFullLocked(hp)) {
+                        refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
+                    } else {
+                        w = new WantConn(hp, trace);
+                        a = queueLocked(w, a);
+                    }
                 }
             } finally {
                 lock.unlock();
             }
             run(a);
+            if (refused != null) {
+                throw ApiAccess.get().newPoolExhausted(key, config.maxWaitingPerHost(), refused);
+            }
             if (pc == null) {
                 pc = await(w, start);
                 if (pc != null) {
@@ -178,6 +186,16 @@ public final class ConnPool {
         }
         run(a);
         return true;
+    }
+
+    /**
+     * Whether a request for {@code hp} must fail at once: the key is at {@code maxConnsPerHost} and
+     * {@code maxWaitingPerHost} requests already wait for permission to dial.
+     */
+    private boolean queueFullLocked(HostPool hp) {
+        int maxWaiting = config.maxWaitingPerHost();
+        int max = config.maxConnsPerHost();
+        return maxWaiting > 0 && max > 0 && hp.conns >= max && hp.dialWaiters.size() >= maxWaiting;
     }
 
     /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */

@@ -48,10 +48,16 @@ final class PoolInspector {
                 new PoolSnapshot.Settings(config.maxIdleConns(), config.maxIdleConnsPerHost(),
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
                         config.disableKeepAlives(), config.maxConnLifetime(), config.maxConnLifetimeJitter(),
-                        config.maxRequestsPerConn(), config.leaseStrategy()),
+                        config.maxRequestsPerConn(), config.leaseStrategy(),
+                        config.maxWaitingPerHost()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));
+    }
+
+    /** A key's counts without its idle connections (for an error). */
+    static PoolSnapshot.KeyStats countsLocked(HostPool hp, long now, int idleCap) {
+        return keyStatsLocked(hp, now, 0, false, idleCap);
     }
 
     /** A key's counts for a wait that just timed out: its waiter is still counted as waiting. */

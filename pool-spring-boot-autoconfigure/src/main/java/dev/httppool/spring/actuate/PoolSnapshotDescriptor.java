@@ -45,6 +45,7 @@ final class PoolSnapshotDescriptor {
         json.put("maxConnLifetimeJitter", s.maxConnLifetimeJitter().toString());
         json.put("maxRequestsPerConn", s.maxRequestsPerConn());
         json.put("leaseStrategy", s.leaseStrategy().tag());
+        json.put("maxWaitingPerHost", s.maxWaitingPerHost());
         return json;
     }
 

@@ -118,6 +118,12 @@ public class HttpPoolProperties {
      */
     private String leaseStrategy = "lifo";
 
+    /**
+     * Maximum number of requests that wait per host while it is at max-conns-per-host; one more fails at once with
+     * PoolExhaustedException instead of queueing. 0 means no limit (an unbounded queue, as in Go).
+     */
+    private int maxWaitingPerHost = 0;
+
     private final Proxy proxy = new Proxy();
 
     private final Metrics metrics = new Metrics();
@@ -280,6 +286,14 @@ public class HttpPoolProperties {
 
     public void setLeaseStrategy(String leaseStrategy) {
         this.leaseStrategy = leaseStrategy;
+    }
+
+    public int getMaxWaitingPerHost() {
+        return this.maxWaitingPerHost;
+    }
+
+    public void setMaxWaitingPerHost(int maxWaitingPerHost) {
+        this.maxWaitingPerHost = maxWaitingPerHost;
     }
 
     public Proxy getProxy() {

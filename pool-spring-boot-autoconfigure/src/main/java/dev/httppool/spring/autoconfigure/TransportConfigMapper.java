@@ -46,7 +46,8 @@ final class TransportConfigMapper {
                 .maxConnLifetimeJitter(lifetimeJitter(p))
                 .maxRequestsPerConn(atLeastZero("max-requests-per-conn", p.getMaxRequestsPerConn(),
                         "0 means no limit"))
-                .leaseStrategy(leaseStrategy(p.getLeaseStrategy()));
+                .leaseStrategy(leaseStrategy(p.getLeaseStrategy()))
+                .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {

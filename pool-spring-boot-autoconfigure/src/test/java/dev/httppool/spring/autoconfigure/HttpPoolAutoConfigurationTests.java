@@ -127,6 +127,7 @@ class HttpPoolAutoConfigurationTests {
             max-conn-lifetime-jitter=-5s | http.pool.max-conn-lifetime-jitter must be >= 0 (0 means none), was -5s
             max-requests-per-conn=-1    | http.pool.max-requests-per-conn must be >= 0 (0 means no limit), was -1
             lease-strategy=random       | http.pool.lease-strategy must be lifo or fifo, was random
+            max-waiting-per-host=-1     | http.pool.max-waiting-per-host must be >= 0 (0 means no limit), was -1
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {
@@ -140,11 +141,12 @@ class HttpPoolAutoConfigurationTests {
     @Test
     void mapsTheLifecyclePropertiesIntoTheTransportConfig() {
         runner.withPropertyValues("http.pool.max-conn-lifetime=5m", "http.pool.max-conn-lifetime-jitter=30s",
-                "http.pool.max-requests-per-conn=1000").run((context) -> {
+                "http.pool.max-requests-per-conn=1000", "http.pool.max-waiting-per-host=50").run((context) -> {
                     TransportConfig c = context.getBean(Transport.class).config();
                     assertThat(c.maxConnLifetime()).isEqualTo(Duration.ofMinutes(5));
                     assertThat(c.maxConnLifetimeJitter()).isEqualTo(Duration.ofSeconds(30));
                     assertThat(c.maxRequestsPerConn()).isEqualTo(1000);
+                    assertThat(c.maxWaitingPerHost()).isEqualTo(50);
                 });
     }
 
