@@ -26,11 +26,12 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param maxRequestsPerConn requests a connection may carry; zero means no limit
      * @param leaseStrategy which idle connection of a key is handed out next
      * @param maxWaitingPerHost requests that may wait per key at {@code maxConnsPerHost}; zero means no limit
+     * @param respectServerKeepAlive whether a response's {@code Keep-Alive} parameters limit its connection
      */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
             Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
             Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy,
-            int maxWaitingPerHost) {
+            int maxWaitingPerHost, boolean respectServerKeepAlive) {
     }
 
     /**

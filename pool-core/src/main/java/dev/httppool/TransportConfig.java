@@ -47,6 +47,7 @@ public final class TransportConfig {
     private final int maxRequestsPerConn;
     private final LeaseStrategy leaseStrategy;
     private final int maxWaitingPerHost;
+    private final boolean respectServerKeepAlive;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -80,6 +81,7 @@ public final class TransportConfig {
         this.maxRequestsPerConn = atLeast("maxRequestsPerConn", b.maxRequestsPerConn, 0, " (0 means no limit)");
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
         this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
+        this.respectServerKeepAlive = b.respectServerKeepAlive;
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -176,6 +178,10 @@ public final class TransportConfig {
         return maxWaitingPerHost;
     }
 
+    public boolean respectServerKeepAlive() {
+        return respectServerKeepAlive;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -188,6 +194,7 @@ public final class TransportConfig {
                 + readBufferSize + ", writeBufferSize=" + writeBufferSize + ", maxConnLifetime=" + maxConnLifetime
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
+                + ", respectServerKeepAlive=" + respectServerKeepAlive
                 + '}';
     }
 
@@ -236,6 +243,7 @@ public final class TransportConfig {
         private int maxRequestsPerConn;
         private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
         private int maxWaitingPerHost;
+        private boolean respectServerKeepAlive = true;
 
         private Builder() {
         }
@@ -261,6 +269,7 @@ public final class TransportConfig {
             maxRequestsPerConn = c.maxRequestsPerConn;
             leaseStrategy = c.leaseStrategy;
             maxWaitingPerHost = c.maxWaitingPerHost;
+            respectServerKeepAlive = c.respectServerKeepAlive;
         }
 
         /**
@@ -429,6 +438,17 @@ public final class TransportConfig {
          */
         public Builder maxWaitingPerHost(int n) {
             this.maxWaitingPerHost = n;
+            return this;
+        }
+
+        /**
+         * Whether a response's {@code Keep-Alive: timeout=N} caps its connection's idle time at N seconds minus one
+         * (N of 1 or less: not kept idle; closed as {@code idle-timeout}) and {@code max=M} ends it after M more
+         * requests ({@code max-requests}), so the pool stops handing out connections the server is about to close.
+         * Default true; false is Go's behaviour (the header is ignored). Beyond Go.
+         */
+        public Builder respectServerKeepAlive(boolean respect) {
+            this.respectServerKeepAlive = respect;
             return this;
         }
 

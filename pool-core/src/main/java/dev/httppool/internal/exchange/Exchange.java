@@ -279,5 +279,9 @@ public final class Exchange {
     @FunctionalInterface
     public interface Releaser {
         void release(CloseReason reason, ClientTrace trace);
+
+        /** What the server said of keeping the connection, told before the connection is released. */
+        default void serverKeepAlive(KeepAliveHint hint) {
+        }
     }
 }

@@ -69,6 +69,12 @@ final class ResponseAssembler {
         CloseReason notReusable = notReusable(head, framed, requestComplete);
         codec.setReadLimits(req.readTimeoutMillis, 0, null);
         Headers headers = head.headers();
+        if (notReusable == null && config.respectServerKeepAlive()) {
+            KeepAliveHint hint = KeepAliveHint.of(headers);
+            if (hint != KeepAliveHint.NONE) {
+                releaser.serverKeepAlive(hint);
+            }
+        }
         if (framed.isComplete() && !framed.endsWithConnection()) {
             // Go returns a bodyless response's connection before handing the response over (#13633).
             releaser.release(finalReason(notReusable, pendingWrite), trace);

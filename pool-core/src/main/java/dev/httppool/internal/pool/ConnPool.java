@@ -67,6 +67,8 @@ public final class ConnPool {
     boolean closed;
     // Guarded by lock
     long nextId = 1;
+    // Guarded by lock: some connection carries an idle limit of its server's (Keep-Alive: timeout=N).
+    boolean serverIdleLimits;
 
     public ConnPool(TransportConfig config, Ticker ticker, Connector connector, Executor dialExecutor,
             TransportListener listener, Runnable onIdle) {
@@ -105,7 +107,7 @@ public final class ConnPool {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
                         idleNanos = now - pc.idleAtNanos;
-                        if (idleTimeoutNanos > 0 && idleNanos >= idleTimeoutNanos) {
+                        if (idleTimeoutNanos > 0 && idleNanos >= idleTimeoutNanos || pc.serverIdleExpiredAt(now)) {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
                             continue;
                         }
@@ -402,6 +404,15 @@ public final class ConnPool {
         long now = ticker.nanoTime(); // read once: the lifetime check, the idle cap and the idle path need it
         if (limits.expired(pc, now)) {
             return closeLocked(pc, CloseReason.MAX_LIFETIME, a);
+        }
+        if (pc.serverRequestLimit > 0 && pc.requests >= pc.serverRequestLimit) {
+            return closeLocked(pc, CloseReason.MAX_REQUESTS, a); // the server said it takes no more
+        }
+        if (pc.serverIdleNanos == 0) {
+            return closeLocked(pc, CloseReason.IDLE_TIMEOUT, a); // the server keeps it idle for under a second
+        }
+        if (pc.serverIdleNanos > 0) {
+            serverIdleLimits = true;
         }
         pc.reused = true;
         WantConn w;

@@ -30,7 +30,8 @@ public final class IdleMaintenance {
      *     whichever comes first), or -1 when no connection is idle
      */
     public long run(long now) {
-        long untilExpiry = earliest(closeExpiredIdle(now), closeExpiredLifetimes(now));
+        long untilExpiry = earliest(earliest(closeExpiredIdle(now), closeExpiredLifetimes(now)),
+                closeServerIdleLimits(now));
         closeIdleAboveDecayedCaps(now);
         closeDeadIdle(now);
         if (!hasIdle()) {
@@ -66,6 +67,39 @@ public final class IdleMaintenance {
                     a = pool.closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                 } else {
                     next = earliest(next, Math.max(0, pc.expiresAtNanos - now)); // a probed one: next run
+                }
+                pc = older;
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+        return next;
+    }
+
+    /**
+     * Closes idle connections whose server's own idle limit ({@code Keep-Alive: timeout=N}) has passed at
+     * {@code now} (as {@code idle-timeout}). Such limits are not ordered by idle time: each idle connection is
+     * looked at, and only once some connection carried one.
+     *
+     * @return nanoseconds until the next such limit passes, or -1 when none can
+     */
+    long closeServerIdleLimits(long now) {
+        PoolActions a = null;
+        long next = -1;
+        pool.lock.lock();
+        try {
+            if (!pool.serverIdleLimits) {
+                return -1;
+            }
+            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
+                PooledConnection older = pc.lruOlder;
+                if (pc.serverIdleNanos > 0) {
+                    if (pc.serverIdleExpiredAt(now) && !pc.probing) {
+                        a = pool.closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
+                    } else {
+                        next = earliest(next, Math.max(0, pc.idleAtNanos + pc.serverIdleNanos - now));
+                    }
                 }
                 pc = older;
             }

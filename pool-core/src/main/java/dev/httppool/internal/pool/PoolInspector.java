@@ -49,7 +49,7 @@ final class PoolInspector {
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
                         config.disableKeepAlives(), config.maxConnLifetime(), config.maxConnLifetimeJitter(),
                         config.maxRequestsPerConn(), config.leaseStrategy(),
-                        config.maxWaitingPerHost()),
+                        config.maxWaitingPerHost(), config.respectServerKeepAlive()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));

@@ -4,6 +4,7 @@ import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.internal.exchange.Exchange;
+import dev.httppool.internal.exchange.KeepAliveHint;
 import dev.httppool.internal.exchange.WireConnection;
 
 /**
@@ -52,6 +53,28 @@ public final class PooledConnection implements Exchange.Releaser {
     /** Whether its lifetime has ended at {@code now}: one comparison (the caller checked that there is one). */
     boolean expiredAt(long now) {
         return now - expiresAtNanos >= 0;
+    }
+
+    // Written by the exchange holding the connection before it releases it (the release's lock publishes it);
+    // then guarded by ConnPool.lock: the idle time the server allows (-1: none said, 0: not kept idle).
+    long serverIdleNanos = -1;
+    // As above: the request count at which the server takes no more (0: none said).
+    long serverRequestLimit;
+
+    /** Go ignores {@code Keep-Alive}; with {@code respectServerKeepAlive} the pool keeps to what the server said. */
+    @Override
+    public void serverKeepAlive(KeepAliveHint hint) {
+        if (hint.idleNanos >= 0) {
+            serverIdleNanos = hint.idleNanos;
+        }
+        if (hint.moreRequests >= 0) {
+            serverRequestLimit = requests + hint.moreRequests;
+        }
+    }
+
+    /** Whether the server's own idle limit has passed for a connection idle since {@code idleAtNanos}. */
+    boolean serverIdleExpiredAt(long now) {
+        return serverIdleNanos >= 0 && now - idleAtNanos >= serverIdleNanos;
     }
 
     /** The response is done with this connection: {@code reason == null} offers it for reuse. */

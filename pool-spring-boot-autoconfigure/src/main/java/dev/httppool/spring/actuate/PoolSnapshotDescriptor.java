@@ -46,6 +46,7 @@ final class PoolSnapshotDescriptor {
         json.put("maxRequestsPerConn", s.maxRequestsPerConn());
         json.put("leaseStrategy", s.leaseStrategy().tag());
         json.put("maxWaitingPerHost", s.maxWaitingPerHost());
+        json.put("respectServerKeepAlive", s.respectServerKeepAlive());
         return json;
     }
 

@@ -124,6 +124,13 @@ public class HttpPoolProperties {
      */
     private int maxWaitingPerHost = 0;
 
+    /**
+     * Whether a response header "Keep-Alive: timeout=N" caps that connection's idle time at N seconds minus 1
+     * (N of 1 or less: not kept idle) and "max=M" closes it after M more requests, so that no request is sent on a
+     * connection the server is about to close. False ignores the header, as Go does.
+     */
+    private boolean respectServerKeepAlive = true;
+
     private final Proxy proxy = new Proxy();
 
     private final Metrics metrics = new Metrics();
@@ -294,6 +301,14 @@ public class HttpPoolProperties {
 
     public void setMaxWaitingPerHost(int maxWaitingPerHost) {
         this.maxWaitingPerHost = maxWaitingPerHost;
+    }
+
+    public boolean isRespectServerKeepAlive() {
+        return this.respectServerKeepAlive;
+    }
+
+    public void setRespectServerKeepAlive(boolean respectServerKeepAlive) {
+        this.respectServerKeepAlive = respectServerKeepAlive;
     }
 
     public Proxy getProxy() {

@@ -47,7 +47,8 @@ final class TransportConfigMapper {
                 .maxRequestsPerConn(atLeastZero("max-requests-per-conn", p.getMaxRequestsPerConn(),
                         "0 means no limit"))
                 .leaseStrategy(leaseStrategy(p.getLeaseStrategy()))
-                .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"));
+                .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"))
+                .respectServerKeepAlive(p.isRespectServerKeepAlive());
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
