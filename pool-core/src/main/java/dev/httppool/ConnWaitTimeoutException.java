@@ -14,11 +14,15 @@ public final class ConnWaitTimeoutException extends SocketTimeoutException {
     private final transient PoolSnapshot.KeyStats keyStats;
 
     ConnWaitTimeoutException(ConnectMethodKey key, long waitedMillis, PoolSnapshot.KeyStats stats) {
-        super("timed out after " + waitedMillis + " ms waiting for a connection to " + key
-                + " (active=" + stats.active() + ", idle=" + stats.idle() + ", dialing=" + stats.dialing()
-                + ", waiting=" + stats.waiting() + ")");
+        super("timed out after " + waitedMillis + " ms waiting for a connection to " + key + " " + counts(stats));
         this.key = key;
         this.keyStats = stats;
+    }
+
+    /** A key's counts as the pool's errors show them: {@code (active=1, idle=0, dialing=0, waiting=2)}. */
+    static String counts(PoolSnapshot.KeyStats stats) {
+        return "(active=" + stats.active() + ", idle=" + stats.idle() + ", dialing=" + stats.dialing()
+                + ", waiting=" + stats.waiting() + ")";
     }
 
     public ConnectMethodKey key() {

@@ -15,9 +15,8 @@ public final class PoolExhaustedException extends IOException {
     private final transient PoolSnapshot.KeyStats keyStats;
 
     PoolExhaustedException(ConnectMethodKey key, int maxWaiting, PoolSnapshot.KeyStats stats) {
-        super("no connection to " + key + ": " + maxWaiting + " requests already wait at maxConnsPerHost"
-                + " (active=" + stats.active() + ", idle=" + stats.idle() + ", dialing=" + stats.dialing()
-                + ", waiting=" + stats.waiting() + ")");
+        super("no connection to " + key + ": " + maxWaiting + " requests already wait at maxConnsPerHost "
+                + ConnWaitTimeoutException.counts(stats));
         this.key = key;
         this.keyStats = stats;
     }
