@@ -27,11 +27,22 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param leaseStrategy which idle connection of a key is handed out next
      * @param maxWaitingPerHost requests that may wait per key at {@code maxConnsPerHost}; zero means no limit
      * @param respectServerKeepAlive whether a response's {@code Keep-Alive} parameters limit its connection
+     * @param hosts the per-host overrides, in order (see {@link KeyStats#hostOverride()} for the keys they apply to)
      */
     public record Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
             Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
             Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy,
-            int maxWaitingPerHost, boolean respectServerKeepAlive) {
+            int maxWaitingPerHost, boolean respectServerKeepAlive, List<HostOverride> hosts) {
+
+        /** Settings without per-host overrides. */
+        public Settings(int maxIdleConns, int maxIdleConnsPerHost, int maxConnsPerHost, Duration idleConnTimeout,
+                Duration connWaitTimeout, boolean disableKeepAlives, Duration maxConnLifetime,
+                Duration maxConnLifetimeJitter, int maxRequestsPerConn, LeaseStrategy leaseStrategy,
+                int maxWaitingPerHost, boolean respectServerKeepAlive) {
+            this(maxIdleConns, maxIdleConnsPerHost, maxConnsPerHost, idleConnTimeout, connWaitTimeout,
+                    disableKeepAlives, maxConnLifetime, maxConnLifetimeJitter, maxRequestsPerConn, leaseStrategy,
+                    maxWaitingPerHost, respectServerKeepAlive, List.of());
+        }
     }
 
     /**
@@ -58,9 +69,19 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
      *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
+     * @param hostOverride the {@link Settings#hosts()} entry this key matched (its settings replace the global ones
+     *     it sets), or null when the key has the global settings
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
+            HostOverride hostOverride) {
+
+        /** A key with the global settings. */
+        public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
+                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
+                    idleConnections, null);
+        }
     }
 
     /**

@@ -72,6 +72,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         b.listeners.forEach(listeners::add);
         this.pool = new ConnPool(config, ticker, connector, dialExecutor, listeners, reaper::wake);
         this.reaper.attach(pool.maintenance());
+        // hosts[i].minIdle: dial the warm connections in the background, on the reaper's thread's schedule.
+        this.pool.warmPools().start(this::keyFor, reaper::schedule);
     }
 
     /** A transport with Go's default settings. */

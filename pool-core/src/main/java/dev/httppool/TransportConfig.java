@@ -1,6 +1,7 @@
 package dev.httppool;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -48,6 +49,7 @@ public final class TransportConfig {
     private final LeaseStrategy leaseStrategy;
     private final int maxWaitingPerHost;
     private final boolean respectServerKeepAlive;
+    private final List<HostOverride> hosts;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -82,6 +84,37 @@ public final class TransportConfig {
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
         this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
         this.respectServerKeepAlive = b.respectServerKeepAlive;
+        this.hosts = List.copyOf(Objects.requireNonNull(b.hosts, "hosts"));
+        checkHosts();
+    }
+
+    /** The rules between an entry of {@link #hosts()} and the global settings it leaves in force. */
+    private void checkHosts() {
+        int minIdleSum = 0;
+        for (int i = 0; i < hosts.size(); i++) {
+            HostOverride h = hosts.get(i);
+            String name = "hosts[" + i + "].";
+            Duration lifetime = h.maxConnLifetime() != null ? h.maxConnLifetime() : maxConnLifetime;
+            if (h.maxConnLifetime() != null && !lifetime.isZero() && !maxConnLifetimeJitter.isZero()
+                    && maxConnLifetimeJitter.compareTo(lifetime) >= 0) {
+                throw new IllegalArgumentException(name + "maxConnLifetime must be > maxConnLifetimeJitter ("
+                        + maxConnLifetimeJitter + "), was " + lifetime);
+            }
+            int maxConns = h.maxConnsPerHost() != null ? h.maxConnsPerHost() : maxConnsPerHost;
+            if (h.minIdle() > 0 && maxConns > 0 && h.minIdle() > maxConns) {
+                throw new IllegalArgumentException(name + "minIdle must be <= maxConnsPerHost (" + maxConns
+                        + "), was " + h.minIdle());
+            }
+            if (h.minIdle() > 0 && disableKeepAlives) {
+                throw new IllegalArgumentException(name + "minIdle must be 0 when disableKeepAlives is set, was "
+                        + h.minIdle());
+            }
+            minIdleSum += h.minIdle();
+        }
+        if (maxIdleConns > 0 && minIdleSum > maxIdleConns) {
+            throw new IllegalArgumentException("the minIdle of hosts must add up to <= maxIdleConns (" + maxIdleConns
+                    + "), was " + minIdleSum);
+        }
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -182,6 +215,11 @@ public final class TransportConfig {
         return respectServerKeepAlive;
     }
 
+    /** The per-host overrides, in order (the first match wins); empty when every key has the settings above. */
+    public List<HostOverride> hosts() {
+        return hosts;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -195,17 +233,18 @@ public final class TransportConfig {
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
                 + ", respectServerKeepAlive=" + respectServerKeepAlive
+                + (hosts.isEmpty() ? "" : ", hosts=" + hosts)
                 + '}';
     }
 
-    private static int atLeast(String name, int value, int min, String meaning) {
+    static int atLeast(String name, int value, int min, String meaning) {
         if (value < min) {
             throw new IllegalArgumentException(name + " must be >= " + min + meaning + ", was " + value);
         }
         return value;
     }
 
-    private static Duration nonNegative(String name, Duration value, String meaning) {
+    static Duration nonNegative(String name, Duration value, String meaning) {
         Objects.requireNonNull(value, name);
         if (value.isNegative()) {
             throw new IllegalArgumentException(name + " must be >= 0" + meaning + ", was " + value);
@@ -244,6 +283,7 @@ public final class TransportConfig {
         private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
         private int maxWaitingPerHost;
         private boolean respectServerKeepAlive = true;
+        private List<HostOverride> hosts = List.of();
 
         private Builder() {
         }
@@ -270,6 +310,7 @@ public final class TransportConfig {
             leaseStrategy = c.leaseStrategy;
             maxWaitingPerHost = c.maxWaitingPerHost;
             respectServerKeepAlive = c.respectServerKeepAlive;
+            hosts = c.hosts;
         }
 
         /**
@@ -449,6 +490,20 @@ public final class TransportConfig {
          */
         public Builder respectServerKeepAlive(boolean respect) {
             this.respectServerKeepAlive = respect;
+            return this;
+        }
+
+        /**
+         * Per-host overrides: a key whose target matches an entry's {@link HostOverride#match()} (the first that
+         * matches, in this order) takes the entry's settings in place of these (the settings it leaves unset stay
+         * these). Matched once per key, not per request. An entry's {@link HostOverride#minIdle()} keeps
+         * connections to its target warm. Default: none (every key has the settings above). Beyond Go. Checked by
+         * {@link #build()}: an entry's {@code maxConnLifetime} must exceed {@code maxConnLifetimeJitter}, its
+         * {@code minIdle} must not exceed its {@code maxConnsPerHost} and needs keep-alives, and the entries'
+         * {@code minIdle} must add up to at most {@code maxIdleConns} (when that is greater than 0).
+         */
+        public Builder hosts(List<HostOverride> hosts) {
+            this.hosts = hosts;
             return this;
         }
 

@@ -1,21 +1,33 @@
 package dev.httppool.internal.pool;
 
+import dev.httppool.HostOverride;
 import dev.httppool.LeaseStrategy;
 import dev.httppool.TransportConfig;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The limits a connection and a key live under, and which idle connection is leased, computed once from the
- * {@link TransportConfig}: each connection's lifetime (with its jitter, drawn once per connection), the requests a
- * connection may carry, each key's idle cap (fixed, or with {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST}
- * following the key's recent peak of connections in use) and the lease strategy. The one home of these rules; the
- * pool applies them under its lock.
+ * {@link TransportConfig}, and once more for each of its {@link HostOverride}s (the entry's settings, the global
+ * ones where it leaves them unset); a key's {@link HostPool} holds the ones that apply to it ({@link HostLimits}).
+ * They are: the key's connection cap, wait bound and timeouts, each connection's lifetime (with its jitter, drawn
+ * once per connection), the requests a connection may carry, the key's idle cap (fixed, or with
+ * {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} following the key's recent peak of connections in use; never
+ * below {@code minIdle}) and the lease strategy. The one home of these rules; the pool applies them under its lock.
  */
 final class ConnLimits {
 
+    /** The entry these limits come from, or null for the global settings. */
+    final HostOverride override;
     /** Whether connections have a lifetime ({@code maxConnLifetime} set): each then carries its expiry. */
     final boolean hasLifetime;
+    final int maxConnsPerHost;
+    final int maxWaitingPerHost;
+    final long idleTimeoutNanos;
+    final long connWaitNanos;
+    /** Connections kept open to the key ({@code minIdle}); its idle cap is at least this. */
+    final int minIdle;
     private final long lifetimeNanos;
     private final long lifetimeJitterNanos;
     private final int maxRequestsPerConn;
@@ -27,16 +39,36 @@ final class ConnLimits {
     // With the auto idle cap: a third of how long a key's peak of connections in use is remembered.
     private final long peakSliceNanos;
 
+    /** The global limits. */
     ConnLimits(TransportConfig config) {
-        this.lifetimeNanos = config.maxConnLifetime().toNanos();
+        this(config, null);
+    }
+
+    /** The limits of the keys that match {@code o} (the global ones when null). */
+    ConnLimits(TransportConfig config, HostOverride o) {
+        this.override = o;
+        boolean has = o != null;
+        Duration lifetime = has && o.maxConnLifetime() != null ? o.maxConnLifetime() : config.maxConnLifetime();
+        this.lifetimeNanos = lifetime.toNanos();
         this.lifetimeJitterNanos = config.maxConnLifetimeJitter().toNanos();
         this.hasLifetime = lifetimeNanos > 0;
-        this.maxRequestsPerConn = config.maxRequestsPerConn();
-        this.maxIdleConnsPerHost = config.maxIdleConnsPerHost();
+        this.maxRequestsPerConn = has && o.maxRequestsPerConn() != null ? o.maxRequestsPerConn()
+                : config.maxRequestsPerConn();
+        this.maxIdleConnsPerHost = has && o.maxIdleConnsPerHost() != null ? o.maxIdleConnsPerHost()
+                : config.maxIdleConnsPerHost();
         this.maxIdleConns = config.maxIdleConns();
         this.autoIdleCap = maxIdleConnsPerHost == TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
-        this.fifo = config.leaseStrategy() == LeaseStrategy.FIFO;
-        long idleTimeout = config.idleConnTimeout().toNanos();
+        LeaseStrategy lease = has && o.leaseStrategy() != null ? o.leaseStrategy() : config.leaseStrategy();
+        this.fifo = lease == LeaseStrategy.FIFO;
+        this.maxConnsPerHost = has && o.maxConnsPerHost() != null ? o.maxConnsPerHost() : config.maxConnsPerHost();
+        this.maxWaitingPerHost = has && o.maxWaitingPerHost() != null ? o.maxWaitingPerHost()
+                : config.maxWaitingPerHost();
+        this.connWaitNanos = (has && o.connWaitTimeout() != null ? o.connWaitTimeout() : config.connWaitTimeout())
+                .toNanos();
+        this.minIdle = has ? o.minIdle() : 0;
+        long idleTimeout = (has && o.idleConnTimeout() != null ? o.idleConnTimeout() : config.idleConnTimeout())
+                .toNanos();
+        this.idleTimeoutNanos = idleTimeout;
         long window = idleTimeout > 0 ? idleTimeout : TimeUnit.SECONDS.toNanos(90);
         this.peakSliceNanos = Math.max(1, window / 2);
     }
@@ -77,14 +109,15 @@ final class ConnLimits {
     /**
      * How many idle connections {@code hp} may keep at {@code now}: {@code maxIdleConnsPerHost}, or with
      * {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST} the most it had in use at once lately, at least 2 and at
-     * most {@code maxIdleConns} (when that is greater than 0). The one home of this rule.
+     * most {@code maxIdleConns} (when that is greater than 0); in either case at least {@code minIdle}, so warm
+     * connections are not closed as too many. The one home of this rule.
      */
     int idleCapLocked(HostPool hp, long now) {
         if (!autoIdleCap) {
-            return maxIdleConnsPerHost;
+            return Math.max(maxIdleConnsPerHost, minIdle);
         }
         int cap = Math.max(2, hp.recentPeakLocked(now, peakSliceNanos));
-        return maxIdleConns > 0 ? Math.min(cap, maxIdleConns) : cap;
+        return Math.max(minIdle, maxIdleConns > 0 ? Math.min(cap, maxIdleConns) : cap);
     }
 
     /** The cap as of the last {@link HostPool#noteInUseLocked}, which the idle list was trimmed to then. */

@@ -49,10 +49,11 @@ public final class ConnPool {
     final Ticker ticker;
     final TransportListener listener;
     private final Runnable onIdle;
-    final long idleTimeoutNanos;
-    private final long connWaitNanos;
+    /** The global limits; each key's own are on its {@link HostPool} ({@code hosts} overrides). */
     final ConnLimits limits;
+    final HostLimits hostLimits;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
+    private final WarmPools warm = new WarmPools(this);
     private final Dials dials;
 
     // Guarded by lock
@@ -77,9 +78,22 @@ public final class ConnPool {
         this.dials = new Dials(this, connector, dialExecutor);
         this.listener = listener;
         this.onIdle = onIdle;
-        this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
-        this.connWaitNanos = config.connWaitTimeout().toNanos();
-        this.limits = new ConnLimits(config);
+        this.hostLimits = new HostLimits(config);
+        this.limits = hostLimits.global;
+    }
+
+    /** {@code key}'s entry, made (with its limits, matched once) when it has none. */
+    HostPool hostLocked(ConnectMethodKey key) {
+        HostPool hp = hosts.get(key);
+        if (hp == null) {
+            hp = new HostPool(key, hostLimits.forKeyLocked(key));
+            hosts.put(key, hp);
+        }
+        return hp;
+    }
+
+    HostPool existingHostLocked(ConnectMethodKey key) {
+        return hosts.get(key);
     }
 
     /**
@@ -94,6 +108,7 @@ public final class ConnPool {
             PoolActions a = null;
             boolean counted = false;
             PoolSnapshot.KeyStats refused = null;
+            int maxWaiting = 0;
             boolean reused = false;
             long idleNanos = 0;
             lock.lock();
@@ -102,12 +117,14 @@ public final class ConnPool {
                     throw new IOException("transport is closed");
                 }
                 long now = ticker.nanoTime();
-                HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
+                HostPool hp = hostLocked(key);
+                ConnLimits limits = hp.limits;
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
                         idleNanos = now - pc.idleAtNanos;
-                        if (idleTimeoutNanos > 0 && idleNanos >= idleTimeoutNanos || pc.serverIdleExpiredAt(now)) {
+                        if (limits.idleTimeoutNanos > 0 && idleNanos >= limits.idleTimeoutNanos
+                                || pc.serverIdleExpiredAt(now)) {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
                             continue;
                         }
@@ -125,9 +142,10 @@ public final class ConnPool {
                 }
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
-                    hp = hosts.computeIfAbsent(key, HostPool::new);
+                    hp = hostLocked(key);
                     if (queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
+                        maxWaiting = limits.maxWaitingPerHost;
                     } else {
                         w = new WantConn(hp, trace);
                         a = queueLocked(w, a);
@@ -138,7 +156,7 @@ public final class ConnPool {
             }
             run(a);
             if (refused != null) {
-                throw ApiAccess.get().newPoolExhausted(key, config.maxWaitingPerHost(), refused);
+                throw ApiAccess.get().newPoolExhausted(key, maxWaiting, refused);
             }
             if (pc == null) {
                 pc = await(w, start);
@@ -195,8 +213,8 @@ public final class ConnPool {
      * {@code maxWaitingPerHost} requests already wait for permission to dial.
      */
     private boolean queueFullLocked(HostPool hp) {
-        int maxWaiting = config.maxWaitingPerHost();
-        int max = config.maxConnsPerHost();
+        int maxWaiting = hp.limits.maxWaitingPerHost;
+        int max = hp.limits.maxConnsPerHost;
         return maxWaiting > 0 && max > 0 && hp.conns >= max && hp.dialWaiters.size() >= maxWaiting;
     }
 
@@ -207,7 +225,7 @@ public final class ConnPool {
         if (!config.disableKeepAlives()) {
             hp.idleWaiters.addLast(w);
         }
-        int max = config.maxConnsPerHost();
+        int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
             hp.conns++;
             hp.dialsInProgress.add(w);
@@ -220,7 +238,7 @@ public final class ConnPool {
 
     /** Pops the most recently used idle connection that no probe is looking at, and marks it handed out. */
     private PooledConnection takeIdleLocked(HostPool hp) {
-        boolean fifo = limits.fifo;
+        boolean fifo = hp.limits.fifo;
         PooledConnection pc = fifo ? hp.idle.peekFirst() : hp.idle.peekLast();
         if (pc == null) {
             return null;
@@ -286,7 +304,7 @@ public final class ConnPool {
         boolean interrupted = false;
         boolean served;
         try {
-            served = w.await(connWaitNanos, start, ticker, lock);
+            served = w.await(w.host.limits.connWaitNanos, start, ticker, lock);
         } catch (InterruptedException e) {
             interrupted = true;
             served = false;
@@ -322,7 +340,8 @@ public final class ConnPool {
             if (cancelled) {
                 if (!interrupted) {
                     long now = ticker.nanoTime();
-                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, limits.idleCapLocked(w.host, now));
+                    int cap = w.host.limits.idleCapLocked(w.host, now);
+                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -391,7 +410,13 @@ public final class ConnPool {
      * {@code maxRequestsPerConn} requests or outlived its lifetime (so it is never handed out again).
      */
     PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a) {
+        return putOrCloseLocked(pc, a, false);
+    }
+
+    /** As above; a {@code warm} connection (just dialed by {@link WarmPools}) is kept after closeIdleConnections. */
+    PoolActions putOrCloseLocked(PooledConnection pc, PoolActions a, boolean warm) {
         HostPool hp = pc.host;
+        ConnLimits limits = hp.limits;
         if (config.disableKeepAlives()) {
             return closeLocked(pc, CloseReason.KEEP_ALIVES_DISABLED, a);
         }
@@ -421,7 +446,7 @@ public final class ConnPool {
                 return w.deliverLocked(pc, null, a);
             }
         }
-        if (closeIdle) {
+        if (closeIdle && !warm) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
         limits.noteInUseLocked(hp, now);
@@ -434,7 +459,7 @@ public final class ConnPool {
         hp.idle.addLast(pc);
         lru.push(pc);
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
-            a = closeLocked(lru.oldest(), CloseReason.TOO_MANY_IDLE, a);
+            a = closeLocked(WarmPools.oldestEvictableLocked(lru), CloseReason.TOO_MANY_IDLE, a);
         }
         return a;
     }
@@ -453,13 +478,13 @@ public final class ConnPool {
      * emptied (and removed from the map) while it is iterated.
      */
     PoolActions trimDecayedIdleLocked(long now, PoolActions a) {
-        if (!limits.autoIdleCap()) {
+        if (!hostLimits.anyAutoIdleCap) {
             return a;
         }
         for (HostPool hp : hosts.values()) {
-            if (!hp.idle.isEmpty()) {
-                limits.noteInUseLocked(hp, now);
-                a = trimIdleLocked(hp, limits.idleCapLocked(hp, now), a);
+            if (!hp.idle.isEmpty() && hp.limits.autoIdleCap()) {
+                hp.limits.noteInUseLocked(hp, now);
+                a = trimIdleLocked(hp, hp.limits.idleCapLocked(hp, now), a);
             }
         }
         return a;
@@ -470,8 +495,8 @@ public final class ConnPool {
         if (pc.state == PooledConnection.State.CLOSED) {
             return a;
         }
-        if (limits.autoIdleCap() && pc.state == PooledConnection.State.ACTIVE) {
-            limits.noteInUseLocked(pc.host, ticker.nanoTime()); // in-use counts fall: see the note
+        if (pc.host.limits.autoIdleCap() && pc.state == PooledConnection.State.ACTIVE) {
+            pc.host.limits.noteInUseLocked(pc.host, ticker.nanoTime()); // in-use counts fall: see the note
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);
@@ -499,6 +524,9 @@ public final class ConnPool {
         hp.conns--;
         if (hp.conns < 0) {
             throw new IllegalStateException("connection count underflow for " + hp.key);
+        }
+        if (hp.conns < hp.limits.minIdle) {
+            a = PoolActions.refill(a); // a warm key lost one
         }
         removeIfUnusedLocked(hp);
         return a;
@@ -528,6 +556,9 @@ public final class ConnPool {
         for (WantConn w : a.dials) {
             dials.start(w);
         }
+        if (a.refill) {
+            warm.wake();
+        }
     }
 
     /**
@@ -546,7 +577,7 @@ public final class ConnPool {
             a = closeAllIdleLocked(a);
             for (HostPool hp : hosts.values()) {
                 for (WantConn w : hp.dialsInProgress) {
-                    if (w.done) {
+                    if (w.done && w.warm == null) {
                         w.dialAbandoned = true;
                     }
                 }
@@ -568,6 +599,11 @@ public final class ConnPool {
     /** Idle-time work as a function of the time: see {@link IdleMaintenance#run}. */
     public IdleMaintenance maintenance() {
         return maintenance;
+    }
+
+    /** The warm pools ({@code hosts[i].minIdle}): see {@link WarmPools#run}. */
+    public WarmPools warmPools() {
+        return warm;
     }
 
     /** Closes every idle connection and refuses all further work; active connections close when released. */

@@ -67,7 +67,10 @@ final class Dials {
             } else if (!w.done) {
                 a = w.deliverLocked(pc, null, a);
             } else {
-                a = pool.putOrCloseLocked(pc, a);
+                a = pool.putOrCloseLocked(pc, a, w.warm != null);
+            }
+            if (w.warm != null) {
+                a = WarmPools.dialEndedLocked(w.warm, true, pool.ticker.nanoTime(), a);
             }
         } finally {
             pool.lock.unlock();
@@ -85,6 +88,9 @@ final class Dials {
             pool.stats.dialFailedLocked();
             if (!w.done) {
                 a = w.deliverLocked(null, error, a);
+            }
+            if (w.warm != null) {
+                a = WarmPools.dialEndedLocked(w.warm, false, pool.ticker.nanoTime(), a);
             }
             a = pool.decConnsLocked(hp, a);
         } finally {

@@ -12,6 +12,8 @@ import java.util.List;
 final class HostPool {
 
     final ConnectMethodKey key;
+    /** The limits this key lives under: its {@code hosts} entry's, or the global ones ({@link HostLimits}). */
+    final ConnLimits limits;
 
     // Guarded by lock: idle connections, least recently used first; checkout takes the last (LIFO).
     final ArrayDeque<PooledConnection> idle = new ArrayDeque<>(4);
@@ -33,8 +35,9 @@ final class HostPool {
     int olderPeakInUse;
     long sliceStartNanos;
 
-    HostPool(ConnectMethodKey key) {
+    HostPool(ConnectMethodKey key, ConnLimits limits) {
         this.key = key;
+        this.limits = limits;
     }
 
     int dialing() {

@@ -52,7 +52,7 @@ public final class IdleMaintenance {
      * @return nanoseconds until the next idle connection's lifetime ends, or -1 when none can
      */
     long closeExpiredLifetimes(long now) {
-        if (!pool.limits.hasLifetime) {
+        if (!pool.hostLimits.anyLifetime) {
             return -1;
         }
         PoolActions a = null;
@@ -63,7 +63,9 @@ public final class IdleMaintenance {
             // the probe below walks all of them too).
             for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
                 PooledConnection older = pc.lruOlder;
-                if (pc.expiredAt(now) && !pc.probing) {
+                if (!pc.host.limits.hasLifetime) {
+                    // no lifetime for this key (a hosts entry without one)
+                } else if (pc.expiredAt(now) && !pc.probing) {
                     a = pool.closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                 } else {
                     next = earliest(next, Math.max(0, pc.expiresAtNanos - now)); // a probed one: next run
@@ -117,7 +119,10 @@ public final class IdleMaintenance {
      *     no timeout)
      */
     long closeExpiredIdle(long now) {
-        long timeout = pool.idleTimeoutNanos;
+        if (!pool.hostLimits.oneIdleTimeout) {
+            return closeExpiredIdleEachTimeout(now);
+        }
+        long timeout = pool.limits.idleTimeoutNanos;
         if (timeout <= 0) {
             return -1;
         }
@@ -133,6 +138,35 @@ public final class IdleMaintenance {
                     break;
                 }
                 a = pool.closeLocked(oldest, CloseReason.IDLE_TIMEOUT, a);
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+        return next;
+    }
+
+    /**
+     * {@link #closeExpiredIdle} when {@code hosts} entries give keys different idle timeouts: the LRU is then not
+     * in expiry order, and each idle connection is looked at with its key's timeout.
+     */
+    private long closeExpiredIdleEachTimeout(long now) {
+        PoolActions a = null;
+        long next = -1;
+        pool.lock.lock();
+        try {
+            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
+                PooledConnection older = pc.lruOlder;
+                long timeout = pc.host.limits.idleTimeoutNanos;
+                if (timeout > 0) {
+                    long age = now - pc.idleAtNanos;
+                    if (age >= timeout) {
+                        a = pool.closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
+                    } else {
+                        next = earliest(next, timeout - age);
+                    }
+                }
+                pc = older;
             }
         } finally {
             pool.lock.unlock();

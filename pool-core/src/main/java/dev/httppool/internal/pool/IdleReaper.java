@@ -38,6 +38,15 @@ public final class IdleReaper {
         }
     }
 
+    /** Runs {@code task} on this reaper's thread after {@code delayNanos} (nothing once shut down). */
+    public void schedule(Runnable task, long delayNanos) {
+        try {
+            executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down: the transport is closed
+        }
+    }
+
     private void schedule(long delayNanos) {
         try {
             executor.schedule(this::tick, delayNanos, TimeUnit.NANOSECONDS);

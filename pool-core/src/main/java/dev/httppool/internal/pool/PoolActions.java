@@ -14,6 +14,8 @@ final class PoolActions {
     final List<CloseReason> closeReasons = new ArrayList<>(2);
     final List<WantConn> signals = new ArrayList<>(2);
     final List<WantConn> dials = new ArrayList<>(1);
+    /** A warm key ({@code minIdle}) lost a connection or a warm dial failed: {@link WarmPools} must run. */
+    boolean refill;
 
     static PoolActions close(PoolActions a, PooledConnection pc, CloseReason reason) {
         PoolActions r = a == null ? new PoolActions() : a;
@@ -31,6 +33,12 @@ final class PoolActions {
     static PoolActions dial(PoolActions a, WantConn w) {
         PoolActions r = a == null ? new PoolActions() : a;
         r.dials.add(w);
+        return r;
+    }
+
+    static PoolActions refill(PoolActions a) {
+        PoolActions r = a == null ? new PoolActions() : a;
+        r.refill = true;
         return r;
     }
 

@@ -41,7 +41,7 @@ final class PoolInspector {
             dialing += hp.dialing();
             waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
-                keys.add(keyStatsLocked(hp, now, wallNow, true, pool.limits.idleCapLocked(hp, now)));
+                keys.add(keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now)));
             }
         }
         return new PoolSnapshot(
@@ -49,7 +49,7 @@ final class PoolInspector {
                         config.maxConnsPerHost(), config.idleConnTimeout(), config.connWaitTimeout(),
                         config.disableKeepAlives(), config.maxConnLifetime(), config.maxConnLifetimeJitter(),
                         config.maxRequestsPerConn(), config.leaseStrategy(),
-                        config.maxWaitingPerHost(), config.respectServerKeepAlive()),
+                        config.maxWaitingPerHost(), config.respectServerKeepAlive(), config.hosts()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
                 Collections.unmodifiableList(keys));
@@ -64,7 +64,7 @@ final class PoolInspector {
     static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now, int idleCap) {
         PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false, idleCap);
         return new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(), s.connections(),
-                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of());
+                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of(), s.hostOverride());
     }
 
     static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
@@ -80,7 +80,8 @@ final class PoolInspector {
         }
         ConnectMethodKey k = hp.key;
         return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
-                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns));
+                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns),
+                hp.limits.override);
     }
 
     /** The first violated invariant, or null. */
@@ -89,7 +90,7 @@ final class PoolInspector {
         int idleSum = 0;
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
-            String v = checkHostLocked(config, hp, pool.limits.settledIdleCapLocked(hp));
+            String v = checkHostLocked(pool, hp, hp.limits.settledIdleCapLocked(hp));
             if (v != null) {
                 return v;
             }
@@ -117,11 +118,14 @@ final class PoolInspector {
         return null;
     }
 
-    private static String checkHostLocked(TransportConfig config, HostPool hp, int idleCap) {
+    private static String checkHostLocked(ConnPool pool, HostPool hp, int idleCap) {
         if (hp.conns < hp.idle.size() + hp.dialing()) {
             return hp.key + ": conns " + hp.conns + " < idle " + hp.idle.size() + " + dialing " + hp.dialing();
         }
-        int max = config.maxConnsPerHost();
+        if (hp.limits != pool.hostLimits.match(hp.key)) {
+            return hp.key + ": its limits are not the ones its hosts entry gives";
+        }
+        int max = hp.limits.maxConnsPerHost;
         if (max > 0 && hp.conns > max) {
             return hp.key + ": conns " + hp.conns + " > maxConnsPerHost " + max;
         }

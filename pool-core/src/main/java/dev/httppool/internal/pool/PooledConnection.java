@@ -47,7 +47,7 @@ public final class PooledConnection implements Exchange.Releaser {
         this.host = host;
         this.wire = wire;
         this.createdNanos = createdNanos;
-        this.expiresAtNanos = createdNanos + pool.limits.drawLifetimeNanos();
+        this.expiresAtNanos = createdNanos + host.limits.drawLifetimeNanos();
     }
 
     /** Whether its lifetime has ended at {@code now}: one comparison (the caller checked that there is one). */

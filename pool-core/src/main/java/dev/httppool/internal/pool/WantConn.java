@@ -26,6 +26,8 @@ final class WantConn {
 
     final HostPool host;
     final ClientTrace trace;
+    /** The warm target this dial is for ({@link WarmPools}), else null; such a want has no request (done). */
+    final WarmPools.Target warm;
     private final CountDownLatch ready = new CountDownLatch(1);
 
     // Guarded by lock: set once, by whichever of delivery, failure or cancellation comes first.
@@ -40,8 +42,14 @@ final class WantConn {
     boolean dialAbandoned;
 
     WantConn(HostPool host, ClientTrace trace) {
+        this(host, trace, null);
+    }
+
+    WantConn(HostPool host, ClientTrace trace, WarmPools.Target warm) {
         this.host = host;
         this.trace = trace;
+        this.warm = warm;
+        this.done = warm != null;
     }
 
     /**
