@@ -2,9 +2,11 @@ package dev.httppool.spring.actuate;
 
 import static dev.httppool.Redaction.redact;
 
+import dev.httppool.HostOverride;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import java.util.ArrayList;
+import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ final class PoolSnapshotDescriptor {
         json.put("stats", stats(snapshot.stats()));
         List<Map<String, Object>> keys = new ArrayList<>(snapshot.keys().size());
         for (PoolSnapshot.KeyStats key : snapshot.keys()) {
-            keys.add(key(key));
+            keys.add(key(key, snapshot.settings()));
         }
         json.put("keys", keys);
         return json;
@@ -47,6 +49,52 @@ final class PoolSnapshotDescriptor {
         json.put("leaseStrategy", s.leaseStrategy().tag());
         json.put("maxWaitingPerHost", s.maxWaitingPerHost());
         json.put("respectServerKeepAlive", s.respectServerKeepAlive());
+        List<Map<String, Object>> hosts = new ArrayList<>(s.hosts().size());
+        for (HostOverride h : s.hosts()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("match", redact(h.match()));
+            entry.putAll(hostSettings(h, null));
+            hosts.add(entry);
+        }
+        json.put("hosts", hosts);
+        return json;
+    }
+
+    /**
+     * The settings {@code h} sets, in the global settings' names; with {@code global}, only those that differ from
+     * it (what a key matching {@code h} has in place of the global settings).
+     */
+    private static Map<String, Object> hostSettings(HostOverride h, PoolSnapshot.Settings global) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        boolean all = global == null;
+        if (h.maxIdleConnsPerHost() != null && (all || h.maxIdleConnsPerHost() != global.maxIdleConnsPerHost())) {
+            json.put("maxIdleConnsPerHost", h.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST
+                    ? "auto" : h.maxIdleConnsPerHost());
+        }
+        if (h.maxConnsPerHost() != null && (all || h.maxConnsPerHost() != global.maxConnsPerHost())) {
+            json.put("maxConnsPerHost", h.maxConnsPerHost());
+        }
+        if (h.maxWaitingPerHost() != null && (all || h.maxWaitingPerHost() != global.maxWaitingPerHost())) {
+            json.put("maxWaitingPerHost", h.maxWaitingPerHost());
+        }
+        if (h.idleConnTimeout() != null && (all || !h.idleConnTimeout().equals(global.idleConnTimeout()))) {
+            json.put("idleConnTimeout", h.idleConnTimeout().toString());
+        }
+        if (h.connWaitTimeout() != null && (all || !h.connWaitTimeout().equals(global.connWaitTimeout()))) {
+            json.put("connWaitTimeout", h.connWaitTimeout().toString());
+        }
+        if (h.maxConnLifetime() != null && (all || !h.maxConnLifetime().equals(global.maxConnLifetime()))) {
+            json.put("maxConnLifetime", h.maxConnLifetime().toString());
+        }
+        if (h.maxRequestsPerConn() != null && (all || h.maxRequestsPerConn() != global.maxRequestsPerConn())) {
+            json.put("maxRequestsPerConn", h.maxRequestsPerConn());
+        }
+        if (h.leaseStrategy() != null && (all || !Objects.equals(h.leaseStrategy(), global.leaseStrategy()))) {
+            json.put("leaseStrategy", h.leaseStrategy().tag());
+        }
+        if (h.minIdle() > 0) {
+            json.put("minIdle", h.minIdle());
+        }
         return json;
     }
 
@@ -69,7 +117,7 @@ final class PoolSnapshotDescriptor {
         return json;
     }
 
-    private static Map<String, Object> key(PoolSnapshot.KeyStats k) {
+    private static Map<String, Object> key(PoolSnapshot.KeyStats k, PoolSnapshot.Settings global) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", redact(k.key()));
         json.put("proxy", redact(k.proxy()));
@@ -87,6 +135,11 @@ final class PoolSnapshotDescriptor {
             idle.add(idleConnection(c));
         }
         json.put("idleConnections", idle);
+        if (k.hostOverride() != null) {
+            // The key matched a hosts entry: which one, and its settings that differ from the global ones.
+            json.put("hostsMatch", redact(k.hostOverride().match()));
+            json.put("settings", hostSettings(k.hostOverride(), global));
+        }
         return json;
     }
 

@@ -1,6 +1,8 @@
 package dev.httppool.spring.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -130,6 +132,16 @@ public class HttpPoolProperties {
      * connection the server is about to close. False ignores the header, as Go does.
      */
     private boolean respectServerKeepAlive = true;
+
+    /**
+     * Per-host overrides, a list: each entry's "match" ("host", "host:port", "*.domain" or a base URL
+     * "scheme://host[:port]") picks the hosts that take its settings instead of the global ones:
+     * max-idle-conns-per-host, max-conns-per-host, max-waiting-per-host, idle-conn-timeout, conn-wait-timeout,
+     * max-conn-lifetime, max-requests-per-conn, lease-strategy, and min-idle (connections kept open to a base URL's
+     * target, dialed at start-up and again when they close). The first matching entry wins; settings an entry
+     * leaves unset stay global.
+     */
+    private final List<HttpPoolHostProperties> hosts = new ArrayList<>();
 
     private final Proxy proxy = new Proxy();
 
@@ -309,6 +321,10 @@ public class HttpPoolProperties {
 
     public void setRespectServerKeepAlive(boolean respectServerKeepAlive) {
         this.respectServerKeepAlive = respectServerKeepAlive;
+    }
+
+    public List<HttpPoolHostProperties> getHosts() {
+        return hosts;
     }
 
     public Proxy getProxy() {

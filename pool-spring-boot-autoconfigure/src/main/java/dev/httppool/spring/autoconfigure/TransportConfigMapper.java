@@ -1,10 +1,14 @@
 package dev.httppool.spring.autoconfigure;
 
+import dev.httppool.HostOverride;
 import dev.httppool.InvalidProxyException;
 import dev.httppool.LeaseStrategy;
 import dev.httppool.ProxyResolver;
 import dev.httppool.TransportConfig;
+import dev.httppool.Redaction;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -24,7 +28,7 @@ final class TransportConfigMapper {
     static TransportConfig map(HttpPoolProperties p) {
         TransportConfig.Builder b = TransportConfig.builder()
                 .maxIdleConns(atLeastZero("max-idle-conns", p.getMaxIdleConns(), "0 means no limit"))
-                .maxIdleConnsPerHost(maxIdleConnsPerHost(p.getMaxIdleConnsPerHost()))
+                .maxIdleConnsPerHost(maxIdleConnsPerHost("max-idle-conns-per-host", p.getMaxIdleConnsPerHost()))
                 .maxConnsPerHost(atLeastZero("max-conns-per-host", p.getMaxConnsPerHost(), "0 means no limit"))
                 .idleConnTimeout(atLeastZero("idle-conn-timeout", p.getIdleConnTimeout(), "0 means forever"))
                 .connWaitTimeout(atLeastZero("conn-wait-timeout", p.getConnWaitTimeout(), "0 means no limit"))
@@ -46,9 +50,10 @@ final class TransportConfigMapper {
                 .maxConnLifetimeJitter(lifetimeJitter(p))
                 .maxRequestsPerConn(atLeastZero("max-requests-per-conn", p.getMaxRequestsPerConn(),
                         "0 means no limit"))
-                .leaseStrategy(leaseStrategy(p.getLeaseStrategy()))
+                .leaseStrategy(leaseStrategy("lease-strategy", p.getLeaseStrategy()))
                 .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"))
-                .respectServerKeepAlive(p.isRespectServerKeepAlive());
+                .respectServerKeepAlive(p.isRespectServerKeepAlive())
+                .hosts(hosts(p));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
@@ -92,20 +97,87 @@ final class TransportConfigMapper {
         return jitter;
     }
 
+    /**
+     * The {@code http.pool.hosts} entries, each checked with its index in the property names:
+     * {@code http.pool.hosts[1].max-conns-per-host must be >= 0 (0 means no limit), was -1}. The match and the
+     * min-idle rule are the core's ({@link HostOverride}); a bad match is reported naming the forms.
+     */
+    private static List<HostOverride> hosts(HttpPoolProperties p) {
+        List<HostOverride> hosts = new ArrayList<>(p.getHosts().size());
+        for (int i = 0; i < p.getHosts().size(); i++) {
+            hosts.add(host("hosts[" + i + "].", p.getHosts().get(i), p.getMaxConnsPerHost()));
+        }
+        return hosts;
+    }
+
+    private static HostOverride host(String name, HttpPoolHostProperties h, int globalMaxConnsPerHost) {
+        String match = h.getMatch() == null ? "" : h.getMatch().trim();
+        try {
+            HostOverride.builder(match).build();
+        } catch (IllegalArgumentException ex) {
+            throw new InvalidHttpPoolPropertyException(PREFIX + name + "match",
+                    "host, host:port, *.domain or scheme://host[:port]",
+                    match.isEmpty() ? "nothing (the property is empty)" : "'" + Redaction.redact(match) + "'");
+        }
+        HostOverride.Builder b = HostOverride.builder(match);
+        if (h.getMaxIdleConnsPerHost() != null) {
+            b.maxIdleConnsPerHost(maxIdleConnsPerHost(name + "max-idle-conns-per-host", h.getMaxIdleConnsPerHost()));
+        }
+        if (h.getMaxConnsPerHost() != null) {
+            b.maxConnsPerHost(atLeastZero(name + "max-conns-per-host", h.getMaxConnsPerHost(), "0 means no limit"));
+        }
+        if (h.getMaxWaitingPerHost() != null) {
+            b.maxWaitingPerHost(atLeastZero(name + "max-waiting-per-host", h.getMaxWaitingPerHost(),
+                    "0 means no limit"));
+        }
+        if (h.getIdleConnTimeout() != null) {
+            b.idleConnTimeout(atLeastZero(name + "idle-conn-timeout", h.getIdleConnTimeout(), "0 means forever"));
+        }
+        if (h.getConnWaitTimeout() != null) {
+            b.connWaitTimeout(atLeastZero(name + "conn-wait-timeout", h.getConnWaitTimeout(), "0 means no limit"));
+        }
+        if (h.getMaxConnLifetime() != null) {
+            b.maxConnLifetime(atLeastZero(name + "max-conn-lifetime", h.getMaxConnLifetime(), "0 means no limit"));
+        }
+        if (h.getMaxRequestsPerConn() != null) {
+            b.maxRequestsPerConn(atLeastZero(name + "max-requests-per-conn", h.getMaxRequestsPerConn(),
+                    "0 means no limit"));
+        }
+        if (h.getLeaseStrategy() != null) {
+            b.leaseStrategy(leaseStrategy(name + "lease-strategy", h.getLeaseStrategy()));
+        }
+        int minIdle = atLeastZero(name + "min-idle", h.getMinIdle(), "0 keeps none");
+        if (minIdle > 0) {
+            try {
+                HostOverride.builder(match).minIdle(minIdle).build();
+            } catch (IllegalArgumentException ex) {
+                throw new InvalidHttpPoolPropertyException(PREFIX + name + "min-idle",
+                        "0 unless match is a base URL scheme://host[:port] (a target to dial)",
+                        Integer.toString(minIdle));
+            }
+            int maxConns = h.getMaxConnsPerHost() != null ? h.getMaxConnsPerHost() : globalMaxConnsPerHost;
+            if (maxConns > 0 && minIdle > maxConns) {
+                throw new InvalidHttpPoolPropertyException(PREFIX + name + "min-idle",
+                        "<= max-conns-per-host (" + maxConns + ")", Integer.toString(minIdle));
+            }
+        }
+        return b.minIdle(minIdle).build();
+    }
+
     /** {@code lifo} or {@code fifo}, in any case. */
-    private static LeaseStrategy leaseStrategy(String value) {
+    private static LeaseStrategy leaseStrategy(String name, String value) {
         String v = value == null ? "" : value.trim();
         for (LeaseStrategy strategy : LeaseStrategy.values()) {
             if (strategy.tag().equalsIgnoreCase(v)) {
                 return strategy;
             }
         }
-        throw new InvalidHttpPoolPropertyException(PREFIX + "lease-strategy", "lifo or fifo",
+        throw new InvalidHttpPoolPropertyException(PREFIX + name, "lifo or fifo",
                 v.isEmpty() ? "nothing (the property is empty)" : v);
     }
 
     /** {@code auto} (the core's {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST}) or an integer >= 0. */
-    private static int maxIdleConnsPerHost(String value) {
+    private static int maxIdleConnsPerHost(String name, String value) {
         String v = value == null ? "" : value.trim();
         if (v.equalsIgnoreCase("auto")) {
             return TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
@@ -118,7 +190,7 @@ final class TransportConfigMapper {
         } catch (NumberFormatException ex) {
             // reported below
         }
-        throw new InvalidHttpPoolPropertyException(PREFIX + "max-idle-conns-per-host",
+        throw new InvalidHttpPoolPropertyException(PREFIX + name,
                 ">= 0 (0 means keep none) or auto", v.isEmpty() ? "nothing (the property is empty)" : v);
     }
 

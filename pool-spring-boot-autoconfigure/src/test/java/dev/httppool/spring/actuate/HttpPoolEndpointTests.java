@@ -56,7 +56,7 @@ class HttpPoolEndpointTests {
                 Map.entry("disableKeepAlives", false), Map.entry("maxConnLifetime", "PT0S"),
                 Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0),
                 Map.entry("leaseStrategy", "lifo"), Map.entry("maxWaitingPerHost", 0),
-                Map.entry("respectServerKeepAlive", true));
+                Map.entry("respectServerKeepAlive", true), Map.entry("hosts", List.of()));
         assertThat(map(json, "totals")).containsExactly(Map.entry("connections", 1), Map.entry("idle", 1),
                 Map.entry("active", 0), Map.entry("dialing", 0), Map.entry("waiting", 0));
         assertThat(map(json, "stats")).containsExactly(Map.entry("dials", 1L), Map.entry("dialFailures", 0L),
