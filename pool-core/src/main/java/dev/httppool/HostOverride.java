@@ -250,7 +250,9 @@ public final class HostOverride {
             return this;
         }
 
-        /** See {@link TransportConfig.Builder#maxRequestsPerConn}: 0 means no limit; null (default) leaves it global. */
+        /**
+         * See {@link TransportConfig.Builder#maxRequestsPerConn}: 0 means no limit; null (default) leaves it global.
+         */
         public Builder maxRequestsPerConn(Integer n) {
             this.maxRequestsPerConn = n;
             return this;

@@ -243,6 +243,28 @@ class WarmPoolsTest {
     }
 
     @Test
+    void afterAFailureOneDialTriesAndTheRestFollowItsSuccess() {
+        pool(warm(HostOverride.builder(BASE).minIdle(3)));
+        runScheduled();
+        dials.failNext(new ConnectException("refused"));
+        dials.failNext(new ConnectException("refused"));
+        dials.failNext(new ConnectException("refused"));
+        ticker.advance(Duration.ofNanos(run()));
+
+        run();
+        assertThat(dials.queued()).as("one dial tries the target again").isEqualTo(1);
+        runScheduled();
+        dials.completeNext();
+        assertThat(scheduled).as("its success asks for a run").contains(0L);
+        runScheduled();
+
+        assertThat(dials.queued()).isEqualTo(2);
+        dials.completeAll();
+        assertThat(idle()).isEqualTo(3);
+        assertThat(pool.snapshot().stats().dialFailures()).as("one doubling for the round of three").isEqualTo(3);
+    }
+
+    @Test
     void closeStopsRefills() {
         pool(warm(HostOverride.builder(BASE).minIdle(2)));
         run();

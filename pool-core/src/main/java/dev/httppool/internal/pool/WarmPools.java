@@ -19,8 +19,8 @@ import java.util.function.Function;
  *
  * <p>Time is a function argument, as in {@link IdleMaintenance}: {@link #run(long)} starts the dials needed at
  * {@code now} and returns how long until a target's backoff ends. A failed warm dial is retried after
- * {@link #FIRST_BACKOFF_NANOS}, doubling up to {@link #MAX_BACKOFF_NANOS}, so an unreachable target costs a few
- * dials a minute, never a spin; a successful dial resets it. Runs happen on the transport's maintenance thread
+ * {@link #FIRST_BACKOFF_NANOS}, doubling up to {@link #MAX_BACKOFF_NANOS}, with one dial at a time, so an
+ * unreachable target costs a few dials a minute, never a spin; a successful dial resets it and the rest follow. Runs happen on the transport's maintenance thread
  * (through the {@link Scheduler}), never a thread per key, and nothing blocks under the pool's lock.
  */
 public final class WarmPools {
@@ -158,6 +158,9 @@ public final class WarmPools {
                 if (max > 0) {
                     missing = Math.min(missing, max - hp.conns);
                 }
+                if (t.failures > 0) {
+                    missing = Math.min(missing, 1); // after a failure, one dial tries; the rest follow its success
+                }
                 for (int i = 0; i < missing; i++) {
                     WantConn w = new WantConn(hp, ClientTrace.NONE, t);
                     hp.conns++;
@@ -175,9 +178,10 @@ public final class WarmPools {
     /** A warm dial for {@code t} ended: success resets its backoff, failure doubles it (from 100 ms to 30 s). */
     static PoolActions dialEndedLocked(Target t, boolean ok, long now, PoolActions a) {
         if (ok) {
+            boolean recovered = t.failures > 0;
             t.failures = 0;
             t.backingOff = false;
-            return a;
+            return recovered ? PoolActions.refill(a) : a; // dial the rest now
         }
         if (t.backingOff && now - t.retryAtNanos < 0) {
             return PoolActions.refill(a); // a dial of the same round failed already: one doubling per round
