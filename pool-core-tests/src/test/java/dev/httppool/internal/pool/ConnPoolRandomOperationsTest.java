@@ -3,6 +3,8 @@ package dev.httppool.internal.pool;
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.HostOverride;
+import dev.httppool.LeaseStrategy;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.Request;
 import dev.httppool.TransportConfig;
@@ -77,8 +79,30 @@ class ConnPoolRandomOperationsTest {
                     .maxConnLifetimeJitter(Duration.ofMillis(lifetimeMillis / 3 * lifecycle.nextInt(2)))
                     .maxRequestsPerConn(lifecycle.nextInt(2) * lifecycle.nextInt(4))
                     .build();
+            config = config.toBuilder().hosts(hosts(config, new Random(seed * 31 + 7))).build();
             trail.append(config).append('\n');
             pool = new ConnPool(config, ticker, dials, dials, TransportListener.NONE, () -> { });
+            pool.warmPools().start(ConnectMethodKey::direct, (task, delay) -> { }); // runs made in step 7
+        }
+
+        /**
+         * Per-host overrides, from their own sequence: sometimes an entry for b.test with its own caps, idle timeout
+         * and lease strategy, and one keeping c.test warm (min-idle), within the rules the config checks.
+         */
+        static List<HostOverride> hosts(TransportConfig config, Random r) {
+            List<HostOverride> hosts = new ArrayList<>();
+            if (r.nextBoolean()) {
+                hosts.add(HostOverride.builder("b.test").maxConnsPerHost(r.nextInt(4))
+                        .maxIdleConnsPerHost(r.nextInt(5) - 1).idleConnTimeout(Duration.ofMillis(r.nextInt(3) * 400L))
+                        .leaseStrategy(r.nextBoolean() ? LeaseStrategy.FIFO : null).build());
+            }
+            int minIdle = 1 + r.nextInt(2);
+            boolean warmFits = !config.disableKeepAlives() && (config.maxIdleConns() == 0 || config.maxIdleConns() >= minIdle);
+            if (r.nextBoolean() && warmFits) {
+                hosts.add(HostOverride.builder("http://c.test").minIdle(minIdle).maxConnsPerHost(minIdle + r.nextInt(2))
+                        .build());
+            }
+            return hosts;
         }
 
         void execute() throws Exception {
@@ -142,6 +166,7 @@ class ConnPoolRandomOperationsTest {
                     pool.maintenance().closeExpiredLifetimes(ticker.nanoTime());
                     pool.maintenance().closeIdleAboveDecayedCaps(ticker.nanoTime());
                     checkNoIdleConnectionOutlivedItsLifetime();
+                    pool.warmPools().run(ticker.nanoTime());
                     break;
                 case 8:
                     List<FakeWire> wires;
@@ -243,14 +268,17 @@ class ConnPoolRandomOperationsTest {
                     continue;
                 }
                 assertThat(k.connections()).isEqualTo(k.idle() + k.active() + k.dialing());
+                HostOverride entry = k.hostOverride();
                 int maxRequests = s.settings().maxRequestsPerConn();
                 if (maxRequests > 0) {
                     assertThat(k.idleConnections()).as("idle connections that may carry another request")
                             .allMatch(c -> c.requests() < maxRequests);
                 }
                 assertThat((long) k.active()).isEqualTo(heldHere);
-                if (s.settings().maxConnsPerHost() > 0) {
-                    assertThat(k.connections()).isLessThanOrEqualTo(s.settings().maxConnsPerHost());
+                int maxConns = entry != null && entry.maxConnsPerHost() != null ? entry.maxConnsPerHost()
+                        : s.settings().maxConnsPerHost();
+                if (maxConns > 0) {
+                    assertThat(k.connections()).isLessThanOrEqualTo(maxConns);
                 }
             }
         }
