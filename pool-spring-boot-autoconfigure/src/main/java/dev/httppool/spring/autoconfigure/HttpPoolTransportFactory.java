@@ -58,12 +58,14 @@ public final class HttpPoolTransportFactory {
 
     /**
      * A transport for clients that asked for another connect timeout or SSL bundle: the shared transport's
-     * settings with that dial timeout and, when given, that bundle, applied after the customizers.
+     * settings with that dial timeout and, when given, that bundle, applied after the customizers. The hosts
+     * entries apply to it too, but not their min-idle: the shared transport keeps the warm connections, and each
+     * derived one would only open as many more.
      */
     public Transport derive(Transport shared, Duration dialTimeout, @Nullable SslBundle sslBundle) {
         Transport.Builder builder = base(config);
         customizers.forEach((customizer) -> customizer.customize(builder));
-        builder.config(withDialTimeout(shared.config(), dialTimeout));
+        builder.config(withoutWarmPools(withDialTimeout(shared.config(), dialTimeout)));
         if (sslBundle != null) {
             applySsl(builder, sslBundle);
         }
@@ -77,6 +79,14 @@ public final class HttpPoolTransportFactory {
             builder.proxy(proxy);
         }
         return builder;
+    }
+
+    private static TransportConfig withoutWarmPools(TransportConfig config) {
+        if (config.hosts().stream().allMatch((h) -> h.minIdle() == 0)) {
+            return config;
+        }
+        return config.toBuilder().hosts(config.hosts().stream().map((h) -> h.toBuilder().minIdle(0).build()).toList())
+                .build();
     }
 
     private static TransportConfig withDialTimeout(TransportConfig config, Duration dialTimeout) {

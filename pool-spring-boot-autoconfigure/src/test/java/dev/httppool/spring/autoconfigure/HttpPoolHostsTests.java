@@ -140,6 +140,23 @@ class HttpPoolHostsTests {
     }
 
     @Test
+    void aTransportDerivedForAnotherConnectTimeoutTakesTheEntriesButKeepsNoConnectionsWarm() {
+        runner.withPropertyValues("http.pool.hosts[0].match=http://127.0.0.1:" + server.port(),
+                "http.pool.hosts[0].min-idle=1", "http.pool.hosts[0].max-conns-per-host=3").run((context) -> {
+                    Transport shared = context.getBean(Transport.class);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> shared.snapshot().totals().idle() == 1);
+                    Transport derived = (Transport) context.getBean(dev.httppool.spring.HttpPoolTransports.class)
+                            .roundTripper(Duration.ofSeconds(2), null);
+
+                    assertThat(derived.config().hosts()).singleElement().satisfies((h) -> {
+                        assertThat(h.maxConnsPerHost()).isEqualTo(3);
+                        assertThat(h.minIdle()).isZero();
+                    });
+                    assertThat(derived.snapshot().stats().dials()).isZero();
+                });
+    }
+
+    @Test
     void theEndpointListsTheEntriesAndShowsEachKeysSettingsThatDifferFromTheGlobalOnes() {
         runner.withPropertyValues("http.pool.max-conns-per-host=8", "http.pool.hosts[0].match=127.0.0.1",
                 "http.pool.hosts[0].max-conns-per-host=8", "http.pool.hosts[0].lease-strategy=fifo",
