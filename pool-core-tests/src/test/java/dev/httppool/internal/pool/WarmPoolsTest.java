@@ -265,6 +265,26 @@ class WarmPoolsTest {
     }
 
     @Test
+    void aTargetWhoseKeyCannotBeMadeIsNotKeptWarmAndTheOthersAre() {
+        pool = new ConnPool(TransportConfig.builder().hosts(List.of(
+                HostOverride.builder("http://bad.test").minIdle(1).build(),
+                HostOverride.builder(BASE).minIdle(1).build())).build(),
+                ticker, dials, dials, TransportListener.NONE, () -> { });
+        pool.warmPools().start(uri -> {
+            if (uri.getHost().equals("bad.test")) {
+                throw new IllegalArgumentException("invalid proxy for " + uri);
+            }
+            return ConnectMethodKey.direct(uri);
+        }, (task, delay) -> { });
+
+        run();
+        dials.completeAll();
+
+        assertThat(idle()).isEqualTo(1);
+        assertThat(pool.snapshot().keys()).hasSize(1);
+    }
+
+    @Test
     void closeStopsRefills() {
         pool(warm(HostOverride.builder(BASE).minIdle(2)));
         run();

@@ -66,12 +66,18 @@ public final class WarmPools {
     /**
      * Finds the targets (each warm entry's base URL, keyed by {@code keys}, e.g. through the transport's proxy
      * choice) and starts filling them. A target whose key takes another entry's limits (an earlier entry matched
-     * it) or names no target (plain http behind a proxy) is not kept warm.
+     * it) or names no target (plain http behind a proxy) is not kept warm; nor is one whose proxy is invalid (its
+     * requests fail with that error, and the transport is still built).
      */
     public void start(Function<URI, ConnectMethodKey> keys, Scheduler scheduler) {
         List<Target> found = new ArrayList<>();
         for (ConnLimits entry : pool.hostLimits.warmEntries()) {
-            ConnectMethodKey key = keys.apply(URI.create(HostPattern.parse(entry.override.match()).baseUrl()));
+            ConnectMethodKey key;
+            try {
+                key = keys.apply(URI.create(HostPattern.parse(entry.override.match()).baseUrl()));
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
             if (pool.hostLimits.match(key) == entry && !key.address().isEmpty()) {
                 found.add(new Target(key, entry.minIdle));
             }
