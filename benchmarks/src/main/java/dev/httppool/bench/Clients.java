@@ -34,10 +34,7 @@ import reactor.netty.resources.ConnectionProvider;
 @SuppressWarnings("try")
 final class Clients {
 
-    /**
-     * httppool with the lifecycle settings a production user would turn on (issue 12): what they cost on the hot
-     * path shows as its ratio to plain {@code httppool} in the same run.
-     */
+    /** httppool with {@link LifecycleSettings}: their hot-path cost is its ratio to plain httppool. */
     static final String LIFECYCLE = "httppool-lifecycle";
 
     /** Every JVM client, in the order the runner interleaves them. */
@@ -151,23 +148,9 @@ final class Clients {
                 .maxIdleConnsPerHost(p.maxIdlePerHost())
                 .maxConnsPerHost(p.maxConnsPerHost());
         if (p.client().equals(LIFECYCLE)) {
-            lifecycle(config);
+            LifecycleSettings.apply(config);
         }
         return Transport.builder().config(config.build()).build();
-    }
-
-    /**
-     * The settings of {@link #LIFECYCLE}: a lifetime of 5 minutes with 30 s of jitter (never reached in a trial,
-     * so only its per-request check costs) and the FIFO lease strategy. The load's concurrency equals the
-     * connection count, so FIFO and LIFO reuse the same connections and only the bookkeeping differs.
-     */
-    static void lifecycle(TransportConfig.Builder config) {
-        config.maxConnLifetime(Duration.ofMinutes(5))
-                .maxConnLifetimeJitter(Duration.ofSeconds(30))
-                .leaseStrategy(dev.httppool.LeaseStrategy.FIFO);
-        // HOSTS ENTRY (issue 12 item 6): one per-host override matching the benchmark's target goes here, once
-        // the per-host settings are merged (e.g. the same caps as above for "127.0.0.1"), so that the trial also
-        // pays for resolving a key's overrides.
     }
 
     private static CloseableHttpClient apache(Params p) {

@@ -215,7 +215,9 @@ public final class Spread {
             if (transport != null) {
                 transport.close();
             }
-            ups.forEach(Upstream::close);
+            for (Upstream u : ups) {
+                u.close();
+            }
         }
     }
 
@@ -263,13 +265,13 @@ public final class Spread {
                 .append("` (`dev.httppool.bench.Spread`). Machine: ").append(Report.machine())
                 .append(", JDK ").append(System.getProperty("java.version")).append(".\n");
         md.append("The machine was shared with other builds while this ran: read shares, not speed.\n\n");
-        md.append(String.format(Locale.ROOT, "Three loopback upstreams (JDK HttpServer) behind one name through a "
+        md.append(String.format(Locale.ROOT, "Three loopback upstreams (keep-alive HTTP/1.1 on raw sockets, TCP_NODELAY) behind one name through a "
                 + "round-robin `Dialer`; upstream 3 joins the dialer's list %.1f s into the measured run. First %d "
                 + "threads at once for %.1f s (the pool fills with %d connections over upstreams 1 and 2), then %d "
                 + "threads in a closed loop for %.1f s; max-idle-conns-per-host %d. Share of requests per upstream "
                 + "per %d ms bucket, as each upstream counted them.%n%n", o.addAtMillis / 1000.0, o.burst,
                 o.burstMillis / 1000.0, o.burst, o.steady, o.steadyMillis / 1000.0, o.burst, o.bucketMillis));
-        md.append("| scenario | share 1 / 2 / 3 in the last quarter | dials 1 / 2 / 3 | connections seen 1 / 2 / 3 |"
+        md.append("| scenario | share 1 / 2 / 3 in the last quarter | dials 1 / 2 / 3 | connections accepted 1 / 2 / 3 |"
                 + " errors |\n|---|---|---|---|---:|\n");
         for (Outcome r : outcomes) {
             int from = lastQuarter(r);
