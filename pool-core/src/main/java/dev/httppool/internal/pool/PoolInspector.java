@@ -52,7 +52,8 @@ final class PoolInspector {
                         config.maxWaitingPerHost(), config.respectServerKeepAlive()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
                 stats.toSnapshotLocked(),
-                Collections.unmodifiableList(keys));
+                Collections.unmodifiableList(keys),
+                pool.advisor.adviceLocked(address, now));
     }
 
     /** A key's counts without its idle connections (for an error). */
