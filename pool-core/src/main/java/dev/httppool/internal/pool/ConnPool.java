@@ -105,7 +105,7 @@ public final class ConnPool {
                     throw new IOException("transport is closed");
                 }
                 long now = ticker.nanoTime();
-                HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
+                HostPool hp = hosts.computeIfAbsent(key, this::newHostLocked);
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
@@ -128,7 +128,7 @@ public final class ConnPool {
                 }
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
-                    hp = hosts.computeIfAbsent(key, HostPool::new);
+                    hp = hosts.computeIfAbsent(key, this::newHostLocked);
                     if (queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
@@ -185,7 +185,7 @@ public final class ConnPool {
         try {
             if (counted) {
                 pc.requests--;
-                stats.reuseWithdrawnLocked();
+                stats.reuseWithdrawnLocked(pc.host);
             }
             a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
         } finally {
@@ -256,7 +256,7 @@ public final class ConnPool {
     private boolean countCheckoutLocked(PooledConnection pc) {
         pc.requests++;
         if (pc.reused) {
-            stats.reusedLocked();
+            stats.reusedLocked(pc.host);
             return true;
         }
         return false;
@@ -493,7 +493,7 @@ public final class ConnPool {
         advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
                 ? limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
         pc.state = PooledConnection.State.CLOSED;
-        stats.closedLocked(reason);
+        stats.closedLocked(pc.host, reason);
         a = PoolActions.close(a, pc, reason);
         return decConnsLocked(pc.host, a);
     }
@@ -517,6 +517,10 @@ public final class ConnPool {
         }
         removeIfUnusedLocked(hp);
         return a;
+    }
+
+    private HostPool newHostLocked(ConnectMethodKey key) {
+        return new HostPool(key, stats.addressLocked(key.address(), hosts.keySet()));
     }
 
     private void removeIfUnusedLocked(HostPool hp) {
