@@ -13,8 +13,10 @@ import java.util.Map;
  * @param totals counts over all keys
  * @param stats counters since the transport was created
  * @param keys every key with at least one connection, dial or waiting request, ordered by key
+ * @param advice what to change, from what the pool saw over the last five minutes, ordered by key (see the
+ *     README's "Advice" for every rule)
  */
-public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys) {
+public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys, List<Advice> advice) {
 
     /**
      * The pool settings in force.
@@ -71,6 +73,13 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      */
     public record IdleConnection(long id, String localAddress, String remoteAddress, String protocol,
             Instant idleSince, long idleMillis, long ageMillis, long requests) {
+    }
+
+    /**
+     * One piece of advice: set {@code setting} (a property name, as in {@code http.pool.*}) of {@code key} from
+     * {@code current} to {@code suggested}, because of {@code reason}.
+     */
+    public record Advice(String key, String setting, String current, String suggested, String reason) {
     }
 
     /** The entry for {@code key}, or null when the pool holds nothing for it. */

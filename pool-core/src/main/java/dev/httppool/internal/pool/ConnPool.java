@@ -4,6 +4,7 @@ import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
+import dev.httppool.RejectReason;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -54,6 +55,7 @@ public final class ConnPool {
     final ConnLimits limits;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
+    final Advisor advisor;
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
@@ -80,6 +82,7 @@ public final class ConnPool {
         this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
         this.connWaitNanos = config.connWaitTimeout().toNanos();
         this.limits = new ConnLimits(config);
+        this.advisor = new Advisor(lock, ticker, config);
     }
 
     /**
@@ -102,7 +105,7 @@ public final class ConnPool {
                     throw new IOException("transport is closed");
                 }
                 long now = ticker.nanoTime();
-                HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
+                HostPool hp = hosts.computeIfAbsent(key, this::newHostLocked);
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
@@ -125,9 +128,10 @@ public final class ConnPool {
                 }
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
-                    hp = hosts.computeIfAbsent(key, HostPool::new);
+                    hp = hosts.computeIfAbsent(key, this::newHostLocked);
                     if (queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
+                        advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
                     } else {
                         w = new WantConn(hp, trace);
                         a = queueLocked(w, a);
@@ -138,6 +142,7 @@ public final class ConnPool {
             }
             run(a);
             if (refused != null) {
+                listener.rejected(key, RejectReason.MAX_WAITING);
                 throw ApiAccess.get().newPoolExhausted(key, config.maxWaitingPerHost(), refused);
             }
             if (pc == null) {
@@ -180,7 +185,7 @@ public final class ConnPool {
         try {
             if (counted) {
                 pc.requests--;
-                stats.reuseWithdrawnLocked();
+                stats.reuseWithdrawnLocked(pc.host);
             }
             a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
         } finally {
@@ -215,6 +220,8 @@ public final class ConnPool {
         }
         hp.dialWaiters.addLast(w);
         w.waitingForPermission = true;
+        w.queuedAtMax = true;
+        w.queuedAtNanos = ticker.nanoTime();
         return a;
     }
 
@@ -249,7 +256,7 @@ public final class ConnPool {
     private boolean countCheckoutLocked(PooledConnection pc) {
         pc.requests++;
         if (pc.reused) {
-            stats.reusedLocked();
+            stats.reusedLocked(pc.host);
             return true;
         }
         return false;
@@ -291,6 +298,9 @@ public final class ConnPool {
             interrupted = true;
             served = false;
         }
+        if (w.queuedAtMax) { // written by this thread when it queued
+            listener.waited(w.host.key, ticker.nanoTime() - w.queuedAtNanos);
+        }
         if (!served) {
             return giveUp(w, start, interrupted);
         }
@@ -323,6 +333,7 @@ public final class ConnPool {
                 if (!interrupted) {
                     long now = ticker.nanoTime();
                     stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, limits.idleCapLocked(w.host, now));
+                    advisor.rejectedLocked(w.host.key, RejectReason.WAIT_TIMEOUT, now);
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -343,6 +354,8 @@ public final class ConnPool {
         if (won != null) {
             return handedOver(won, w.trace, start);
         }
+        advisor.logPending();
+        listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
         throw ApiAccess.get().newConnWaitTimeout(w.host.key,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
     }
@@ -477,8 +490,10 @@ public final class ConnPool {
             pc.host.idle.removeFirstOccurrence(pc);
             lru.remove(pc);
         }
+        advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
+                ? limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
         pc.state = PooledConnection.State.CLOSED;
-        stats.closedLocked(reason);
+        stats.closedLocked(pc.host, reason);
         a = PoolActions.close(a, pc, reason);
         return decConnsLocked(pc.host, a);
     }
@@ -504,6 +519,10 @@ public final class ConnPool {
         return a;
     }
 
+    private HostPool newHostLocked(ConnectMethodKey key) {
+        return new HostPool(key, stats.addressLocked(key.address(), hosts.keySet()));
+    }
+
     private void removeIfUnusedLocked(HostPool hp) {
         if (hp.isUnused() && hosts.get(hp.key) == hp) {
             hosts.remove(hp.key);
@@ -512,6 +531,7 @@ public final class ConnPool {
 
     /** Carries out work collected under the lock. Must be called without the lock. */
     void run(PoolActions a) {
+        advisor.logPending();
         if (a == null) {
             return;
         }
@@ -563,6 +583,11 @@ public final class ConnPool {
             a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
         }
         return a;
+    }
+
+    /** The advice rules, fed by this pool's events (and by leak detection through {@link Advisor#leaked}). */
+    public Advisor advisor() {
+        return advisor;
     }
 
     /** Idle-time work as a function of the time: see {@link IdleMaintenance#run}. */

@@ -12,6 +12,8 @@ import java.util.List;
 final class HostPool {
 
     final ConnectMethodKey key;
+    // Guarded by lock: the lifetime counters of this key's address (shared with its other keys).
+    final PoolStats.Counters counters;
 
     // Guarded by lock: idle connections, least recently used first; checkout takes the last (LIFO).
     final ArrayDeque<PooledConnection> idle = new ArrayDeque<>(4);
@@ -33,8 +35,9 @@ final class HostPool {
     int olderPeakInUse;
     long sliceStartNanos;
 
-    HostPool(ConnectMethodKey key) {
+    HostPool(ConnectMethodKey key, PoolStats.Counters counters) {
         this.key = key;
+        this.counters = counters;
     }
 
     int dialing() {

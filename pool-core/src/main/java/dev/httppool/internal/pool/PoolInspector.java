@@ -36,11 +36,11 @@ final class PoolInspector {
         int dialing = 0;
         int waiting = 0;
         for (HostPool hp : sorted) {
-            conns += hp.conns;
-            idle += hp.idle.size();
-            dialing += hp.dialing();
-            waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
+                conns += hp.conns;
+                idle += hp.idle.size();
+                dialing += hp.dialing();
+                waiting += hp.waiting;
                 keys.add(keyStatsLocked(hp, now, wallNow, true, pool.limits.idleCapLocked(hp, now)));
             }
         }
@@ -51,8 +51,9 @@ final class PoolInspector {
                         config.maxRequestsPerConn(), config.leaseStrategy(),
                         config.maxWaitingPerHost(), config.respectServerKeepAlive()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
-                stats.toSnapshotLocked(),
-                Collections.unmodifiableList(keys));
+                stats.toSnapshotLocked(address),
+                Collections.unmodifiableList(keys),
+                pool.advisor.adviceLocked(address, now));
     }
 
     /** A key's counts without its idle connections (for an error). */

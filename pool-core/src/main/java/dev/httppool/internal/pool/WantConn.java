@@ -36,6 +36,9 @@ final class WantConn {
     IOException error;
     // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds).
     boolean waitingForPermission;
+    // Written under lock by the requesting thread, read by it after its wait: it queued at maxConnsPerHost, when.
+    boolean queuedAtMax;
+    long queuedAtNanos;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
 

@@ -2,6 +2,7 @@ package dev.httppool.spring.actuate;
 
 import static dev.httppool.Redaction.redact;
 
+import dev.httppool.CloseReason;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import java.util.ArrayList;
@@ -12,41 +13,103 @@ import java.util.Map;
 /**
  * Turns a {@link PoolSnapshot} into the JSON of {@code /actuator/httppool}: maps, lists, strings, numbers and
  * booleans only, so the output does not depend on how the application configured Jackson. Durations are
- * ISO-8601 strings ({@code PT1M30S}), {@code idleSince} an ISO instant, and proxy credentials are masked.
+ * ISO-8601 strings ({@code PT1M30S}), sizes in bytes, {@code idleSince} an ISO instant, and proxy credentials are
+ * masked.
  */
 final class PoolSnapshotDescriptor {
 
     private PoolSnapshotDescriptor() {
     }
 
-    static Map<String, Object> describe(PoolSnapshot snapshot) {
+    /**
+     * The JSON of several transports' snapshots: {@code settings} of the shared transport ({@code config} and
+     * {@code proxy}), {@code totals} and {@code stats} summed over all, every key with its {@code transport}'s
+     * name, and all {@code advice}.
+     *
+     * @param snapshots each transport's snapshot by its name, the shared transport's ({@code default}) first
+     */
+    static Map<String, Object> describe(TransportConfig config, Map<String, Object> proxy,
+            Map<String, PoolSnapshot> snapshots) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("settings", settings(snapshot.settings()));
-        json.put("totals", totals(snapshot.totals()));
-        json.put("stats", stats(snapshot.stats()));
-        List<Map<String, Object>> keys = new ArrayList<>(snapshot.keys().size());
-        for (PoolSnapshot.KeyStats key : snapshot.keys()) {
-            keys.add(key(key));
-        }
+        json.put("settings", settings(config, proxy));
+        int[] totals = new int[5];
+        long[] stats = new long[3];
+        Map<String, Long> closed = new LinkedHashMap<>();
+        List<Map<String, Object>> keys = new ArrayList<>();
+        List<Map<String, Object>> advice = new ArrayList<>();
+        snapshots.forEach((transport, snapshot) -> {
+            PoolSnapshot.Totals t = snapshot.totals();
+            totals[0] += t.connections();
+            totals[1] += t.idle();
+            totals[2] += t.active();
+            totals[3] += t.dialing();
+            totals[4] += t.waiting();
+            stats[0] += snapshot.stats().dials();
+            stats[1] += snapshot.stats().dialFailures();
+            stats[2] += snapshot.stats().reused();
+            snapshot.stats().closed().forEach((reason, n) -> closed.merge(reason, n, Long::sum));
+            for (PoolSnapshot.KeyStats key : snapshot.keys()) {
+                keys.add(key(key, transport));
+            }
+            for (PoolSnapshot.Advice a : snapshot.advice()) {
+                advice.add(advice(a));
+            }
+        });
+        json.put("totals", totals(new PoolSnapshot.Totals(totals[0], totals[1], totals[2], totals[3], totals[4])));
+        json.put("stats", stats(new PoolSnapshot.Stats(stats[0], stats[1], stats[2], inReasonOrder(closed))));
         json.put("keys", keys);
+        json.put("advice", advice);
         return json;
     }
 
-    private static Map<String, Object> settings(PoolSnapshot.Settings s) {
+    /** Close reasons in the order of {@link CloseReason}, as each snapshot lists them. */
+    private static Map<String, Long> inReasonOrder(Map<String, Long> closed) {
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        for (CloseReason reason : CloseReason.values()) {
+            Long n = closed.get(reason.tag());
+            if (n != null) {
+                ordered.put(reason.tag(), n);
+            }
+        }
+        return ordered;
+    }
+
+    /** Every setting of the transport, under the camelCase of its {@code http.pool.*} property. */
+    private static Map<String, Object> settings(TransportConfig c, Map<String, Object> proxy) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("maxIdleConns", s.maxIdleConns());
-        json.put("maxIdleConnsPerHost", s.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST ? "auto"
-                : s.maxIdleConnsPerHost());
-        json.put("maxConnsPerHost", s.maxConnsPerHost());
-        json.put("idleConnTimeout", s.idleConnTimeout().toString());
-        json.put("connWaitTimeout", s.connWaitTimeout().toString());
-        json.put("disableKeepAlives", s.disableKeepAlives());
-        json.put("maxConnLifetime", s.maxConnLifetime().toString());
-        json.put("maxConnLifetimeJitter", s.maxConnLifetimeJitter().toString());
-        json.put("maxRequestsPerConn", s.maxRequestsPerConn());
-        json.put("leaseStrategy", s.leaseStrategy().tag());
-        json.put("maxWaitingPerHost", s.maxWaitingPerHost());
-        json.put("respectServerKeepAlive", s.respectServerKeepAlive());
+        json.put("maxIdleConns", c.maxIdleConns());
+        json.put("maxIdleConnsPerHost", c.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST ? "auto"
+                : c.maxIdleConnsPerHost());
+        json.put("maxConnsPerHost", c.maxConnsPerHost());
+        json.put("idleConnTimeout", c.idleConnTimeout().toString());
+        json.put("connWaitTimeout", c.connWaitTimeout().toString());
+        json.put("disableKeepAlives", c.disableKeepAlives());
+        json.put("maxConnLifetime", c.maxConnLifetime().toString());
+        json.put("maxConnLifetimeJitter", c.maxConnLifetimeJitter().toString());
+        json.put("maxRequestsPerConn", c.maxRequestsPerConn());
+        json.put("leaseStrategy", c.leaseStrategy().tag());
+        json.put("maxWaitingPerHost", c.maxWaitingPerHost());
+        json.put("respectServerKeepAlive", c.respectServerKeepAlive());
+        json.put("dialTimeout", c.dialTimeout().toString());
+        json.put("tcpKeepAlive", c.tcpKeepAlive().toString());
+        json.put("tlsHandshakeTimeout", c.tlsHandshakeTimeout().toString());
+        json.put("responseHeaderTimeout", c.responseHeaderTimeout().toString());
+        json.put("expectContinueTimeout", c.expectContinueTimeout().toString());
+        json.put("maxResponseHeaderBytes", c.maxResponseHeaderBytes());
+        json.put("disableCompression", c.disableCompression());
+        json.put("readBufferSize", c.readBufferSize());
+        json.put("writeBufferSize", c.writeBufferSize());
+        proxy.forEach((name, value) -> json.put(name, value instanceof String text ? redact(text) : value));
+        return json;
+    }
+
+    private static Map<String, Object> advice(PoolSnapshot.Advice a) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", redact(a.key()));
+        json.put("setting", a.setting());
+        json.put("current", a.current());
+        json.put("suggested", a.suggested());
+        json.put("reason", a.reason());
         return json;
     }
 
@@ -69,9 +132,10 @@ final class PoolSnapshotDescriptor {
         return json;
     }
 
-    private static Map<String, Object> key(PoolSnapshot.KeyStats k) {
+    private static Map<String, Object> key(PoolSnapshot.KeyStats k, String transport) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", redact(k.key()));
+        json.put("transport", transport);
         json.put("proxy", redact(k.proxy()));
         json.put("scheme", k.scheme());
         json.put("address", k.address());

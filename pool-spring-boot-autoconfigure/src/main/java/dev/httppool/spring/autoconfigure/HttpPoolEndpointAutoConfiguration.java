@@ -2,6 +2,7 @@ package dev.httppool.spring.autoconfigure;
 
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.spring.actuate.HttpPoolEndpoint;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,7 +25,8 @@ public final class HttpPoolEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    HttpPoolEndpoint httpPoolEndpoint(HttpPoolTransports transports) {
-        return new HttpPoolEndpoint(transports);
+    HttpPoolEndpoint httpPoolEndpoint(HttpPoolTransports transports, ObjectProvider<HttpPoolProperties> properties) {
+        HttpPoolProperties p = properties.getIfAvailable(HttpPoolProperties::new);
+        return new HttpPoolEndpoint(transports, p.getProxy().getUrl(), p.getProxy().getNoProxy());
     }
 }
