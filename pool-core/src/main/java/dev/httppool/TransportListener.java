@@ -21,4 +21,12 @@ public interface TransportListener {
     /** A connection for {@code key} was closed. */
     default void closed(ConnectMethodKey key, CloseReason reason) {
     }
+
+    /**
+     * A connection for {@code key} was leaked: held past {@code leakDetectionThreshold}, or its response became
+     * unreachable unfinished (the connection is then closed too, reported to {@link #closed} as
+     * {@link CloseReason#BROKEN}).
+     */
+    default void leaked(ConnectMethodKey key, LeakDetection detection) {
+    }
 }

@@ -2,6 +2,7 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
 import dev.httppool.TransportListener;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -60,6 +61,17 @@ public final class Listeners implements TransportListener {
         for (TransportListener l : all) {
             try {
                 l.closed(key, reason);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        for (TransportListener l : all) {
+            try {
+                l.leaked(key, detection);
             } catch (RuntimeException e) {
                 failed(l, e);
             }

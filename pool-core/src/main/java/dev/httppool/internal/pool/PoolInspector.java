@@ -64,7 +64,7 @@ final class PoolInspector {
     static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now, int idleCap) {
         PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false, idleCap);
         return new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(), s.connections(),
-                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of());
+                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of(), List.of());
     }
 
     static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
@@ -80,7 +80,8 @@ final class PoolInspector {
         }
         ConnectMethodKey k = hp.key;
         return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
-                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns));
+                hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns),
+                withIdle ? hp.checkedOut.viewLocked(now, wallNow) : List.of());
     }
 
     /** The first violated invariant, or null. */
