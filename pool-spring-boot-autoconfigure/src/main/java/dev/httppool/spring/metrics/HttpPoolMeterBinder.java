@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code http.pool.acquire} (timer; tags {@code key}, {@code reused}): from asking for a connection to
  * holding one;
  * <li>{@code http.pool.closed} (counter; tags {@code key}, {@code reason}): closed connections by reason.
+ * <li>{@code http.pool.leaks} (counter; tags {@code key}, {@code detection} = threshold | unreachable): connections
+ * held past {@code leak-detection-threshold}, or closed because their response was dropped unfinished.
  * </ul>
  * Gauges are summed over the given transports. With {@code perKey}, the gauges of a key are registered when the key
  * appears in the pool and removed when it leaves; without it, no meter carries the {@code key} tag, for

@@ -2,6 +2,7 @@ package dev.httppool.spring.metrics;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
 import dev.httppool.TransportListener;
 import dev.httppool.Redaction;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +38,7 @@ final class PoolMeters implements TransportListener {
     static final String DIALS = "http.pool.dials";
     static final String ACQUIRE = "http.pool.acquire";
     static final String CLOSED = "http.pool.closed";
+    static final String LEAKS = "http.pool.leaks";
 
     private final MeterRegistry registry;
     private final PoolCounts counts;
@@ -46,6 +48,7 @@ final class PoolMeters implements TransportListener {
     private final ConcurrentMap<Id, Counter> dials = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Counter> closed = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Timer> acquire = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Counter> leaks = new ConcurrentHashMap<>();
     /** Keys whose gauges are registered; read without a lock by event threads. */
     private final Set<String> gaugedKeys = ConcurrentHashMap.newKeySet();
     // Guarded by this
@@ -102,6 +105,16 @@ final class PoolMeters implements TransportListener {
                 .tags(keyTags(id.key()).and("reason", id.value()))
                 .register(registry)).increment();
         keyChanged(k, true);
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        String k = Redaction.redact(key.toString());
+        leaks.computeIfAbsent(new Id(perKey ? k : "", detection.tag()), (id) -> Counter.builder(LEAKS)
+                .description("Leaked connections: held past leak-detection-threshold, or whose response was dropped"
+                        + " unfinished (then closed)")
+                .tags(keyTags(id.key()).and("detection", id.value()))
+                .register(registry)).increment();
     }
 
     /** A key may have appeared, or (after a close or a failed dial) gone away: bring the gauges up to date. */

@@ -64,7 +64,7 @@ class HttpPoolEndpointTests {
         List<Map<String, Object>> keys = list(json, "keys");
         assertThat(keys).singleElement().satisfies((key) -> {
             assertThat(key).containsOnlyKeys("key", "proxy", "scheme", "address", "onlyH1", "connections", "idle",
-                    "active", "dialing", "waiting", "idleCap", "idleConnections");
+                    "active", "dialing", "waiting", "idleCap", "idleConnections", "activeConnections");
             assertThat(key).containsEntry("key", "|http|" + server.address()).containsEntry("proxy", "")
                     .containsEntry("scheme", "http").containsEntry("address", server.address())
                     .containsEntry("onlyH1", false).containsEntry("connections", 1).containsEntry("idle", 1)
@@ -82,6 +82,36 @@ class HttpPoolEndpointTests {
                 assertThat(idle.get("requests")).isEqualTo(2L);
             });
         });
+    }
+
+    @Test
+    void listsEachConnectionHeldByARequestWithItsRequestLineThreadAndTimes() throws Exception {
+        try (Response response = transport.roundTrip(Request.get(server.url("/hello?token=secret")))) {
+            Map<String, Object> json = endpoint.pool();
+
+            assertThat(list(json, "keys")).singleElement().satisfies((key) -> {
+                assertThat(key).containsEntry("active", 1);
+                assertThat(list(key, "activeConnections")).singleElement().satisfies((held) -> {
+                    assertThat(held).containsOnlyKeys("id", "localAddress", "remoteAddress", "protocol",
+                            "checkedOutAt", "heldMillis", "ageMillis", "requests", "request", "thread",
+                            "leakSuspected");
+                    assertThat(held.get("id")).isInstanceOf(Long.class);
+                    assertThat(held.get("localAddress")).asString().startsWith("127.0.0.1:");
+                    assertThat(held.get("remoteAddress")).isEqualTo(server.address());
+                    assertThat(held.get("protocol")).isEqualTo("HTTP/1.1");
+                    assertThat(Instant.parse((String) held.get("checkedOutAt"))).isBeforeOrEqualTo(Instant.now());
+                    assertThat(held.get("heldMillis")).isInstanceOf(Long.class);
+                    assertThat(held.get("ageMillis")).isInstanceOf(Long.class);
+                    assertThat(held.get("requests")).isEqualTo(1L);
+                    assertThat(held.get("request")).isEqualTo("GET /hello");
+                    assertThat(held.get("thread")).isEqualTo(Thread.currentThread().getName());
+                    assertThat(held.get("leakSuspected")).isEqualTo(false);
+                });
+            });
+            response.body().readAllBytes();
+        }
+        assertThat(list(endpoint.pool(), "keys")).singleElement()
+                .satisfies((key) -> assertThat(list(key, "activeConnections")).isEmpty());
     }
 
     @Test
