@@ -67,6 +67,20 @@ final class ActiveConnections {
         return oldest;
     }
 
+    /** The first broken link or wrongly listed connection, or null (for the invariant check). */
+    String checkLocked(HostPool hp, int[] count) {
+        PooledConnection previous = null;
+        for (PooledConnection pc = oldest; pc != null; pc = pc.activeNewer) {
+            if (!pc.checkedOut || pc.state != PooledConnection.State.ACTIVE || pc.host != hp
+                    || pc.activeOlder != previous) {
+                return pc + " listed as held with state " + pc.state + ", checkedOut " + pc.checkedOut;
+            }
+            previous = pc;
+            count[0]++;
+        }
+        return previous == newest ? null : hp.key + ": held list's tail is not its newest";
+    }
+
     /** The snapshot's view, built from fields only. */
     List<PoolSnapshot.ActiveConnection> viewLocked(long now, long wallNow) {
         if (oldest == null) {

@@ -54,6 +54,11 @@ final class LeakWatch {
         }
     }
 
+    /** Connections checked out now, over all keys. */
+    int checkedOutLocked() {
+        return checkedOut;
+    }
+
     /** Whether a connection is checked out, so that the maintenance has to keep running. */
     boolean watchingLocked() {
         return checkedOut > 0;

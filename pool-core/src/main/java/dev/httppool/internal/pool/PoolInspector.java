@@ -88,12 +88,19 @@ final class PoolInspector {
     static String checkInvariantsLocked(ConnPool pool, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
         TransportConfig config = pool.config;
         int idleSum = 0;
+        int[] held = {0};
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
             String v = checkHostLocked(config, hp, pool.limits.settledIdleCapLocked(hp));
+            if (v == null) {
+                v = hp.checkedOut.checkLocked(hp, held);
+            }
             if (v != null) {
                 return v;
             }
+        }
+        if (held[0] != pool.leaks.checkedOutLocked()) {
+            return "held lists hold " + held[0] + " but " + pool.leaks.checkedOutLocked() + " are checked out";
         }
         int n = 0;
         Set<PooledConnection> seen = Collections.newSetFromMap(new IdentityHashMap<>());
