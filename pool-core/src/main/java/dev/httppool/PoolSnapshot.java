@@ -60,9 +60,11 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
      *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
+     * @param activeConnections connections held by requests, longest held first
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
+            List<ActiveConnection> activeConnections) {
     }
 
     /**
@@ -80,6 +82,22 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * {@code current} to {@code suggested}, because of {@code reason}.
      */
     public record Advice(String key, String setting, String current, String suggested, String reason) {
+    }
+
+    /**
+     * One connection held by a request: checked out, its response body not yet read to the end nor closed.
+     *
+     * @param checkedOutAt wall-clock time the request got it
+     * @param heldMillis how long the request has held it
+     * @param ageMillis time since it was dialed
+     * @param requests requests it has carried, this one included
+     * @param request the request's method and path, without query string (e.g. {@code GET /orders})
+     * @param thread the name of the thread that made the request
+     * @param leakSuspected whether it was held longer than {@code leakDetectionThreshold}
+     */
+    public record ActiveConnection(long id, String localAddress, String remoteAddress, String protocol,
+            Instant checkedOutAt, long heldMillis, long ageMillis, long requests, String request, String thread,
+            boolean leakSuspected) {
     }
 
     /** The entry for {@code key}, or null when the pool holds nothing for it. */

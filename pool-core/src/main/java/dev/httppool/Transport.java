@@ -117,7 +117,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             trace.getConn(key.firstHopAddress()); // Go: the first hop, the proxy when there is one
             PooledConnection pc;
             try {
-                pc = pool.acquire(key, trace);
+                pc = pool.acquire(key, trace, request);
             } catch (IOException e) {
                 throw KeyedErrors.withKey(e, key);
             }

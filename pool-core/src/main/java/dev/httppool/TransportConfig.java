@@ -48,6 +48,7 @@ public final class TransportConfig {
     private final LeaseStrategy leaseStrategy;
     private final int maxWaitingPerHost;
     private final boolean respectServerKeepAlive;
+    private final Duration leakDetectionThreshold;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -82,6 +83,8 @@ public final class TransportConfig {
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
         this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
         this.respectServerKeepAlive = b.respectServerKeepAlive;
+        this.leakDetectionThreshold = nonNegative("leakDetectionThreshold", b.leakDetectionThreshold,
+                " (0 means off)");
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -182,6 +185,10 @@ public final class TransportConfig {
         return respectServerKeepAlive;
     }
 
+    public Duration leakDetectionThreshold() {
+        return leakDetectionThreshold;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -195,6 +202,7 @@ public final class TransportConfig {
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
                 + ", respectServerKeepAlive=" + respectServerKeepAlive
+                + ", leakDetectionThreshold=" + leakDetectionThreshold
                 + '}';
     }
 
@@ -244,6 +252,7 @@ public final class TransportConfig {
         private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
         private int maxWaitingPerHost;
         private boolean respectServerKeepAlive = true;
+        private Duration leakDetectionThreshold = Duration.ZERO;
 
         private Builder() {
         }
@@ -270,6 +279,7 @@ public final class TransportConfig {
             leaseStrategy = c.leaseStrategy;
             maxWaitingPerHost = c.maxWaitingPerHost;
             respectServerKeepAlive = c.respectServerKeepAlive;
+            leakDetectionThreshold = c.leakDetectionThreshold;
         }
 
         /**
@@ -449,6 +459,23 @@ public final class TransportConfig {
          */
         public Builder respectServerKeepAlive(boolean respect) {
             this.respectServerKeepAlive = respect;
+            return this;
+        }
+
+        /**
+         * A connection held by a request for longer than this (checked out, its response body not yet read to the
+         * end nor closed) is reported once: a WARN on the {@code System.Logger} {@code dev.httppool.pool} naming
+         * the key and how long it was held, with the stack trace of the code that made the request, and
+         * {@link TransportListener#leaked} with {@link LeakDetection#THRESHOLD}. The connection is left alone: a
+         * slow download is reported, not cut. While it is on, each request captures its stack when it gets a
+         * connection (a few microseconds); when off, nothing is captured. Default and 0: off. Beyond Go.
+         *
+         * <p>Independently of this, a response that becomes unreachable before its body was read to the end or
+         * closed always has its connection closed and its slot under {@code maxConnsPerHost} freed
+         * ({@link LeakDetection#UNREACHABLE}).
+         */
+        public Builder leakDetectionThreshold(Duration d) {
+            this.leakDetectionThreshold = d;
             return this;
         }
 

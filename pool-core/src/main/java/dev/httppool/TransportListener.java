@@ -43,4 +43,12 @@ public interface TransportListener {
     /** A request for {@code key} failed at once or after waiting, without a connection, for {@code reason}. */
     default void rejected(ConnectMethodKey key, RejectReason reason) {
     }
+
+    /**
+     * A connection for {@code key} was leaked: held past {@code leakDetectionThreshold}, or its response became
+     * unreachable unfinished (the connection is then closed too, reported to {@link #closed} as
+     * {@link CloseReason#BROKEN}).
+     */
+    default void leaked(ConnectMethodKey key, LeakDetection detection) {
+    }
 }

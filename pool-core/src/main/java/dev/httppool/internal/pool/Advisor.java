@@ -75,6 +75,7 @@ public final class Advisor {
         this.lock = lock;
         this.ticker = ticker;
         this.config = config;
+        this.leakDetectionThreshold = config.leakDetectionThreshold();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.RejectReason;
+import dev.httppool.Request;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,7 @@ public final class ConnPool {
     final TransportConfig config;
     final Ticker ticker;
     final TransportListener listener;
+    /** Wakes the maintenance: a connection became idle, or was checked out (for {@link LeakWatch}). */
     private final Runnable onIdle;
     final long idleTimeoutNanos;
     private final long connWaitNanos;
@@ -56,6 +59,7 @@ public final class ConnPool {
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
     final Advisor advisor;
+    final LeakWatch leaks;
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
@@ -83,6 +87,7 @@ public final class ConnPool {
         this.connWaitNanos = config.connWaitTimeout().toNanos();
         this.limits = new ConnLimits(config);
         this.advisor = new Advisor(lock, ticker, config);
+        this.leaks = new LeakWatch(this);
     }
 
     /**
@@ -90,7 +95,13 @@ public final class ConnPool {
      * of a returned connection and a dial started for this request.
      */
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace) throws IOException {
+        return acquire(key, trace, null);
+    }
+
+    /** As {@link #acquire(ConnectMethodKey, ClientTrace)} for {@code request}, shown while it holds the connection. */
+    public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace, Request request) throws IOException {
         long start = ticker.nanoTime();
+        Throwable origin = leaks.origin();
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -120,7 +131,7 @@ public final class ConnPool {
                         }
                         if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
                             // The hot path: no probe will run, so count the checkout under this lock.
-                            reused = countCheckoutLocked(pc);
+                            reused = countCheckoutLocked(pc, request, origin, now);
                             counted = true;
                         }
                         break;
@@ -134,6 +145,8 @@ public final class ConnPool {
                         advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
                     } else {
                         w = new WantConn(hp, trace);
+                        w.request = request;
+                        w.origin = origin;
                         a = queueLocked(w, a);
                     }
                 }
@@ -157,7 +170,7 @@ public final class ConnPool {
                     release(pc, CloseReason.SERVER_CLOSED);
                     continue;
                 }
-                reused = countCheckout(pc);
+                reused = countCheckout(pc, request, origin);
             } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
                 continue;
             }
@@ -252,9 +265,10 @@ public final class ConnPool {
         return pc;
     }
 
-    /** Counts a connection as handed out; returns whether it had served before. */
-    private boolean countCheckoutLocked(PooledConnection pc) {
+    /** Counts a connection as handed out to {@code request}; returns whether it had served before. */
+    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
         pc.requests++;
+        leaks.checkedOutLocked(pc, request, origin, now);
         if (pc.reused) {
             stats.reusedLocked(pc.host);
             return true;
@@ -262,10 +276,10 @@ public final class ConnPool {
         return false;
     }
 
-    private boolean countCheckout(PooledConnection pc) {
+    private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
         lock.lock();
         try {
-            return countCheckoutLocked(pc);
+            return countCheckoutLocked(pc, request, origin, ticker.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -274,6 +288,7 @@ public final class ConnPool {
     private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
+        onIdle.run(); // the maintenance watches held connections too
         PoolLog.handedOut(pc, reused, wasIdle, idleNanos);
         if (trace == ClientTrace.NONE) {
             return pc; // no hook to call: skip building its argument
@@ -308,18 +323,18 @@ public final class ConnPool {
         if (w.error != null) {
             throw w.error;
         }
-        return handedOver(w.conn, w.trace, start);
+        return handedOver(w, w.conn, start);
     }
 
     /**
      * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
      * read of {@code reused} after the write made under the lock that delivered it.
      */
-    private PooledConnection handedOver(PooledConnection pc, ClientTrace trace, long start) {
+    private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
         if (pc.reused && discardedOutOfStep(pc, false)) {
             return null;
         }
-        return gotConn(pc, trace, start, false, 0, countCheckout(pc));
+        return gotConn(pc, w.trace, start, false, 0, countCheckout(pc, w.request, w.origin));
     }
 
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
@@ -352,7 +367,7 @@ public final class ConnPool {
             throw w.error;
         }
         if (won != null) {
-            return handedOver(won, w.trace, start);
+            return handedOver(w, won, start);
         }
         advisor.logPending();
         listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
@@ -375,6 +390,7 @@ public final class ConnPool {
             if (pc.state != PooledConnection.State.ACTIVE) {
                 return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
             }
+            leaks.returnedLocked(pc);
             a = reason == null ? putOrCloseLocked(pc, null) : closeLocked(pc, reason, null);
             outcome = pc.state == PooledConnection.State.CLOSED ? a.reasonFor(pc) : null;
             idled = pc.state == PooledConnection.State.IDLE;
@@ -492,6 +508,7 @@ public final class ConnPool {
         }
         advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
                 ? limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
+        leaks.returnedLocked(pc); // one in use (checkout taken back, reclaimed leak) is no longer held
         pc.state = PooledConnection.State.CLOSED;
         stats.closedLocked(pc.host, reason);
         a = PoolActions.close(a, pc, reason);
@@ -521,6 +538,11 @@ public final class ConnPool {
 
     private HostPool newHostLocked(ConnectMethodKey key) {
         return new HostPool(key, stats.addressLocked(key.address(), hosts.keySet()));
+    }
+
+    /** Every key's entry (for {@link LeakWatch}). */
+    Collection<HostPool> hostsLocked() {
+        return hosts.values();
     }
 
     private void removeIfUnusedLocked(HostPool hp) {

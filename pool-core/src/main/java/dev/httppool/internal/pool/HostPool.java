@@ -23,6 +23,8 @@ final class HostPool {
     final ArrayDeque<WantConn> dialWaiters = new ArrayDeque<>(4);
     // Guarded by lock: dials in flight, with the request each was started for.
     final List<WantConn> dialsInProgress = new ArrayList<>(4);
+    // Guarded by lock: connections held by requests, longest held first.
+    final ActiveConnections checkedOut = new ActiveConnections();
     // Guarded by lock: dialing + active + idle connections, what maxConnsPerHost limits.
     int conns;
     // Guarded by lock: requests waiting for a connection.

@@ -2,6 +2,7 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
 import dev.httppool.RejectReason;
 import dev.httppool.TransportListener;
 import java.lang.System.Logger.Level;
@@ -105,6 +106,17 @@ public final class Listeners implements TransportListener {
         for (TransportListener l : all) {
             try {
                 l.rejected(key, reason);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        for (TransportListener l : all) {
+            try {
+                l.leaked(key, detection);
             } catch (RuntimeException e) {
                 failed(l, e);
             }

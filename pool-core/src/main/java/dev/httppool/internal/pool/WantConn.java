@@ -1,6 +1,7 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.ClientTrace;
+import dev.httppool.Request;
 import dev.httppool.Ticker;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +27,9 @@ final class WantConn {
 
     final HostPool host;
     final ClientTrace trace;
+    // Set before it is queued: what the connection it gets will show while held (ActiveConnections).
+    Request request;
+    Throwable origin;
     private final CountDownLatch ready = new CountDownLatch(1);
 
     // Guarded by lock: set once, by whichever of delivery, failure or cancellation comes first.

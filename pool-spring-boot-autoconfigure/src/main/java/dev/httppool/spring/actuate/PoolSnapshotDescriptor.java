@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * Turns a {@link PoolSnapshot} into the JSON of {@code /actuator/httppool}: maps, lists, strings, numbers and
  * booleans only, so the output does not depend on how the application configured Jackson. Durations are
- * ISO-8601 strings ({@code PT1M30S}), sizes in bytes, {@code idleSince} an ISO instant, and proxy credentials are
- * masked.
+ * ISO-8601 strings ({@code PT1M30S}), sizes in bytes, {@code idleSince} and {@code checkedOutAt} ISO instants, and
+ * proxy credentials are masked.
  */
 final class PoolSnapshotDescriptor {
 
@@ -90,6 +90,7 @@ final class PoolSnapshotDescriptor {
         json.put("leaseStrategy", c.leaseStrategy().tag());
         json.put("maxWaitingPerHost", c.maxWaitingPerHost());
         json.put("respectServerKeepAlive", c.respectServerKeepAlive());
+        json.put("leakDetectionThreshold", c.leakDetectionThreshold().toString());
         json.put("dialTimeout", c.dialTimeout().toString());
         json.put("tcpKeepAlive", c.tcpKeepAlive().toString());
         json.put("tlsHandshakeTimeout", c.tlsHandshakeTimeout().toString());
@@ -151,6 +152,27 @@ final class PoolSnapshotDescriptor {
             idle.add(idleConnection(c));
         }
         json.put("idleConnections", idle);
+        List<Map<String, Object>> active = new ArrayList<>(k.activeConnections().size());
+        for (PoolSnapshot.ActiveConnection c : k.activeConnections()) {
+            active.add(activeConnection(c));
+        }
+        json.put("activeConnections", active);
+        return json;
+    }
+
+    private static Map<String, Object> activeConnection(PoolSnapshot.ActiveConnection c) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", c.id());
+        json.put("localAddress", c.localAddress());
+        json.put("remoteAddress", c.remoteAddress());
+        json.put("protocol", c.protocol());
+        json.put("checkedOutAt", c.checkedOutAt().toString());
+        json.put("heldMillis", c.heldMillis());
+        json.put("ageMillis", c.ageMillis());
+        json.put("requests", c.requests());
+        json.put("request", c.request());
+        json.put("thread", c.thread());
+        json.put("leakSuspected", c.leakSuspected());
         return json;
     }
 

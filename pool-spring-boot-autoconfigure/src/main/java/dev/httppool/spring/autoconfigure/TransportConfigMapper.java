@@ -48,7 +48,9 @@ final class TransportConfigMapper {
                         "0 means no limit"))
                 .leaseStrategy(leaseStrategy(p.getLeaseStrategy()))
                 .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"))
-                .respectServerKeepAlive(p.isRespectServerKeepAlive());
+                .respectServerKeepAlive(p.isRespectServerKeepAlive())
+                .leakDetectionThreshold(atLeastZero("leak-detection-threshold", p.getLeakDetectionThreshold(),
+                        "0 means off"));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {

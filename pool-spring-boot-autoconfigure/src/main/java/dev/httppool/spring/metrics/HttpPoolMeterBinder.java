@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * {@code CONNECT} tunnel;
  * <li>{@code http.pool.tls.duration} (timer; tags {@code key}, {@code outcome}): TLS handshake;
  * <li>{@code http.pool.wait.duration} (timer; tag {@code key}): time a request queued at max-conns-per-host;
- * <li>{@code http.pool.rejected} (counter; tags {@code key}, {@code reason} = max-waiting | wait-timeout).
+ * <li>{@code http.pool.rejected} (counter; tags {@code key}, {@code reason} = max-waiting | wait-timeout);
+ * <li>{@code http.pool.leaks} (counter; tags {@code key}, {@code detection} = threshold | unreachable): connections
+ * held past {@code leak-detection-threshold}, or closed because their response was dropped unfinished.
  * </ul>
  * Gauges are summed over the given transports. With {@code perKey}, the gauges of a key are registered when the key
  * appears in the pool and removed only once it has left it (no connection, dial or waiting request): a key still

@@ -2,6 +2,7 @@ package dev.httppool.spring.metrics;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
 import dev.httppool.RejectReason;
 import dev.httppool.TransportListener;
 import dev.httppool.Redaction;
@@ -42,6 +43,7 @@ final class PoolMeters implements TransportListener {
     static final String TLS_DURATION = "http.pool.tls.duration";
     static final String WAIT_DURATION = "http.pool.wait.duration";
     static final String REJECTED = "http.pool.rejected";
+    static final String LEAKS = "http.pool.leaks";
 
     private final MeterRegistry registry;
     private final PoolCounts counts;
@@ -55,6 +57,7 @@ final class PoolMeters implements TransportListener {
     private final ConcurrentMap<Id, Timer> tlsDuration = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Timer> waitDuration = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Counter> rejected = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Counter> leaks = new ConcurrentHashMap<>();
     /** Keys whose gauges are registered; read without a lock by event threads. */
     private final Set<String> gaugedKeys = ConcurrentHashMap.newKeySet();
     // Guarded by this
@@ -148,6 +151,16 @@ final class PoolMeters implements TransportListener {
                 .description(description)
                 .tags(tag == null ? keyTags(id.key()) : keyTags(id.key()).and(tag, id.value()))
                 .register(registry));
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        String k = Redaction.redact(key.toString());
+        leaks.computeIfAbsent(new Id(perKey ? k : "", detection.tag()), (id) -> Counter.builder(LEAKS)
+                .description("Leaked connections: held past leak-detection-threshold, or whose response was dropped"
+                        + " unfinished (then closed)")
+                .tags(keyTags(id.key()).and("detection", id.value()))
+                .register(registry)).increment();
     }
 
     /** A key may have appeared, or (after a close or a failed dial) gone away: bring the gauges up to date. */

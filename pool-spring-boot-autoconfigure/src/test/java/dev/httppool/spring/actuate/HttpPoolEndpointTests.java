@@ -56,7 +56,8 @@ class HttpPoolEndpointTests {
                 Map.entry("disableKeepAlives", false), Map.entry("maxConnLifetime", "PT0S"),
                 Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0),
                 Map.entry("leaseStrategy", "lifo"), Map.entry("maxWaitingPerHost", 0),
-                Map.entry("respectServerKeepAlive", true), Map.entry("dialTimeout", "PT30S"),
+                Map.entry("respectServerKeepAlive", true), Map.entry("leakDetectionThreshold", "PT0S"),
+                Map.entry("dialTimeout", "PT30S"),
                 Map.entry("tcpKeepAlive", "PT30S"), Map.entry("tlsHandshakeTimeout", "PT10S"),
                 Map.entry("responseHeaderTimeout", "PT0S"), Map.entry("expectContinueTimeout", "PT1S"),
                 Map.entry("maxResponseHeaderBytes", 10L * 1024 * 1024), Map.entry("disableCompression", false),
@@ -70,7 +71,8 @@ class HttpPoolEndpointTests {
         List<Map<String, Object>> keys = list(json, "keys");
         assertThat(keys).singleElement().satisfies((key) -> {
             assertThat(key).containsOnlyKeys("key", "transport", "proxy", "scheme", "address", "onlyH1",
-                    "connections", "idle", "active", "dialing", "waiting", "idleCap", "idleConnections");
+                    "connections", "idle", "active", "dialing", "waiting", "idleCap", "idleConnections",
+                    "activeConnections");
             assertThat(key).containsEntry("key", "|http|" + server.address()).containsEntry("transport", "default")
                     .containsEntry("proxy", "")
                     .containsEntry("scheme", "http").containsEntry("address", server.address())
@@ -89,6 +91,36 @@ class HttpPoolEndpointTests {
                 assertThat(idle.get("requests")).isEqualTo(2L);
             });
         });
+    }
+
+    @Test
+    void listsEachConnectionHeldByARequestWithItsRequestLineThreadAndTimes() throws Exception {
+        try (Response response = transport.roundTrip(Request.get(server.url("/hello?token=secret")))) {
+            Map<String, Object> json = endpoint.pool();
+
+            assertThat(list(json, "keys")).singleElement().satisfies((key) -> {
+                assertThat(key).containsEntry("active", 1);
+                assertThat(list(key, "activeConnections")).singleElement().satisfies((held) -> {
+                    assertThat(held).containsOnlyKeys("id", "localAddress", "remoteAddress", "protocol",
+                            "checkedOutAt", "heldMillis", "ageMillis", "requests", "request", "thread",
+                            "leakSuspected");
+                    assertThat(held.get("id")).isInstanceOf(Long.class);
+                    assertThat(held.get("localAddress")).asString().startsWith("127.0.0.1:");
+                    assertThat(held.get("remoteAddress")).isEqualTo(server.address());
+                    assertThat(held.get("protocol")).isEqualTo("HTTP/1.1");
+                    assertThat(Instant.parse((String) held.get("checkedOutAt"))).isBeforeOrEqualTo(Instant.now());
+                    assertThat(held.get("heldMillis")).isInstanceOf(Long.class);
+                    assertThat(held.get("ageMillis")).isInstanceOf(Long.class);
+                    assertThat(held.get("requests")).isEqualTo(1L);
+                    assertThat(held.get("request")).isEqualTo("GET /hello");
+                    assertThat(held.get("thread")).isEqualTo(Thread.currentThread().getName());
+                    assertThat(held.get("leakSuspected")).isEqualTo(false);
+                });
+            });
+            response.body().readAllBytes();
+        }
+        assertThat(list(endpoint.pool(), "keys")).singleElement()
+                .satisfies((key) -> assertThat(list(key, "activeConnections")).isEmpty());
     }
 
     @Test
