@@ -1,7 +1,5 @@
 package dev.httppool.sample;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -21,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * Debian's {@code chromium} in headless mode, as the browser tests drive it: it loads a URL as a browser navigation
  * (so it asks for {@code text/html}), lets the page's timers run for a virtual time budget, then prints the DOM or
- * takes a screenshot. The tests skip when no chromium binary is on the {@code PATH}; {@code .ci/run} installs it.
+ * takes a screenshot. The tests are skipped when no chromium binary is on the {@code PATH}; {@code .ci/run} installs
+ * it.
  */
 final class HeadlessChromium {
 
@@ -34,12 +33,18 @@ final class HeadlessChromium {
         this.binary = binary;
     }
 
-    /** The browser, or the calling test is skipped (a JUnit assumption) with a message saying how to get it. */
-    static HeadlessChromium findOrSkip() {
-        Optional<Path> binary = find();
-        assumeTrue(binary.isPresent(), "no chromium binary on the PATH (looked for " + NAMES
-                + "): skipping the browser test; install Debian's chromium (.ci/run does) to run it");
-        return new HeadlessChromium(binary.get());
+    /** For {@code @EnabledIf}: the test class is skipped, before its application starts, without a browser. */
+    static final String INSTALLED = "dev.httppool.sample.HeadlessChromium#isInstalled";
+    static final String MISSING = "no chromium binary on the PATH (looked for chromium, chromium-browser,"
+            + " google-chrome): skipping the browser test; install Debian's chromium (.ci/run does) to run it";
+
+    static boolean isInstalled() {
+        return find().isPresent();
+    }
+
+    /** The browser; test classes that use it are annotated {@code @EnabledIf(INSTALLED)}. */
+    static HeadlessChromium installed() {
+        return new HeadlessChromium(find().orElseThrow(() -> new IllegalStateException(MISSING)));
     }
 
     private static Optional<Path> find() {

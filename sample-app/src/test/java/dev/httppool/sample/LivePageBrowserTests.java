@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -27,6 +28,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code /actuator/httppool} as a user would, and the DOM it renders must show the key, its counts, a chart, the
  * connections, the close reasons and the "close idle connections" button. Skipped when no chromium is installed.
  */
+@EnabledIf(value = HeadlessChromium.INSTALLED, disabledReason = HeadlessChromium.MISSING)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class LivePageBrowserTests {
 
@@ -36,6 +38,8 @@ class LivePageBrowserTests {
     private static final Pattern POLYLINE = Pattern.compile("<polyline points=\"([^\"]*)\"[^>]*data-series=\"(\\w+)\"");
 
     private final HttpClient http = HttpClient.newHttpClient();
+
+    private final HeadlessChromium chromium = HeadlessChromium.installed();
 
     @LocalServerPort
     private int port;
@@ -51,7 +55,6 @@ class LivePageBrowserTests {
 
     @Test
     void showsTheKeyItsCountsAChartTheConnectionsAndTheCloseButton() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.findOrSkip();
         String key = "|http|127.0.0.1:" + port;
         assertThat(JsonPath.<Integer>read(get("/demo/load?path=/upstream/close&requests=2"), "$.succeeded"))
                 .isEqualTo(2);

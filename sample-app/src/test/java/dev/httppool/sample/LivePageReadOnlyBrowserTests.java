@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -16,18 +17,20 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * The live page with {@code management.endpoint.httppool.access=read-only}: it still shows the pool, but offers no
  * "close idle connections", since DELETE is not mapped. Skipped when no chromium is installed.
  */
+@EnabledIf(value = HeadlessChromium.INSTALLED, disabledReason = HeadlessChromium.MISSING)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
         properties = "management.endpoint.httppool.access=read-only")
 class LivePageReadOnlyBrowserTests {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    private final HeadlessChromium chromium = HeadlessChromium.installed();
+
     @LocalServerPort
     private int port;
 
     @Test
     void showsThePoolButNoCloseButtonWhenTheEndpointIsReadOnly() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.findOrSkip();
         String key = "|http|127.0.0.1:" + port;
         HttpResponse<String> load = send("GET", "/demo/load?path=/upstream/fast&requests=10&concurrency=2");
         assertThat(JsonPath.<Integer>read(load.body(), "$.succeeded")).isEqualTo(10);
