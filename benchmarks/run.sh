@@ -4,7 +4,10 @@
 # Writes benchmarks/results/<date>.md, <date>-*.svg, <date>-raw.csv and <date>-jmh.txt.
 #
 # Usage: benchmarks/run.sh [--quick] [--no-jmh] [--no-one-cpu] [runner options: --clients a,b --concurrency 1,16 --repeats N
-#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin --one-cpu]
+#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin --one-cpu --lifecycle --no-lifecycle]
+#        benchmarks/run.sh --spread [--quick]   (only the churn-and-spread benchmark: <date>-spread.md; no nginx, no Go)
+# Quick mode also runs httppool-lifecycle (max-conn-lifetime 5m + 30s jitter, lease-strategy fifo) next to httppool
+# and reports the ratio: the hot-path cost of the lifecycle settings.
 # Full mode also runs the C=1 supplement with nginx and the client on one CPU (--one-cpu; <date>-one-cpu.md);
 # --no-one-cpu skips it.
 set -euo pipefail
@@ -14,15 +17,28 @@ cmdline="benchmarks/run.sh $*"
 quick=false
 jmh=true
 one_cpu=true
+spread=false
 args=()
 for a in "$@"; do
   case "$a" in
     --quick) quick=true; one_cpu=false; args+=("$a") ;;
+    --spread) spread=true ;;
     --no-jmh) jmh=false ;;
     --no-one-cpu) one_cpu=false ;;
     *) args+=("$a") ;;
   esac
 done
+
+if $spread; then
+  cd "$root"
+  echo "building benchmarks module and its classpath"
+  mvn -B -q -pl benchmarks -am package -DskipTests \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -Dmdep.outputFile="$here/target/classpath.txt" -Dmdep.includeScope=runtime
+  spread_opts=(--out "$here/results")
+  if $quick; then spread_opts+=(--quick); fi
+  exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" dev.httppool.bench.Spread "${spread_opts[@]}"
+fi
 
 need=()
 command -v nginx >/dev/null || need+=(nginx)

@@ -1,6 +1,7 @@
 package dev.httppool;
 
 
+import dev.httppool.bench.LifecycleSettings;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.PooledConnection;
 import dev.httppool.testing.FakeWire;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -25,6 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pool alone: acquire + release of an idle connection, with a connector that makes socket-less
  * connections (pool-testing's {@link FakeWire}) and dials run inline. Lives in package {@code dev.httppool}
  * because {@link ConnPool} is package-private; built the way {@code ConnPoolTest} builds it. Run with {@code -prof gc} for B/op.
+ * {@code settings=lifecycle} adds {@link LifecycleSettings} (lifetime with jitter, FIFO): its hot-path cost.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,11 +39,16 @@ public class PoolBench {
 
     static final ConnectMethodKey KEY = new ConnectMethodKey("", "http", "bench.test:80", false);
 
+    /** {@code default}: Go's settings; {@code lifecycle}: with {@link LifecycleSettings}. */
+    @Param({"default", "lifecycle"})
+    public String settings;
+
     private ConnPool pool;
 
     @Setup
     public void setUp() throws IOException {
-        TransportConfig config = TransportConfig.builder().maxIdleConns(64).maxIdleConnsPerHost(64).build();
+        TransportConfig.Builder builder = TransportConfig.builder().maxIdleConns(64).maxIdleConnsPerHost(64);
+        TransportConfig config = (settings.equals("lifecycle") ? LifecycleSettings.apply(builder) : builder).build();
         pool = new ConnPool(config, Ticker.system(), (key, trace) -> new FakeWire(0), Runnable::run,
                 TransportListener.NONE, () -> { });
         // One idle connection per benchmark thread (and spares), so acquires never dial once measuring.

@@ -13,8 +13,10 @@ import java.util.Map;
  * @param totals counts over all keys
  * @param stats counters since the transport was created
  * @param keys every key with at least one connection, dial or waiting request, ordered by key
+ * @param advice what to change, from what the pool saw over the last five minutes, ordered by key (see the
+ *     README's "Advice" for every rule)
  */
-public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys) {
+public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<KeyStats> keys, List<Advice> advice) {
 
     /**
      * The pool settings in force.
@@ -69,18 +71,20 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
      *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
+     * @param activeConnections connections held by requests, longest held first
      * @param hostOverride the {@link Settings#hosts()} entry this key matched (its settings replace the global ones
      *     it sets), or null when the key has the global settings
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
             int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
-            HostOverride hostOverride) {
+            List<ActiveConnection> activeConnections, HostOverride hostOverride) {
 
         /** A key with the global settings. */
         public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
+                List<ActiveConnection> activeConnections) {
             this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
-                    idleConnections, null);
+                    idleConnections, activeConnections, null);
         }
     }
 
@@ -92,6 +96,29 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      */
     public record IdleConnection(long id, String localAddress, String remoteAddress, String protocol,
             Instant idleSince, long idleMillis, long ageMillis, long requests) {
+    }
+
+    /**
+     * One piece of advice: set {@code setting} (a property name, as in {@code http.pool.*}) of {@code key} from
+     * {@code current} to {@code suggested}, because of {@code reason}.
+     */
+    public record Advice(String key, String setting, String current, String suggested, String reason) {
+    }
+
+    /**
+     * One connection held by a request: checked out, its response body not yet read to the end nor closed.
+     *
+     * @param checkedOutAt wall-clock time the request got it
+     * @param heldMillis how long the request has held it
+     * @param ageMillis time since it was dialed
+     * @param requests requests it has carried, this one included
+     * @param request the request's method and path, without query string (e.g. {@code GET /orders})
+     * @param thread the name of the thread that made the request
+     * @param leakSuspected whether it was held longer than {@code leakDetectionThreshold}
+     */
+    public record ActiveConnection(long id, String localAddress, String remoteAddress, String protocol,
+            Instant checkedOutAt, long heldMillis, long ageMillis, long requests, String request, String thread,
+            boolean leakSuspected) {
     }
 
     /** The entry for {@code key}, or null when the pool holds nothing for it. */

@@ -65,7 +65,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         Dialer dialer = b.dialer != null ? b.dialer : Dialer.tcp(config.tcpKeepAlive());
         this.proxies = b.proxies != null ? b.proxies : ProxyResolver.system();
         Connector connector = new TcpTlsConnector(config, dialer, b.sslContext, b.tlsProtocols, b.tlsCipherSuites,
-                b.proxyConnectHeaders, ticker);
+                b.proxyConnectHeaders, ticker, listeners);
         this.dialExecutor = DialThreads.newExecutor();
         this.bodyWriters = DialThreads.newBodyWriterExecutor();
         this.reaper = new IdleReaper(ticker);
@@ -119,7 +119,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             trace.getConn(key.firstHopAddress()); // Go: the first hop, the proxy when there is one
             PooledConnection pc;
             try {
-                pc = pool.acquire(key, trace);
+                pc = pool.acquire(key, trace, request);
             } catch (IOException e) {
                 throw KeyedErrors.withKey(e, key);
             }

@@ -50,6 +50,7 @@ public final class TransportConfig {
     private final int maxWaitingPerHost;
     private final boolean respectServerKeepAlive;
     private final List<HostOverride> hosts;
+    private final Duration leakDetectionThreshold;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -84,6 +85,8 @@ public final class TransportConfig {
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
         this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
         this.respectServerKeepAlive = b.respectServerKeepAlive;
+        this.leakDetectionThreshold = nonNegative("leakDetectionThreshold", b.leakDetectionThreshold,
+                " (0 means off)");
         this.hosts = List.copyOf(Objects.requireNonNull(b.hosts, "hosts"));
         checkHosts();
     }
@@ -220,6 +223,10 @@ public final class TransportConfig {
         return hosts;
     }
 
+    public Duration leakDetectionThreshold() {
+        return leakDetectionThreshold;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -234,6 +241,7 @@ public final class TransportConfig {
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
                 + ", respectServerKeepAlive=" + respectServerKeepAlive
                 + (hosts.isEmpty() ? "" : ", hosts=" + hosts)
+                + ", leakDetectionThreshold=" + leakDetectionThreshold
                 + '}';
     }
 
@@ -284,6 +292,7 @@ public final class TransportConfig {
         private int maxWaitingPerHost;
         private boolean respectServerKeepAlive = true;
         private List<HostOverride> hosts = List.of();
+        private Duration leakDetectionThreshold = Duration.ZERO;
 
         private Builder() {
         }
@@ -311,6 +320,7 @@ public final class TransportConfig {
             maxWaitingPerHost = c.maxWaitingPerHost;
             respectServerKeepAlive = c.respectServerKeepAlive;
             hosts = c.hosts;
+            leakDetectionThreshold = c.leakDetectionThreshold;
         }
 
         /**
@@ -504,6 +514,23 @@ public final class TransportConfig {
          */
         public Builder hosts(List<HostOverride> hosts) {
             this.hosts = hosts;
+            return this;
+        }
+
+        /**
+         * A connection held by a request for longer than this (checked out, its response body not yet read to the
+         * end nor closed) is reported once: a WARN on the {@code System.Logger} {@code dev.httppool.pool} naming
+         * the key and how long it was held, with the stack trace of the code that made the request, and
+         * {@link TransportListener#leaked} with {@link LeakDetection#THRESHOLD}. The connection is left alone: a
+         * slow download is reported, not cut. While it is on, each request captures its stack when it gets a
+         * connection (a few microseconds); when off, nothing is captured. Default and 0: off. Beyond Go.
+         *
+         * <p>Independently of this, a response that becomes unreachable before its body was read to the end or
+         * closed always has its connection closed and its slot under {@code maxConnsPerHost} freed
+         * ({@link LeakDetection#UNREACHABLE}).
+         */
+        public Builder leakDetectionThreshold(Duration d) {
+            this.leakDetectionThreshold = d;
             return this;
         }
 

@@ -34,6 +34,9 @@ import reactor.netty.resources.ConnectionProvider;
 @SuppressWarnings("try")
 final class Clients {
 
+    /** httppool with {@link LifecycleSettings}: their hot-path cost is its ratio to plain httppool. */
+    static final String LIFECYCLE = "httppool-lifecycle";
+
     /** Every JVM client, in the order the runner interleaves them. */
     static final List<String> JVM = List.of("httppool", "rc-httppool", "apache", "rc-apache", "jdk", "rc-jdk",
             "rc-jetty", "rc-reactor", "rc-simple", "raw");
@@ -44,7 +47,8 @@ final class Clients {
     static BenchClient create(Params p) throws Exception {
         URI uri = p.url();
         switch (p.client()) {
-            case "httppool": {
+            case "httppool":
+            case LIFECYCLE: {
                 Transport t = httppool(p);
                 return new BenchClient() {
                     @Override
@@ -139,13 +143,14 @@ final class Clients {
     }
 
     static Transport httppool(Params p) {
-        return Transport.builder()
-                .config(TransportConfig.builder()
-                        .maxIdleConns(p.maxIdleTotal())
-                        .maxIdleConnsPerHost(p.maxIdlePerHost())
-                        .maxConnsPerHost(p.maxConnsPerHost())
-                        .build())
-                .build();
+        TransportConfig.Builder config = TransportConfig.builder()
+                .maxIdleConns(p.maxIdleTotal())
+                .maxIdleConnsPerHost(p.maxIdlePerHost())
+                .maxConnsPerHost(p.maxConnsPerHost());
+        if (p.client().equals(LIFECYCLE)) {
+            LifecycleSettings.apply(config);
+        }
+        return Transport.builder().config(config.build()).build();
     }
 
     private static CloseableHttpClient apache(Params p) {

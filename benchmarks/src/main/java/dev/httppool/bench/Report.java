@@ -84,6 +84,7 @@ final class Report {
             ratio(steady, cs, "httppool", "go");
             ratio(steady, cs, "httppool", "raw");
             ratio(steady, cs, "go", "raw");
+            ratio(steady, cs, Clients.LIFECYCLE, "httppool");
             for (String other : clients) {
                 if (other.startsWith("rc-") && !other.equals("rc-httppool")) {
                     ratio(steady, cs, "rc-httppool", other);
@@ -110,6 +111,7 @@ final class Report {
                 }
             }
             line("");
+            lifecycleCost(steady, cs);
             targets(steady, cs);
         }
         List<Result> churn = results.stream().filter(r -> r.scenario.equals("churn")).collect(Collectors.toList());
@@ -219,6 +221,34 @@ final class Report {
         line(String.format(Locale.ROOT, "- %s: %s (%.2fx)", what, x / y >= min ? "**met**" : "**missed**", x / y));
     }
 
+    /**
+     * The lifecycle settings' hot-path cost: {@code httppool-lifecycle} (lifetime 5 m + 30 s jitter, FIFO) against
+     * plain {@code httppool}, same run, interleaved.
+     */
+    private void lifecycleCost(List<Result> s, List<Integer> cs) {
+        if (values(s, Clients.LIFECYCLE, cs.get(0), r -> r.rps).length == 0) {
+            return;
+        }
+        line("### Lifecycle settings on the hot path (" + Clients.LIFECYCLE + ": max-conn-lifetime 5m, jitter 30s,"
+                + " lease-strategy fifo; vs httppool, same run)");
+        line("");
+        header("ratio " + Clients.LIFECYCLE + " / httppool", cs.stream().map(c -> "C=" + c).collect(Collectors.toList()));
+        costRow(s, cs, "req/s", r -> r.rps);
+        costRow(s, cs, "CPU us/req", r -> r.cpuNanosPerRequest);
+        costRow(s, cs, "alloc B/req", r -> r.allocBytesPerRequest);
+        costRow(s, cs, "p50 us", r -> r.p50Micros);
+        line("");
+    }
+
+    private void costRow(List<Result> s, List<Integer> cs, String what, ToDoubleFunction<Result> f) {
+        List<String> cells = new ArrayList<>();
+        for (int c : cs) {
+            double x = median(s, Clients.LIFECYCLE, c, f) / median(s, "httppool", c, f);
+            cells.add(Double.isNaN(x) ? "" : String.format(Locale.ROOT, "%.2f", x));
+        }
+        row(what, cells);
+    }
+
     private void ratio(List<Result> s, List<Integer> cs, String a, String b) {
         List<String> cells = new ArrayList<>();
         boolean any = false;
@@ -282,7 +312,7 @@ final class Report {
         return String.format(Locale.ROOT, "%.3f", d);
     }
 
-    private static String machine() {
+    static String machine() {
         String cpu = "?";
         try {
             cpu = Files.readAllLines(Paths.get("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))

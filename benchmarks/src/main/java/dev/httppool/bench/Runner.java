@@ -38,6 +38,11 @@ public final class Runner {
         public int minWarmupRounds = 3;
         public int maxWarmupRounds = 10;
         public boolean churn = true;
+        /**
+         * Also run {@code httppool-lifecycle} right after {@code httppool} (quick mode's default; {@code --lifecycle}
+         * otherwise, {@code --no-lifecycle} to skip): the hot-path cost of the lifecycle settings as a ratio.
+         */
+        public boolean lifecycle;
         public int churnConcurrency = 64;
         /** Run JVM trials in this JVM instead of child processes (the smoke test). */
         public boolean inProcess;
@@ -106,6 +111,13 @@ public final class Runner {
                     o.minWarmupRounds = 3;
                     o.maxWarmupRounds = 10;
                     o.paths = List.of("/small");
+                    o.lifecycle = true;
+                    break;
+                case "--lifecycle":
+                    o.lifecycle = true;
+                    break;
+                case "--no-lifecycle":
+                    o.lifecycle = false;
                     break;
                 case "--clients":
                     o.clients = Arrays.asList(args[++i].split(","));
@@ -201,6 +213,10 @@ public final class Runner {
             List<String> clients = new ArrayList<>(o.clients);
             if (o.goBinary == null) {
                 clients.remove("go");
+            }
+            int plain = clients.indexOf("httppool");
+            if (o.lifecycle && plain >= 0 && !clients.contains(Clients.LIFECYCLE)) {
+                clients.add(plain + 1, Clients.LIFECYCLE); // interleaved next to the run it is compared with
             }
             for (String path : o.paths) {
                 for (int rep = 1; rep <= o.repeats; rep++) {

@@ -60,6 +60,7 @@ class SmokeTest {
         o.url = base;
         o.inProcess = true;
         o.clients = List.of("httppool", "rc-httppool", "raw");
+        o.lifecycle = true;
         o.concurrency = List.of(1);
         o.paths = List.of("/small");
         o.repeats = 1;
@@ -74,6 +75,8 @@ class SmokeTest {
         String text = Files.readString(md);
         assertTrue(text.contains("| httppool |"), text);
         assertTrue(text.contains("httppool / raw"), text);
+        assertTrue(text.contains("| httppool-lifecycle |"), text);
+        assertTrue(text.contains("httppool-lifecycle / httppool"), text);
         assertTrue(text.contains("Churn"), text);
         String svg = Files.readString(out.resolve("smoke-small.svg"));
         assertTrue(svg.startsWith("<svg") && svg.contains("rc-httppool"), svg);

@@ -5,11 +5,15 @@ import dev.httppool.Transport;
 import dev.httppool.TransportListener;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.SslBundle;
 
@@ -24,6 +28,10 @@ import org.springframework.boot.ssl.SslBundle;
  * transport of its own, built once by the {@link Deriver} from the shared transport's settings, cached, and closed
  * by {@link #close()}. Such a transport pools only the connections of the clients that made the same choice, and
  * it is used directly: an application {@code RoundTripper} that wraps the shared transport does not wrap it.
+ *
+ * <p>Each transport has a {@link #named() name} for the views: {@code default} for the shared one; for the others
+ * what differs from it, as {@code ssl-bundle=<bundle name>} and {@code connect-timeout=<duration>} (such as
+ * {@code 2s} or {@code 500ms}), joined by a comma when both differ, e.g. {@code ssl-bundle=partner,connect-timeout=2s}.
  */
 public final class HttpPoolTransports implements AutoCloseable {
 
@@ -31,9 +39,13 @@ public final class HttpPoolTransports implements AutoCloseable {
     private final RoundTripper sharedRoundTripper;
     private final @Nullable SslBundle sharedSslBundle;
     private final Deriver deriver;
+    private final Function<SslBundle, @Nullable String> bundleNames;
     private final ConcurrentMap<Variant, Transport> derived = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Variant, String> names = new ConcurrentHashMap<>();
     private final List<TransportListener> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    // Guarded by listeners
+    private int unnamedBundles;
 
     /**
      * @param shared the shared transport
@@ -44,6 +56,16 @@ public final class HttpPoolTransports implements AutoCloseable {
      */
     public HttpPoolTransports(Transport shared, RoundTripper sharedRoundTripper, @Nullable SslBundle sharedSslBundle,
             Deriver deriver) {
+        this(shared, sharedRoundTripper, sharedSslBundle, deriver, (bundle) -> null);
+    }
+
+    /**
+     * @param bundleNames the name of an SSL bundle (as registered under {@code spring.ssl.bundle}), or null when it
+     *     has none; a bundle without a name is shown as {@code ssl-bundle=#<n>}, numbered in order of use
+     */
+    public HttpPoolTransports(Transport shared, RoundTripper sharedRoundTripper, @Nullable SslBundle sharedSslBundle,
+            Deriver deriver, Function<SslBundle, @Nullable String> bundleNames) {
+        this.bundleNames = Objects.requireNonNull(bundleNames, "bundleNames");
         this.shared = Objects.requireNonNull(shared, "shared");
         this.sharedRoundTripper = Objects.requireNonNull(sharedRoundTripper, "sharedRoundTripper");
         this.sharedSslBundle = sharedSslBundle;
@@ -81,6 +103,7 @@ public final class HttpPoolTransports implements AutoCloseable {
                 transport = derived.computeIfAbsent(variant, (v) -> {
                     Transport t = deriver.derive(shared, v.dialTimeout(), v.sslBundle());
                     listeners.forEach(t::addListener);
+                    names.put(v, nameOf(v));
                     return t;
                 });
             }
@@ -99,6 +122,32 @@ public final class HttpPoolTransports implements AutoCloseable {
         all.add(shared);
         all.addAll(derived.values());
         return all;
+    }
+
+    /**
+     * Every transport by its name: {@code default} (the shared one) first, then the others ordered by name.
+     */
+    public Map<String, Transport> named() {
+        Map<String, Transport> sorted = new TreeMap<>();
+        derived.forEach((variant, transport) -> sorted.put(names.getOrDefault(variant, "derived"), transport));
+        Map<String, Transport> all = new LinkedHashMap<>();
+        all.put("default", shared);
+        all.putAll(sorted);
+        return all;
+    }
+
+    /** What differs from the shared transport; called under the listeners' lock (which numbers unnamed bundles). */
+    private String nameOf(Variant v) {
+        List<String> parts = new ArrayList<>(2);
+        if (!Objects.equals(v.sslBundle(), sharedSslBundle)) {
+            String bundle = v.sslBundle() == null ? "default" : bundleNames.apply(v.sslBundle());
+            parts.add("ssl-bundle=" + (bundle != null ? bundle : "#" + (++unnamedBundles)));
+        }
+        if (!v.dialTimeout().equals(shared.config().dialTimeout())) {
+            long millis = v.dialTimeout().toMillis();
+            parts.add("connect-timeout=" + (millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms"));
+        }
+        return String.join(",", parts);
     }
 
     /**

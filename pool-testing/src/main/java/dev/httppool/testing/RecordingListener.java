@@ -4,6 +4,7 @@ import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.Headers;
+import dev.httppool.LeakDetection;
 import dev.httppool.TransportListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,7 +15,7 @@ import javax.net.ssl.SSLSession;
  * {@link ClientTrace}; one instance may serve as both. Thread-safe: hooks arrive from dialing threads too.
  *
  * <p>The strings: {@code dialed <key> success|failure}, {@code acquired <key> reused=<bool>},
- * {@code closed <key> <reason tag>}; {@code getConn}, {@code gotConn reused=<bool> wasIdle=<bool>},
+ * {@code closed <key> <reason tag>}, {@code leaked <key> <detection tag>}; {@code getConn}, {@code gotConn reused=<bool> wasIdle=<bool>},
  * {@code putIdleConn <rejection or null>}, {@code connectStart}, {@code connectDone ok|error},
  * {@code tlsHandshakeStart}, {@code tlsHandshakeDone ok|error}, {@code wroteHeaders}, {@code wait100Continue},
  * {@code wroteRequest ok|error}, {@code got100Continue}, {@code got1xxResponse <code>},
@@ -42,6 +43,11 @@ public final class RecordingListener implements TransportListener, ClientTrace {
     @Override
     public void closed(ConnectMethodKey key, CloseReason reason) {
         events.add("closed " + key + " " + reason.tag());
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        events.add("leaked " + key + " " + detection.tag());
     }
 
     @Override

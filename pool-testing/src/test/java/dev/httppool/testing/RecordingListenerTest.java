@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
 import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,10 +28,12 @@ class RecordingListenerTest {
         events.putIdleConn(CloseReason.TOO_MANY_IDLE_HOST);
         events.closed(KEY, CloseReason.TOO_MANY_IDLE_HOST);
         events.dialed(KEY, false, 1);
+        events.leaked(KEY, LeakDetection.UNREACHABLE);
 
         assertThat(events.events()).containsExactly("getConn", "connectStart", "connectDone ok",
                 "dialed |http|a.test:80 success", "acquired |http|a.test:80 reused=false",
                 "gotConn reused=false wasIdle=false", "wroteRequest error", "putIdleConn TOO_MANY_IDLE_HOST",
-                "closed |http|a.test:80 too-many-idle-host", "dialed |http|a.test:80 failure");
+                "closed |http|a.test:80 too-many-idle-host", "dialed |http|a.test:80 failure",
+                "leaked |http|a.test:80 unreachable");
     }
 }

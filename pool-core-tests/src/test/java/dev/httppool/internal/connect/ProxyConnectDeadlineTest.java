@@ -9,6 +9,7 @@ import dev.httppool.Dialer;
 import dev.httppool.Headers;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
 import dev.httppool.testing.ScriptServer;
 import dev.httppool.testing.Tarpits;
 import dev.httppool.testing.TestTls;
@@ -34,7 +35,7 @@ class ProxyConnectDeadlineTest {
         try (ScriptServer proxy = ScriptServer.start(Tarpits.tricklingConnectProxy(Duration.ofMillis(50)))) {
             TcpTlsConnector connector = new TcpTlsConnector(TransportConfig.defaults(), Dialer.tcp(Duration.ZERO),
                     TestTls.get().clientContext(), null, null, Headers.empty(), Ticker.system(),
-                    Duration.ofMillis(300));
+                    Duration.ofMillis(300), TransportListener.NONE);
             ConnectMethodKey key = ConnectMethodKey.of(URI.create("https://example.test/"),
                     URI.create("http://user:s3cret@127.0.0.1:" + proxy.port()));
 

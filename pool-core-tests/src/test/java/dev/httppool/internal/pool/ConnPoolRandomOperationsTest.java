@@ -3,8 +3,10 @@ package dev.httppool.internal.pool;
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.Headers;
 import dev.httppool.HostOverride;
 import dev.httppool.LeaseStrategy;
+import dev.httppool.PoolExhaustedException;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.Request;
 import dev.httppool.TransportConfig;
@@ -13,6 +15,7 @@ import dev.httppool.TransportListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.PoolTestSupport;
+import dev.httppool.internal.exchange.KeepAliveHint;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.ManualDials;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Random sequences of pool operations (acquire, release reusable or broken, cancel, dial success or failure,
  * time passing, expiry, server closes, close idle), checking the pool's invariants after every step and its
  * accounting at the end. Seeds 1..N; {@code -Dhttppool.randomops.seeds=N} runs more. A failure names its seed.
+ *
+ * <p>Each seed also draws the lifecycle and limit settings (lifetime with jitter, requests per connection, lease
+ * strategy, bounded waiting; the auto idle cap among the idle caps) and releases connections with the server's
+ * {@code Keep-Alive} hints; the test keeps its own model of what each connection may still do and checks every
+ * connection handed out against it.
  */
 class ConnPoolRandomOperationsTest {
 
@@ -62,23 +71,22 @@ class ConnPoolRandomOperationsTest {
         final List<Request> pending = new ArrayList<>();
         final Set<PooledConnection> broken = Collections.newSetFromMap(new IdentityHashMap<>());
         final StringBuilder trail = new StringBuilder();
+        final Random hintRandom;
+        final Model model = new Model();
 
         Run(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
-            // The lifecycle limits draw from their own sequence, so each seed's steps stay what they were.
-            Random lifecycle = new Random(~seed);
-            long lifetimeMillis = lifecycle.nextInt(3) * 700L;
-            TransportConfig config = TransportConfig.builder()
+            this.hintRandom = new Random(seed * 31 + 17);
+            TransportConfig.Builder builder = TransportConfig.builder()
                     .maxIdleConns(random.nextInt(5))
                     .maxIdleConnsPerHost(random.nextInt(5) - 1) // -1: AUTO_IDLE_CONNS_PER_HOST
                     .maxConnsPerHost(random.nextInt(4))
                     .idleConnTimeout(Duration.ofMillis(random.nextInt(3) * 500L))
-                    .disableKeepAlives(random.nextInt(10) == 0)
-                    .maxConnLifetime(Duration.ofMillis(lifetimeMillis))
-                    .maxConnLifetimeJitter(Duration.ofMillis(lifetimeMillis / 3 * lifecycle.nextInt(2)))
-                    .maxRequestsPerConn(lifecycle.nextInt(2) * lifecycle.nextInt(4))
-                    .build();
+                    .disableKeepAlives(random.nextInt(10) == 0);
+            // The lifecycle limits draw from their own sequence, so each seed's steps stay what they were.
+            randomLifecycle(new Random(~seed), builder);
+            TransportConfig config = builder.build();
             config = config.toBuilder().hosts(hosts(config, new Random(seed * 31 + 7))).build();
             trail.append(config).append('\n');
             pool = new ConnPool(config, ticker, dials, dials, TransportListener.NONE, () -> { });
@@ -105,12 +113,32 @@ class ConnPoolRandomOperationsTest {
             return hosts;
         }
 
+        /**
+         * Draws the lifecycle and limit settings (issue 12) from {@code lifecycle}: a lifetime of 0, 700 or 1400 ms,
+         * with or without a jitter of a third of it; 0 to 3 requests per connection, often no limit; LIFO or FIFO;
+         * 0 to 2 waiting per key (which bites only when {@code maxConnsPerHost} is set). Appending draws here
+         * keeps the earlier ones, and so the seeds' configurations, as they were.
+         */
+        static void randomLifecycle(Random lifecycle, TransportConfig.Builder builder) {
+            long lifetimeMillis = lifecycle.nextInt(3) * 700L;
+            builder.maxConnLifetime(Duration.ofMillis(lifetimeMillis))
+                    .maxConnLifetimeJitter(Duration.ofMillis(lifetimeMillis / 3 * lifecycle.nextInt(2)))
+                    .maxRequestsPerConn(lifecycle.nextInt(2) * lifecycle.nextInt(4))
+                    .leaseStrategy(lifecycle.nextBoolean() ? LeaseStrategy.FIFO : LeaseStrategy.LIFO)
+                    .maxWaitingPerHost(lifecycle.nextInt(3));
+        }
+
         void execute() throws Exception {
             try {
                 for (int step = 0; step < STEPS; step++) {
-                    step(random.nextInt(10));
+                    int op = random.nextInt(10);
+                    PoolSnapshot before = op == 0 || op == 1 || op == 9 ? pool.snapshot() : null;
+                    Request acquired = step(op);
                     settle();
                     check();
+                    if (acquired != null && acquired.result.isDone()) {
+                        checkLeaseOrder(acquired, before);
+                    }
                 }
                 drain();
             } catch (Throwable e) {
@@ -123,12 +151,12 @@ class ConnPoolRandomOperationsTest {
             }
         }
 
-        void step(int op) throws Exception {
+        /** Runs one operation; returns the request it started, if it started one. */
+        Request step(int op) throws Exception {
             switch (op) {
                 case 0:
                 case 1:
-                    acquire(KEYS[random.nextInt(KEYS.length)]);
-                    break;
+                    return acquire(KEYS[random.nextInt(KEYS.length)]);
                 case 2:
                     if (dials.queued() > 0) {
                         trail.append("dial ok\n");
@@ -146,7 +174,12 @@ class ConnPoolRandomOperationsTest {
                     if (!held.isEmpty()) {
                         PooledConnection pc = held.remove(random.nextInt(held.size()));
                         boolean reusable = random.nextInt(4) != 0;
-                        trail.append("release ").append(pc).append(reusable ? " reusable\n" : " broken\n");
+                        trail.append("release ").append(pc).append(reusable ? " reusable" : " broken");
+                        if (reusable) {
+                            serverSays(pc);
+                        }
+                        trail.append('\n');
+                        model.released(pc, ticker.nanoTime());
                         pool.release(pc, reusable ? null : CloseReason.BROKEN);
                     }
                     break;
@@ -186,17 +219,73 @@ class ConnPoolRandomOperationsTest {
                         trail.append("close idle\n");
                         pool.closeIdleConnections();
                     } else {
-                        acquire(KEYS[random.nextInt(KEYS.length)]);
+                        return acquire(KEYS[random.nextInt(KEYS.length)]);
                     }
                     break;
             }
+            return null;
         }
 
-        void acquire(ConnectMethodKey key) {
+        Request acquire(ConnectMethodKey key) {
             trail.append("acquire ").append(key).append('\n');
             Request r = new Request(pool, key);
             pending.add(r);
             r.thread.start();
+            return r;
+        }
+
+        /**
+         * Sometimes gives {@code pc} a server's {@code Keep-Alive} hint before it is returned, as the exchange does
+         * with {@code respectServerKeepAlive}: a timeout of 1 to 3 s (1: not kept idle), a max of 0 to 2 more
+         * requests, both or none. Drawn from its own sequence.
+         */
+        void serverSays(PooledConnection pc) {
+            int kind = hintRandom.nextInt(4);
+            if (kind == 0) {
+                return;
+            }
+            StringBuilder value = new StringBuilder();
+            if (kind != 2) {
+                value.append("timeout=").append(1 + hintRandom.nextInt(3));
+            }
+            if (kind != 1) {
+                value.append(value.length() > 0 ? ", " : "").append("max=").append(hintRandom.nextInt(3));
+            }
+            trail.append(" Keep-Alive: ").append(value);
+            KeepAliveHint hint = KeepAliveHint.of(Headers.of("Keep-Alive", value.toString()));
+            pc.serverKeepAlive(hint);
+            model.hinted(pc, hint);
+        }
+
+        /** The ids of every idle connection, by key, least recently used first. */
+        List<Long> idleIds() {
+            List<Long> ids = new ArrayList<>();
+            for (PoolSnapshot.KeyStats k : pool.snapshot().keys()) {
+                k.idleConnections().forEach(c -> ids.add(c.id()));
+            }
+            return ids;
+        }
+
+        /**
+         * The request just started took an idle connection at once: with FIFO the least recently used one that
+         * could still serve, with LIFO the most recently used one; the ones it skipped (expired, dead) are closed.
+         */
+        void checkLeaseOrder(Request r, PoolSnapshot snapshotBefore) {
+            if (r.result.isCompletedExceptionally()) {
+                return;
+            }
+            PooledConnection got = r.result.join();
+            List<Long> sameKeyBefore = new ArrayList<>();
+            PoolSnapshot.KeyStats before = snapshotBefore.key(r.key.toString());
+            if (before != null) {
+                before.idleConnections().forEach(c -> sameKeyBefore.add(c.id()));
+            }
+            int at = sameKeyBefore.indexOf(got.id);
+            assertThat(at).as("a request served at once got one of its key's idle connections").isNotNegative();
+            List<Long> skipped = pool.limits.fifo ? sameKeyBefore.subList(0, at)
+                    : sameKeyBefore.subList(at + 1, sameKeyBefore.size());
+            assertThat(idleIds()).as("connections skipped by the " + (pool.limits.fifo ? "FIFO" : "LIFO")
+                    + " lease are closed").noneMatch(id -> id == got.id || skipped.contains(id));
         }
 
         /** Waits until every request thread has either finished or is parked waiting for a connection. */
@@ -239,12 +328,48 @@ class ConnPoolRandomOperationsTest {
                 assertThat(pc.key()).isEqualTo(r.key);
                 assertThat(held).doesNotContain(pc);
                 assertThat(((FakeWire) pc.wire).closed).as("handed out a closed connection").isFalse();
-                held.add(pc);
                 trail.append("  got ").append(pc).append('\n');
+                checkMayServe(pc);
+                held.add(pc);
             } catch (java.util.concurrent.CompletionException e) {
                 assertThat(e.getCause()).isInstanceOf(IOException.class);
                 trail.append("  failed: ").append(e.getCause().getMessage()).append('\n');
+                if (e.getCause() instanceof PoolExhaustedException) {
+                    checkRefusal((PoolExhaustedException) e.getCause());
+                }
             }
+        }
+
+        /**
+         * A connection handed out is within its lifetime (drawn within the jitter's bounds), its request cap and
+         * what its server said the last time it was returned (idle time, requests left).
+         */
+        void checkMayServe(PooledConnection pc) {
+            TransportConfig c = pool.config;
+            long now = ticker.nanoTime();
+            long lifetime = c.maxConnLifetime().toNanos();
+            if (lifetime > 0) {
+                long drawn = pc.expiresAtNanos - pc.createdNanos;
+                assertThat(drawn).as("lifetime drawn within [max - jitter, max]")
+                        .isBetween(lifetime - c.maxConnLifetimeJitter().toNanos(), lifetime);
+                assertThat(now - pc.expiresAtNanos).as("handed out past its lifetime").isNegative();
+            }
+            if (c.maxRequestsPerConn() > 0) {
+                assertThat(pc.requests).as("requests carried, this one included")
+                        .isBetween(1L, (long) c.maxRequestsPerConn());
+            }
+            model.checkMayServe(pc, now, pc.host.limits.idleTimeoutNanos); // its key's, with a hosts entry
+        }
+
+        /** A refused request found its key at maxConnsPerHost with maxWaitingPerHost requests waiting. */
+        void checkRefusal(PoolExhaustedException e) {
+            TransportConfig c = pool.config;
+            assertThat(c.maxWaitingPerHost()).as("refused only with a bound on waiting").isPositive();
+            HostOverride entry = e.keyStats().hostOverride();
+            int maxConns = entry != null && entry.maxConnsPerHost() != null ? entry.maxConnsPerHost()
+                    : c.maxConnsPerHost();
+            assertThat(e.keyStats().connections()).isGreaterThanOrEqualTo(maxConns);
+            assertThat(e.keyStats().waiting()).isGreaterThanOrEqualTo(c.maxWaitingPerHost());
         }
 
         void check() {
@@ -277,6 +402,12 @@ class ConnPoolRandomOperationsTest {
                 assertThat((long) k.active()).isEqualTo(heldHere);
                 int maxConns = entry != null && entry.maxConnsPerHost() != null ? entry.maxConnsPerHost()
                         : s.settings().maxConnsPerHost();
+                int maxWaiting = s.settings().maxWaitingPerHost();
+                if (maxWaiting > 0 && maxConns > 0) {
+                    // Requests waiting for their own dial are at most the dials; the others are bounded.
+                    assertThat(k.waiting()).as("waiting at most dialing + maxWaitingPerHost")
+                            .isLessThanOrEqualTo(k.dialing() + maxWaiting);
+                }
                 if (maxConns > 0) {
                     assertThat(k.connections()).isLessThanOrEqualTo(maxConns);
                 }
@@ -300,7 +431,9 @@ class ConnPoolRandomOperationsTest {
         void drain() throws Exception {
             for (int guard = 0; guard < 1000 && (!pending.isEmpty() || dials.queued() > 0 || !held.isEmpty()); guard++) {
                 while (!held.isEmpty()) {
-                    pool.release(held.remove(held.size() - 1), null);
+                    PooledConnection pc = held.remove(held.size() - 1);
+                    model.released(pc, ticker.nanoTime());
+                    pool.release(pc, null);
                 }
                 if (dials.queued() > 0) {
                     dials.completeNext();
@@ -318,6 +451,57 @@ class ConnPoolRandomOperationsTest {
                 open = dials.dialed.stream().filter(w -> !w.closed).count();
             }
             assertThat(open).as("open connections = idle ones").isEqualTo(s.totals().idle());
+
+            pool.closeIdleConnections();
+            s = pool.snapshot();
+            assertThat(s.totals()).as("every count back to zero")
+                    .isEqualTo(new PoolSnapshot.Totals(0, 0, 0, 0, 0));
+            assertThat(s.keys()).isEmpty();
+            synchronized (dials) {
+                assertThat(dials.dialed).as("every connection closed").allMatch(w -> w.closed);
+            }
+        }
+    }
+
+    /**
+     * What the test knows of each connection it returned: when, and what its server said then. A connection
+     * handed out again must still be inside those limits.
+     */
+    private static final class Model {
+        private final Map<PooledConnection, Long> releasedAt = new IdentityHashMap<>();
+        private final Map<PooledConnection, KeepAliveHint> hints = new IdentityHashMap<>();
+        private final Map<PooledConnection, Long> serverRequestLimit = new IdentityHashMap<>();
+
+        void released(PooledConnection pc, long now) {
+            releasedAt.put(pc, now);
+        }
+
+        void hinted(PooledConnection pc, KeepAliveHint hint) {
+            if (hint.idleNanos >= 0) {
+                hints.put(pc, hint);
+            }
+            if (hint.moreRequests >= 0) {
+                serverRequestLimit.put(pc, pc.requests + hint.moreRequests);
+            }
+        }
+
+        void checkMayServe(PooledConnection pc, long now, long idleTimeoutNanos) {
+            Long since = releasedAt.get(pc);
+            if (since == null) {
+                return; // first request on a fresh dial
+            }
+            long idle = now - since;
+            KeepAliveHint hint = hints.get(pc);
+            if (hint != null) {
+                assertThat(idle).as("idle for less than the server's timeout minus 1 s").isLessThan(hint.idleNanos);
+            }
+            if (idleTimeoutNanos > 0) {
+                assertThat(idle).as("idle for less than idleConnTimeout").isLessThan(idleTimeoutNanos);
+            }
+            Long limit = serverRequestLimit.get(pc);
+            if (limit != null) {
+                assertThat(pc.requests).as("requests within the server's max").isLessThanOrEqualTo(limit);
+            }
         }
     }
 

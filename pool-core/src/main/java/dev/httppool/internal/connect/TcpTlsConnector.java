@@ -6,6 +6,7 @@ import dev.httppool.Dialer;
 import dev.httppool.Headers;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.WireConnection;
 import dev.httppool.internal.http1.Http1Connection;
@@ -28,7 +29,8 @@ import javax.net.ssl.SSLSocket;
 /**
  * Dials TCP through the {@link Dialer} and, for https, runs the TLS handshake with SNI, hostname
  * verification and ALPN offering {@code http/1.1}. The handshake as a whole is bounded by
- * {@code tlsHandshakeTimeout}, and a proxy's CONNECT exchange by its own deadline ({@link DialDeadlines}).
+ * {@code tlsHandshakeTimeout}, and a proxy's CONNECT exchange by its own deadline ({@link DialDeadlines}). The
+ * time to connect (TCP, with the CONNECT tunnel) and the handshake's are reported to the listener apart.
  */
 public final class TcpTlsConnector implements Connector {
 
@@ -41,18 +43,21 @@ public final class TcpTlsConnector implements Connector {
     private final Ticker ticker;
     private final Duration proxyConnectTimeout;
     private final DialDeadlines deadlines = new DialDeadlines();
+    private final TransportListener listener;
     private volatile SSLContext defaultSsl;
 
     /** A connector whose CONNECT exchanges are bounded by Go's one minute. */
     public TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
-            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker) {
+            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker, TransportListener listener) {
         this(config, dialer, sslContext, protocols, cipherSuites, proxyConnectHeaders, ticker,
-                ProxyTunnel.CONNECT_TIMEOUT);
+                ProxyTunnel.CONNECT_TIMEOUT, listener);
     }
 
     /** @param proxyConnectTimeout bounds each whole CONNECT exchange (shorter in tests than Go's minute) */
     TcpTlsConnector(TransportConfig config, Dialer dialer, SSLContext sslContext, String[] protocols,
-            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker, Duration proxyConnectTimeout) {
+            String[] cipherSuites, Headers proxyConnectHeaders, Ticker ticker, Duration proxyConnectTimeout,
+            TransportListener listener) {
+        this.listener = listener;
         this.proxyConnectTimeout = proxyConnectTimeout;
         this.config = config;
         this.dialer = dialer;
@@ -70,10 +75,12 @@ public final class TcpTlsConnector implements Connector {
         int dialPort = proxy != null ? Ports.of(proxy) : key.port();
         String dialAddress = key.firstHopAddress();
         trace.connectStart("tcp", dialAddress);
+        long t0 = ticker.nanoTime();
         SocketChannel ch;
         try {
             ch = dialer.dial(dialHost, dialPort, config.dialTimeout());
         } catch (IOException e) {
+            listener.connected(key, false, ticker.nanoTime() - t0);
             trace.connectDone("tcp", dialAddress, e);
             if (proxy != null) {
                 throw withCause(new IOException("proxyconnect tcp " + Credentials.redact(proxy) + ": " + e.getMessage()), e);
@@ -83,12 +90,20 @@ public final class TcpTlsConnector implements Connector {
         trace.connectDone("tcp", dialAddress, null);
         try {
             SSLSocket ssl = null;
-            if (key.scheme().equals("https")) {
-                if (proxy != null) {
-                    ProxyTunnel.open(ch, key, proxyConnectHeaders, config.maxResponseHeaderBytes(), deadlines,
-                            proxyConnectTimeout);
+            boolean https = key.scheme().equals("https");
+            if (https && proxy != null) {
+                openTunnel(ch, key, t0);
+            }
+            listener.connected(key, true, ticker.nanoTime() - t0);
+            if (https) {
+                long t1 = ticker.nanoTime();
+                boolean done = false;
+                try {
+                    ssl = handshake(ch, key.host(), key.port(), trace);
+                    done = true;
+                } finally {
+                    listener.tlsHandshake(key, done, ticker.nanoTime() - t1);
                 }
-                ssl = handshake(ch, key.host(), key.port(), trace);
             }
             return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker,
                     deadlines.timer());
@@ -98,6 +113,16 @@ public final class TcpTlsConnector implements Connector {
             } catch (IOException ignored) {
                 // the dial failed already
             }
+            throw e;
+        }
+    }
+
+    private void openTunnel(SocketChannel ch, ConnectMethodKey key, long t0) throws IOException {
+        try {
+            ProxyTunnel.open(ch, key, proxyConnectHeaders, config.maxResponseHeaderBytes(), deadlines,
+                    proxyConnectTimeout);
+        } catch (IOException | RuntimeException e) {
+            listener.connected(key, false, ticker.nanoTime() - t0);
             throw e;
         }
     }

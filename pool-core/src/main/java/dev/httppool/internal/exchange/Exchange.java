@@ -283,5 +283,12 @@ public final class Exchange {
         /** What the server said of keeping the connection, told before the connection is released. */
         default void serverKeepAlive(KeepAliveHint hint) {
         }
+
+        /**
+         * The response's body streams from the connection from now on, until it is finished or closed; told
+         * before the response is handed over. The body must not be kept reachable (it is watched for a leak).
+         */
+        default void responding(Object body) {
+        }
     }
 }

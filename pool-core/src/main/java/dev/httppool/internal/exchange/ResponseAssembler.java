@@ -85,6 +85,7 @@ final class ResponseAssembler {
                 reason -> releaser.release(finalReason(reason, pendingWrite), trace),
                 () -> codec.setReadLimits(0, ticker.nanoTime() + ResponseBody.DRAIN_DEADLINE_MILLIS * 1_000_000L,
                         "response body drain timed out after " + ResponseBody.DRAIN_DEADLINE_MILLIS + " ms"));
+        releaser.responding(body); // before anything can read it (and finish it)
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), stripped,

@@ -3,6 +3,7 @@ package dev.httppool.internal.exchange;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -104,6 +105,8 @@ public final class ResponseBody extends BulkReadInputStream {
         } catch (RuntimeException e) {
             finish(CloseReason.BROKEN);
             throw e;
+        } finally {
+            Reference.reachabilityFence(this); // reachable while a read blocks: its connection is watched for a leak
         }
         if (n < 0 || isFramedComplete()) {
             // Like Go, hand the connection back with the last bytes: callers that read exactly Content-Length

@@ -4,6 +4,8 @@ import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
+import dev.httppool.RejectReason;
+import dev.httppool.Request;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
@@ -13,6 +15,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,7 @@ public final class ConnPool {
     final TransportConfig config;
     final Ticker ticker;
     final TransportListener listener;
+    /** Wakes the maintenance: a connection became idle, or was checked out (for {@link LeakWatch}). */
     private final Runnable onIdle;
     /** The global limits; each key's own are on its {@link HostPool} ({@code hosts} overrides). */
     final ConnLimits limits;
@@ -55,6 +59,8 @@ public final class ConnPool {
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final WarmPools warm = new WarmPools(this);
     private final Dials dials;
+    final Advisor advisor;
+    final LeakWatch leaks;
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
@@ -80,13 +86,15 @@ public final class ConnPool {
         this.onIdle = onIdle;
         this.hostLimits = new HostLimits(config);
         this.limits = hostLimits.global;
+        this.advisor = new Advisor(lock, ticker, config);
+        this.leaks = new LeakWatch(this);
     }
 
-    /** {@code key}'s entry, made (with its limits, matched once) when it has none. */
+    /** {@code key}'s entry, made (with its limits, matched once, and its address's counters) when it has none. */
     HostPool hostLocked(ConnectMethodKey key) {
         HostPool hp = hosts.get(key);
         if (hp == null) {
-            hp = new HostPool(key, hostLimits.forKeyLocked(key));
+            hp = new HostPool(key, stats.addressLocked(key.address(), hosts.keySet()), hostLimits.forKeyLocked(key));
             hosts.put(key, hp);
         }
         return hp;
@@ -101,7 +109,13 @@ public final class ConnPool {
      * of a returned connection and a dial started for this request.
      */
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace) throws IOException {
+        return acquire(key, trace, null);
+    }
+
+    /** As {@link #acquire(ConnectMethodKey, ClientTrace)} for {@code request}, shown while it holds the connection. */
+    public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace, Request request) throws IOException {
         long start = ticker.nanoTime();
+        Throwable origin = leaks.origin();
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -134,7 +148,7 @@ public final class ConnPool {
                         }
                         if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
                             // The hot path: no probe will run, so count the checkout under this lock.
-                            reused = countCheckoutLocked(pc);
+                            reused = countCheckoutLocked(pc, request, origin, now);
                             counted = true;
                         }
                         break;
@@ -146,8 +160,11 @@ public final class ConnPool {
                     if (queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
+                        advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
                     } else {
                         w = new WantConn(hp, trace);
+                        w.request = request;
+                        w.origin = origin;
                         a = queueLocked(w, a);
                     }
                 }
@@ -156,6 +173,7 @@ public final class ConnPool {
             }
             run(a);
             if (refused != null) {
+                listener.rejected(key, RejectReason.MAX_WAITING);
                 throw ApiAccess.get().newPoolExhausted(key, maxWaiting, refused);
             }
             if (pc == null) {
@@ -170,7 +188,7 @@ public final class ConnPool {
                     release(pc, CloseReason.SERVER_CLOSED);
                     continue;
                 }
-                reused = countCheckout(pc);
+                reused = countCheckout(pc, request, origin);
             } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
                 continue;
             }
@@ -198,7 +216,7 @@ public final class ConnPool {
         try {
             if (counted) {
                 pc.requests--;
-                stats.reuseWithdrawnLocked();
+                stats.reuseWithdrawnLocked(pc.host);
             }
             a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
         } finally {
@@ -233,6 +251,8 @@ public final class ConnPool {
         }
         hp.dialWaiters.addLast(w);
         w.waitingForPermission = true;
+        w.queuedAtMax = true;
+        w.queuedAtNanos = ticker.nanoTime();
         return a;
     }
 
@@ -263,20 +283,21 @@ public final class ConnPool {
         return pc;
     }
 
-    /** Counts a connection as handed out; returns whether it had served before. */
-    private boolean countCheckoutLocked(PooledConnection pc) {
+    /** Counts a connection as handed out to {@code request}; returns whether it had served before. */
+    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
         pc.requests++;
+        leaks.checkedOutLocked(pc, request, origin, now);
         if (pc.reused) {
-            stats.reusedLocked();
+            stats.reusedLocked(pc.host);
             return true;
         }
         return false;
     }
 
-    private boolean countCheckout(PooledConnection pc) {
+    private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
         lock.lock();
         try {
-            return countCheckoutLocked(pc);
+            return countCheckoutLocked(pc, request, origin, ticker.nanoTime());
         } finally {
             lock.unlock();
         }
@@ -285,6 +306,7 @@ public final class ConnPool {
     private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
+        onIdle.run(); // the maintenance watches held connections too
         PoolLog.handedOut(pc, reused, wasIdle, idleNanos);
         if (trace == ClientTrace.NONE) {
             return pc; // no hook to call: skip building its argument
@@ -309,6 +331,9 @@ public final class ConnPool {
             interrupted = true;
             served = false;
         }
+        if (w.queuedAtMax) { // written by this thread when it queued
+            listener.waited(w.host.key, ticker.nanoTime() - w.queuedAtNanos);
+        }
         if (!served) {
             return giveUp(w, start, interrupted);
         }
@@ -316,18 +341,18 @@ public final class ConnPool {
         if (w.error != null) {
             throw w.error;
         }
-        return handedOver(w.conn, w.trace, start);
+        return handedOver(w, w.conn, start);
     }
 
     /**
      * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
      * read of {@code reused} after the write made under the lock that delivered it.
      */
-    private PooledConnection handedOver(PooledConnection pc, ClientTrace trace, long start) {
+    private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
         if (pc.reused && discardedOutOfStep(pc, false)) {
             return null;
         }
-        return gotConn(pc, trace, start, false, 0, countCheckout(pc));
+        return gotConn(pc, w.trace, start, false, 0, countCheckout(pc, w.request, w.origin));
     }
 
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
@@ -342,6 +367,7 @@ public final class ConnPool {
                     long now = ticker.nanoTime();
                     int cap = w.host.limits.idleCapLocked(w.host, now);
                     stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
+                    advisor.rejectedLocked(w.host.key, RejectReason.WAIT_TIMEOUT, now);
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -360,8 +386,10 @@ public final class ConnPool {
             throw w.error;
         }
         if (won != null) {
-            return handedOver(won, w.trace, start);
+            return handedOver(w, won, start);
         }
+        advisor.logPending();
+        listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
         throw ApiAccess.get().newConnWaitTimeout(w.host.key,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
     }
@@ -381,6 +409,7 @@ public final class ConnPool {
             if (pc.state != PooledConnection.State.ACTIVE) {
                 return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
             }
+            leaks.returnedLocked(pc);
             a = reason == null ? putOrCloseLocked(pc, null) : closeLocked(pc, reason, null);
             outcome = pc.state == PooledConnection.State.CLOSED ? a.reasonFor(pc) : null;
             idled = pc.state == PooledConnection.State.IDLE;
@@ -502,8 +531,11 @@ public final class ConnPool {
             pc.host.idle.removeFirstOccurrence(pc);
             lru.remove(pc);
         }
+        advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
+                ? pc.host.limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
+        leaks.returnedLocked(pc); // one in use (checkout taken back, reclaimed leak) is no longer held
         pc.state = PooledConnection.State.CLOSED;
-        stats.closedLocked(reason);
+        stats.closedLocked(pc.host, reason);
         a = PoolActions.close(a, pc, reason);
         return decConnsLocked(pc.host, a);
     }
@@ -532,6 +564,11 @@ public final class ConnPool {
         return a;
     }
 
+    /** Every key's entry (for {@link LeakWatch}). */
+    Collection<HostPool> hostsLocked() {
+        return hosts.values();
+    }
+
     private void removeIfUnusedLocked(HostPool hp) {
         if (hp.isUnused() && hosts.get(hp.key) == hp) {
             hosts.remove(hp.key);
@@ -540,6 +577,7 @@ public final class ConnPool {
 
     /** Carries out work collected under the lock. Must be called without the lock. */
     void run(PoolActions a) {
+        advisor.logPending();
         if (a == null) {
             return;
         }
@@ -594,6 +632,11 @@ public final class ConnPool {
             a = closeLocked(lru.oldest(), CloseReason.CLOSE_IDLE, a);
         }
         return a;
+    }
+
+    /** The advice rules, fed by this pool's events (and by leak detection through {@link Advisor#leaked}). */
+    public Advisor advisor() {
+        return advisor;
     }
 
     /** Idle-time work as a function of the time: see {@link IdleMaintenance#run}. */

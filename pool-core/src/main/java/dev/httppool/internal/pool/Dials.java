@@ -60,7 +60,7 @@ final class Dials {
         try {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
-            pool.stats.dialedLocked();
+            pool.stats.dialedLocked(hp);
             pc = new PooledConnection(pool, pool.nextId++, hp, wire, pool.ticker.nanoTime());
             if (pool.closed || w.dialAbandoned) {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
@@ -85,7 +85,7 @@ final class Dials {
         try {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
-            pool.stats.dialFailedLocked();
+            pool.stats.dialFailedLocked(hp);
             if (!w.done) {
                 a = w.deliverLocked(null, error, a);
             }

@@ -14,6 +14,8 @@ final class HostPool {
     final ConnectMethodKey key;
     /** The limits this key lives under: its {@code hosts} entry's, or the global ones ({@link HostLimits}). */
     final ConnLimits limits;
+    // Guarded by lock: the lifetime counters of this key's address (shared with its other keys).
+    final PoolStats.Counters counters;
 
     // Guarded by lock: idle connections, least recently used first; checkout takes the last (LIFO).
     final ArrayDeque<PooledConnection> idle = new ArrayDeque<>(4);
@@ -23,6 +25,8 @@ final class HostPool {
     final ArrayDeque<WantConn> dialWaiters = new ArrayDeque<>(4);
     // Guarded by lock: dials in flight, with the request each was started for.
     final List<WantConn> dialsInProgress = new ArrayList<>(4);
+    // Guarded by lock: connections held by requests, longest held first.
+    final ActiveConnections checkedOut = new ActiveConnections();
     // Guarded by lock: dialing + active + idle connections, what maxConnsPerHost limits.
     int conns;
     // Guarded by lock: requests waiting for a connection.
@@ -35,8 +39,9 @@ final class HostPool {
     int olderPeakInUse;
     long sliceStartNanos;
 
-    HostPool(ConnectMethodKey key, ConnLimits limits) {
+    HostPool(ConnectMethodKey key, PoolStats.Counters counters, ConnLimits limits) {
         this.key = key;
+        this.counters = counters;
         this.limits = limits;
     }
 

@@ -24,21 +24,23 @@ public final class IdleMaintenance {
 
     /**
      * Closes idle connections past {@code idleConnTimeout} or their lifetime, those above a decayed auto idle
-     * cap, and those the server closed.
+     * cap, and those the server closed; reclaims leaked connections and reports those held too long
+     * ({@link LeakWatch}).
      *
-     * @return nanoseconds until the next run is needed (the next probe, idle expiry or end of a lifetime,
-     *     whichever comes first), or -1 when no connection is idle
+     * @return nanoseconds until the next run is needed (the next probe, idle expiry, end of a lifetime or leak
+     *     check, whichever comes first), or -1 when no connection is idle or held
      */
     public long run(long now) {
         long untilExpiry = earliest(earliest(closeExpiredIdle(now), closeExpiredLifetimes(now)),
                 closeServerIdleLimits(now));
         closeIdleAboveDecayedCaps(now);
         closeDeadIdle(now);
+        long untilLeakCheck = pool.leaks.run(now, PROBE_INTERVAL_NANOS, MIN_DELAY_NANOS);
         if (!hasIdle()) {
-            return -1;
+            return untilLeakCheck;
         }
-        return untilExpiry < 0 ? PROBE_INTERVAL_NANOS
-                : Math.min(PROBE_INTERVAL_NANOS, Math.max(untilExpiry, MIN_DELAY_NANOS));
+        return earliest(untilLeakCheck, untilExpiry < 0 ? PROBE_INTERVAL_NANOS
+                : Math.min(PROBE_INTERVAL_NANOS, Math.max(untilExpiry, MIN_DELAY_NANOS)));
     }
 
     /** The sooner of two delays where -1 means never. */
@@ -242,7 +244,17 @@ public final class IdleMaintenance {
         return n;
     }
 
-    /** Whether any connection sits idle (the background reaper stops when none does). */
+    /** Whether any connection sits idle or is held by a request (the background reaper stops when none does). */
+    public boolean needsRun() {
+        pool.lock.lock();
+        try {
+            return pool.lru.size() > 0 || pool.leaks.watchingLocked();
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /** Whether any connection sits idle. */
     public boolean hasIdle() {
         pool.lock.lock();
         try {

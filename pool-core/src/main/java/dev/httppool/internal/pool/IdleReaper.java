@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs {@link IdleMaintenance} in the background while connections are idle, when it asks to be run again. It
- * sleeps when nothing is idle and is woken by the next connection that becomes idle.
+ * Runs {@link IdleMaintenance} in the background while connections are idle or held by requests, when it asks to
+ * be run again. It sleeps when there are none and is woken by the next connection that becomes idle or is
+ * checked out.
  */
 public final class IdleReaper {
 
@@ -31,7 +32,7 @@ public final class IdleReaper {
         this.maintenance = maintenance;
     }
 
-    /** A connection became idle: make sure a run is scheduled. Cheap when one already is. */
+    /** A connection became idle or was checked out: make sure a run is scheduled. Cheap when one already is. */
     public void wake() {
         if (!scheduled.get() && scheduled.compareAndSet(false, true)) {
             schedule(IdleMaintenance.PROBE_INTERVAL_NANOS);
@@ -69,7 +70,7 @@ public final class IdleReaper {
         }
         scheduled.set(false);
         // A connection may have become idle between the run and the flag: its wake() saw the flag still set.
-        if (m.hasIdle() && scheduled.compareAndSet(false, true)) {
+        if (m.needsRun() && scheduled.compareAndSet(false, true)) {
             schedule(IdleMaintenance.PROBE_INTERVAL_NANOS);
         }
     }

@@ -2,6 +2,8 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
+import dev.httppool.RejectReason;
 import dev.httppool.TransportListener;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -60,6 +62,61 @@ public final class Listeners implements TransportListener {
         for (TransportListener l : all) {
             try {
                 l.closed(key, reason);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void connected(ConnectMethodKey key, boolean success, long nanos) {
+        for (TransportListener l : all) {
+            try {
+                l.connected(key, success, nanos);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void tlsHandshake(ConnectMethodKey key, boolean success, long nanos) {
+        for (TransportListener l : all) {
+            try {
+                l.tlsHandshake(key, success, nanos);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void waited(ConnectMethodKey key, long nanos) {
+        for (TransportListener l : all) {
+            try {
+                l.waited(key, nanos);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void rejected(ConnectMethodKey key, RejectReason reason) {
+        for (TransportListener l : all) {
+            try {
+                l.rejected(key, reason);
+            } catch (RuntimeException e) {
+                failed(l, e);
+            }
+        }
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        for (TransportListener l : all) {
+            try {
+                l.leaked(key, detection);
             } catch (RuntimeException e) {
                 failed(l, e);
             }

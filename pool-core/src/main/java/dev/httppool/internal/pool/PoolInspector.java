@@ -36,11 +36,11 @@ final class PoolInspector {
         int dialing = 0;
         int waiting = 0;
         for (HostPool hp : sorted) {
-            conns += hp.conns;
-            idle += hp.idle.size();
-            dialing += hp.dialing();
-            waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
+                conns += hp.conns;
+                idle += hp.idle.size();
+                dialing += hp.dialing();
+                waiting += hp.waiting;
                 keys.add(keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now)));
             }
         }
@@ -51,8 +51,9 @@ final class PoolInspector {
                         config.maxRequestsPerConn(), config.leaseStrategy(),
                         config.maxWaitingPerHost(), config.respectServerKeepAlive(), config.hosts()),
                 new PoolSnapshot.Totals(conns, idle, conns - idle - dialing, dialing, waiting),
-                stats.toSnapshotLocked(),
-                Collections.unmodifiableList(keys));
+                stats.toSnapshotLocked(address),
+                Collections.unmodifiableList(keys),
+                pool.advisor.adviceLocked(address, now));
     }
 
     /** A key's counts without its idle connections (for an error). */
@@ -64,7 +65,7 @@ final class PoolInspector {
     static PoolSnapshot.KeyStats waitTimeoutStatsLocked(HostPool hp, long now, int idleCap) {
         PoolSnapshot.KeyStats s = keyStatsLocked(hp, now, 0, false, idleCap);
         return new PoolSnapshot.KeyStats(s.key(), s.proxy(), s.scheme(), s.address(), s.onlyH1(), s.connections(),
-                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of(), s.hostOverride());
+                s.idle(), s.active(), s.dialing(), s.waiting() + 1, s.idleCap(), List.of(), List.of(), s.hostOverride());
     }
 
     static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
@@ -81,19 +82,26 @@ final class PoolInspector {
         ConnectMethodKey k = hp.key;
         return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
                 hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns),
-                hp.limits.override);
+                withIdle ? hp.checkedOut.viewLocked(now, wallNow) : List.of(), hp.limits.override);
     }
 
     /** The first violated invariant, or null. */
     static String checkInvariantsLocked(ConnPool pool, Map<ConnectMethodKey, HostPool> hosts, IdleLru lru) {
         TransportConfig config = pool.config;
         int idleSum = 0;
+        int[] held = {0};
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
             String v = checkHostLocked(pool, hp, hp.limits.settledIdleCapLocked(hp));
+            if (v == null) {
+                v = hp.checkedOut.checkLocked(hp, held);
+            }
             if (v != null) {
                 return v;
             }
+        }
+        if (held[0] != pool.leaks.checkedOutLocked()) {
+            return "held lists hold " + held[0] + " but " + pool.leaks.checkedOutLocked() + " are checked out";
         }
         int n = 0;
         Set<PooledConnection> seen = Collections.newSetFromMap(new IdentityHashMap<>());

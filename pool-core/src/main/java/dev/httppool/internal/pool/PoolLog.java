@@ -7,8 +7,8 @@ import java.lang.System.Logger;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The story of each connection at DEBUG, on the {@code System.Logger} named {@code dev.httppool.pool}: dials,
- * reuse decisions and closes with their reason. Nothing is logged at INFO or above in normal operation. Never
+ * The story of each connection at DEBUG, and leaks at WARN, on the {@code System.Logger} named {@code dev.httppool.pool}: dials,
+ * reuse decisions and closes with their reason. Nothing else is logged at INFO or above. Never
  * called with the pool's lock held; each method checks the level first, so a disabled logger costs one check.
  */
 final class PoolLog {
@@ -55,6 +55,23 @@ final class PoolLog {
     static void closed(PooledConnection pc, CloseReason reason) {
         if (enabled()) {
             LOG.log(Level.DEBUG, "closing {0}: {1}", pc, reason.tag());
+        }
+    }
+
+    /** WARN: a request held a connection past {@code leakDetectionThreshold}, with its stack when captured. */
+    static void heldTooLong(ConnectMethodKey key, long heldNanos, long thresholdNanos, String request, String thread,
+            Throwable origin) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            LOG.log(Level.WARNING, "connection to " + key + " held for " + millis(heldNanos) + " ms by " + request
+                    + " on thread " + thread + ", longer than leakDetectionThreshold (" + millis(thresholdNanos)
+                    + " ms); read the response body to the end or close it", origin);
+        }
+    }
+
+    /** WARN: a response became unreachable unfinished; its connection is closed. */
+    static void leaked(ConnectMethodKey key, Throwable origin) {
+        if (LOG.isLoggable(Level.WARNING)) {
+            LOG.log(Level.WARNING, "connection to " + key + " was leaked; close the response body", origin);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.httppool.internal.pool;
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.Request;
 import dev.httppool.internal.exchange.Exchange;
 import dev.httppool.internal.exchange.KeepAliveHint;
 import dev.httppool.internal.exchange.WireConnection;
@@ -40,6 +41,18 @@ public final class PooledConnection implements Exchange.Releaser {
     // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
     PooledConnection lruNewer;
     PooledConnection lruOlder;
+    // Guarded by ConnPool.lock, while a request holds it (see ActiveConnections); cleared on its return.
+    boolean checkedOut;
+    Request request;
+    String thread;
+    long checkedOutNanos;
+    Throwable origin; // only while leakDetectionThreshold is on
+    boolean leakReported;
+    PooledConnection activeOlder;
+    PooledConnection activeNewer;
+    // Written by the exchange holding it before its response is handed over, then guarded by ConnPool.lock: the
+    // weak reference watching the response body (LeakWatch).
+    LeakWatch.BodyRef bodyRef;
 
     PooledConnection(ConnPool pool, long id, HostPool host, WireConnection wire, long createdNanos) {
         this.pool = pool;
@@ -75,6 +88,12 @@ public final class PooledConnection implements Exchange.Releaser {
     /** Whether the server's own idle limit has passed for a connection idle since {@code idleAtNanos}. */
     boolean serverIdleExpiredAt(long now) {
         return serverIdleNanos >= 0 && now - idleAtNanos >= serverIdleNanos;
+    }
+
+    /** The response's body streams from this connection from now on: watch it for a leak. */
+    @Override
+    public void responding(Object body) {
+        bodyRef = pool.leaks.watch(body, this);
     }
 
     /** The response is done with this connection: {@code reason == null} offers it for reuse. */

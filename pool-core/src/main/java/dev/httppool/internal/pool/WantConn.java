@@ -1,6 +1,7 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.ClientTrace;
+import dev.httppool.Request;
 import dev.httppool.Ticker;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,9 @@ final class WantConn {
     final ClientTrace trace;
     /** The warm target this dial is for ({@link WarmPools}), else null; such a want has no request (done). */
     final WarmPools.Target warm;
+    // Set before it is queued: what the connection it gets will show while held (ActiveConnections).
+    Request request;
+    Throwable origin;
     private final CountDownLatch ready = new CountDownLatch(1);
 
     // Guarded by lock: set once, by whichever of delivery, failure or cancellation comes first.
@@ -38,6 +42,9 @@ final class WantConn {
     IOException error;
     // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds).
     boolean waitingForPermission;
+    // Written under lock by the requesting thread, read by it after its wait: it queued at maxConnsPerHost, when.
+    boolean queuedAtMax;
+    long queuedAtNanos;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
 

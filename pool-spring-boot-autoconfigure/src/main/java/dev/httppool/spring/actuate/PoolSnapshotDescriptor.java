@@ -3,10 +3,10 @@ package dev.httppool.spring.actuate;
 import static dev.httppool.Redaction.redact;
 
 import dev.httppool.HostOverride;
+import dev.httppool.CloseReason;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import java.util.ArrayList;
-import java.util.Objects;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,43 +14,96 @@ import java.util.Map;
 /**
  * Turns a {@link PoolSnapshot} into the JSON of {@code /actuator/httppool}: maps, lists, strings, numbers and
  * booleans only, so the output does not depend on how the application configured Jackson. Durations are
- * ISO-8601 strings ({@code PT1M30S}), {@code idleSince} an ISO instant, and proxy credentials are masked.
+ * ISO-8601 strings ({@code PT1M30S}), sizes in bytes, {@code idleSince} and {@code checkedOutAt} ISO instants, and
+ * proxy credentials are masked.
  */
 final class PoolSnapshotDescriptor {
 
     private PoolSnapshotDescriptor() {
     }
 
-    static Map<String, Object> describe(PoolSnapshot snapshot) {
+    /**
+     * The JSON of several transports' snapshots: {@code settings} of the shared transport ({@code config} and
+     * {@code proxy}), {@code totals} and {@code stats} summed over all, every key with its {@code transport}'s
+     * name, and all {@code advice}.
+     *
+     * @param snapshots each transport's snapshot by its name, the shared transport's ({@code default}) first
+     */
+    static Map<String, Object> describe(TransportConfig config, Map<String, Object> proxy,
+            Map<String, PoolSnapshot> snapshots) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("settings", settings(snapshot.settings()));
-        json.put("totals", totals(snapshot.totals()));
-        json.put("stats", stats(snapshot.stats()));
-        List<Map<String, Object>> keys = new ArrayList<>(snapshot.keys().size());
-        for (PoolSnapshot.KeyStats key : snapshot.keys()) {
-            keys.add(key(key, snapshot.settings()));
-        }
+        json.put("settings", settings(config, proxy));
+        int[] totals = new int[5];
+        long[] stats = new long[3];
+        Map<String, Long> closed = new LinkedHashMap<>();
+        List<Map<String, Object>> keys = new ArrayList<>();
+        List<Map<String, Object>> advice = new ArrayList<>();
+        snapshots.forEach((transport, snapshot) -> {
+            PoolSnapshot.Totals t = snapshot.totals();
+            totals[0] += t.connections();
+            totals[1] += t.idle();
+            totals[2] += t.active();
+            totals[3] += t.dialing();
+            totals[4] += t.waiting();
+            stats[0] += snapshot.stats().dials();
+            stats[1] += snapshot.stats().dialFailures();
+            stats[2] += snapshot.stats().reused();
+            snapshot.stats().closed().forEach((reason, n) -> closed.merge(reason, n, Long::sum));
+            for (PoolSnapshot.KeyStats key : snapshot.keys()) {
+                keys.add(key(key, transport, config));
+            }
+            for (PoolSnapshot.Advice a : snapshot.advice()) {
+                advice.add(advice(a));
+            }
+        });
+        json.put("totals", totals(new PoolSnapshot.Totals(totals[0], totals[1], totals[2], totals[3], totals[4])));
+        json.put("stats", stats(new PoolSnapshot.Stats(stats[0], stats[1], stats[2], inReasonOrder(closed))));
         json.put("keys", keys);
+        json.put("advice", advice);
         return json;
     }
 
-    private static Map<String, Object> settings(PoolSnapshot.Settings s) {
+    /** Close reasons in the order of {@link CloseReason}, as each snapshot lists them. */
+    private static Map<String, Long> inReasonOrder(Map<String, Long> closed) {
+        Map<String, Long> ordered = new LinkedHashMap<>();
+        for (CloseReason reason : CloseReason.values()) {
+            Long n = closed.get(reason.tag());
+            if (n != null) {
+                ordered.put(reason.tag(), n);
+            }
+        }
+        return ordered;
+    }
+
+    /** Every setting of the transport, under the camelCase of its {@code http.pool.*} property. */
+    private static Map<String, Object> settings(TransportConfig c, Map<String, Object> proxy) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("maxIdleConns", s.maxIdleConns());
-        json.put("maxIdleConnsPerHost", s.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST ? "auto"
-                : s.maxIdleConnsPerHost());
-        json.put("maxConnsPerHost", s.maxConnsPerHost());
-        json.put("idleConnTimeout", s.idleConnTimeout().toString());
-        json.put("connWaitTimeout", s.connWaitTimeout().toString());
-        json.put("disableKeepAlives", s.disableKeepAlives());
-        json.put("maxConnLifetime", s.maxConnLifetime().toString());
-        json.put("maxConnLifetimeJitter", s.maxConnLifetimeJitter().toString());
-        json.put("maxRequestsPerConn", s.maxRequestsPerConn());
-        json.put("leaseStrategy", s.leaseStrategy().tag());
-        json.put("maxWaitingPerHost", s.maxWaitingPerHost());
-        json.put("respectServerKeepAlive", s.respectServerKeepAlive());
-        List<Map<String, Object>> hosts = new ArrayList<>(s.hosts().size());
-        for (HostOverride h : s.hosts()) {
+        json.put("maxIdleConns", c.maxIdleConns());
+        json.put("maxIdleConnsPerHost", c.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST ? "auto"
+                : c.maxIdleConnsPerHost());
+        json.put("maxConnsPerHost", c.maxConnsPerHost());
+        json.put("idleConnTimeout", c.idleConnTimeout().toString());
+        json.put("connWaitTimeout", c.connWaitTimeout().toString());
+        json.put("disableKeepAlives", c.disableKeepAlives());
+        json.put("maxConnLifetime", c.maxConnLifetime().toString());
+        json.put("maxConnLifetimeJitter", c.maxConnLifetimeJitter().toString());
+        json.put("maxRequestsPerConn", c.maxRequestsPerConn());
+        json.put("leaseStrategy", c.leaseStrategy().tag());
+        json.put("maxWaitingPerHost", c.maxWaitingPerHost());
+        json.put("respectServerKeepAlive", c.respectServerKeepAlive());
+        json.put("leakDetectionThreshold", c.leakDetectionThreshold().toString());
+        json.put("dialTimeout", c.dialTimeout().toString());
+        json.put("tcpKeepAlive", c.tcpKeepAlive().toString());
+        json.put("tlsHandshakeTimeout", c.tlsHandshakeTimeout().toString());
+        json.put("responseHeaderTimeout", c.responseHeaderTimeout().toString());
+        json.put("expectContinueTimeout", c.expectContinueTimeout().toString());
+        json.put("maxResponseHeaderBytes", c.maxResponseHeaderBytes());
+        json.put("disableCompression", c.disableCompression());
+        json.put("readBufferSize", c.readBufferSize());
+        json.put("writeBufferSize", c.writeBufferSize());
+        proxy.forEach((name, value) -> json.put(name, value instanceof String text ? redact(text) : value));
+        List<Map<String, Object>> hosts = new ArrayList<>(c.hosts().size());
+        for (HostOverride h : c.hosts()) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("match", redact(h.match()));
             entry.putAll(hostSettings(h, null));
@@ -64,7 +117,7 @@ final class PoolSnapshotDescriptor {
      * The settings {@code h} sets, in the global settings' names; with {@code global}, only those that differ from
      * it (what a key matching {@code h} has in place of the global settings).
      */
-    private static Map<String, Object> hostSettings(HostOverride h, PoolSnapshot.Settings global) {
+    private static Map<String, Object> hostSettings(HostOverride h, TransportConfig global) {
         Map<String, Object> json = new LinkedHashMap<>();
         boolean all = global == null;
         if (h.maxIdleConnsPerHost() != null && (all || h.maxIdleConnsPerHost() != global.maxIdleConnsPerHost())) {
@@ -89,12 +142,22 @@ final class PoolSnapshotDescriptor {
         if (h.maxRequestsPerConn() != null && (all || h.maxRequestsPerConn() != global.maxRequestsPerConn())) {
             json.put("maxRequestsPerConn", h.maxRequestsPerConn());
         }
-        if (h.leaseStrategy() != null && (all || !Objects.equals(h.leaseStrategy(), global.leaseStrategy()))) {
+        if (h.leaseStrategy() != null && (all || h.leaseStrategy() != global.leaseStrategy())) {
             json.put("leaseStrategy", h.leaseStrategy().tag());
         }
         if (h.minIdle() > 0) {
             json.put("minIdle", h.minIdle());
         }
+        return json;
+    }
+
+    private static Map<String, Object> advice(PoolSnapshot.Advice a) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("key", redact(a.key()));
+        json.put("setting", a.setting());
+        json.put("current", a.current());
+        json.put("suggested", a.suggested());
+        json.put("reason", a.reason());
         return json;
     }
 
@@ -117,9 +180,10 @@ final class PoolSnapshotDescriptor {
         return json;
     }
 
-    private static Map<String, Object> key(PoolSnapshot.KeyStats k, PoolSnapshot.Settings global) {
+    private static Map<String, Object> key(PoolSnapshot.KeyStats k, String transport, TransportConfig global) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("key", redact(k.key()));
+        json.put("transport", transport);
         json.put("proxy", redact(k.proxy()));
         json.put("scheme", k.scheme());
         json.put("address", k.address());
@@ -135,11 +199,32 @@ final class PoolSnapshotDescriptor {
             idle.add(idleConnection(c));
         }
         json.put("idleConnections", idle);
+        List<Map<String, Object>> active = new ArrayList<>(k.activeConnections().size());
+        for (PoolSnapshot.ActiveConnection c : k.activeConnections()) {
+            active.add(activeConnection(c));
+        }
+        json.put("activeConnections", active);
         if (k.hostOverride() != null) {
             // The key matched a hosts entry: which one, and its settings that differ from the global ones.
             json.put("hostsMatch", redact(k.hostOverride().match()));
             json.put("settings", hostSettings(k.hostOverride(), global));
         }
+        return json;
+    }
+
+    private static Map<String, Object> activeConnection(PoolSnapshot.ActiveConnection c) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", c.id());
+        json.put("localAddress", c.localAddress());
+        json.put("remoteAddress", c.remoteAddress());
+        json.put("protocol", c.protocol());
+        json.put("checkedOutAt", c.checkedOutAt().toString());
+        json.put("heldMillis", c.heldMillis());
+        json.put("ageMillis", c.ageMillis());
+        json.put("requests", c.requests());
+        json.put("request", c.request());
+        json.put("thread", c.thread());
+        json.put("leakSuspected", c.leakSuspected());
         return json;
     }
 

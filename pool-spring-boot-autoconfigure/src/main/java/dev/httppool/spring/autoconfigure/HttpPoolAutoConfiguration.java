@@ -9,6 +9,7 @@ import dev.httppool.spring.HttpPoolTransports;
 import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,6 +18,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -57,10 +60,23 @@ public final class HttpPoolAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     HttpPoolTransports httpPoolTransports(Transport transport, ObjectProvider<RoundTripper> roundTrippers,
-            ObjectProvider<HttpClientSettings> clientSettings, HttpPoolTransportFactory factory) {
+            ObjectProvider<HttpClientSettings> clientSettings, HttpPoolTransportFactory factory,
+            ObjectProvider<SslBundles> sslBundles) {
         HttpClientSettings settings = clientSettings.getIfAvailable(HttpClientSettings::defaults);
         return new HttpPoolTransports(transport, sharedRoundTripper(transport, roundTrippers), settings.sslBundle(),
-                factory::derive);
+                factory::derive, (bundle) -> bundleName(sslBundles.getIfAvailable(), bundle));
+    }
+
+    /** The name {@code bundle} is registered under, or null (for the views' transport names). */
+    private static @Nullable String bundleName(@Nullable SslBundles bundles, SslBundle bundle) {
+        if (bundles != null) {
+            for (String name : bundles.getBundleNames()) {
+                if (bundles.getBundle(name) == bundle) {
+                    return name;
+                }
+            }
+        }
+        return null;
     }
 
     /** The application's {@link RoundTripper} other than the transport itself, or else the transport. */

@@ -2,7 +2,11 @@ package dev.httppool.spring.autoconfigure;
 
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.spring.actuate.HttpPoolEndpoint;
+import dev.httppool.spring.actuate.HttpPoolPageWebExtension;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.PropertiesEndpointAccessResolver;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -10,10 +14,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 
 /**
  * The {@code httppool} actuator endpoint, when the actuator is present and the endpoint is available (its access
- * is not {@code none} and it is exposed, e.g. {@code management.endpoints.web.exposure.include=httppool}).
+ * is not {@code none} and it is exposed, e.g. {@code management.endpoints.web.exposure.include=httppool}), with its
+ * live page for browsers.
  */
 @AutoConfiguration(after = HttpPoolAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
@@ -24,7 +30,17 @@ public final class HttpPoolEndpointAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    HttpPoolEndpoint httpPoolEndpoint(HttpPoolTransports transports) {
-        return new HttpPoolEndpoint(transports);
+    HttpPoolEndpoint httpPoolEndpoint(HttpPoolTransports transports, ObjectProvider<HttpPoolProperties> properties) {
+        HttpPoolProperties p = properties.getIfAvailable(HttpPoolProperties::new);
+        return new HttpPoolEndpoint(transports, p.getProxy().getUrl(), p.getProxy().getNoProxy());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    HttpPoolPageWebExtension httpPoolPageWebExtension(ObjectProvider<EndpointAccessResolver> accessResolver,
+            Environment environment) {
+        // The actuator's own resolver (EndpointAutoConfiguration), so the page agrees with the operations it maps.
+        return new HttpPoolPageWebExtension(
+                accessResolver.getIfAvailable(() -> new PropertiesEndpointAccessResolver(environment)));
     }
 }

@@ -134,6 +134,15 @@ public class HttpPoolProperties {
     private boolean respectServerKeepAlive = true;
 
     /**
+     * A connection held by a request for longer than this (its response body neither read to the end nor closed)
+     * is reported once: a WARN naming the host and how long it was held, with the stack trace of the code that
+     * made the request, and the http.pool.leaks meter. The stack is captured only while this is set. 0 means off.
+     * Independently of it, a response dropped without its body being read or closed always has its connection
+     * closed and its place under max-conns-per-host freed.
+     */
+    private Duration leakDetectionThreshold = Duration.ZERO;
+
+    /**
      * Per-host overrides, a list: each entry's "match" ("host", "host:port", "*.domain" or a base URL
      * "scheme://host[:port]") picks the hosts that take its settings instead of the global ones:
      * max-idle-conns-per-host, max-conns-per-host, max-waiting-per-host, idle-conn-timeout, conn-wait-timeout,
@@ -321,6 +330,14 @@ public class HttpPoolProperties {
 
     public void setRespectServerKeepAlive(boolean respectServerKeepAlive) {
         this.respectServerKeepAlive = respectServerKeepAlive;
+    }
+
+    public Duration getLeakDetectionThreshold() {
+        return leakDetectionThreshold;
+    }
+
+    public void setLeakDetectionThreshold(Duration leakDetectionThreshold) {
+        this.leakDetectionThreshold = leakDetectionThreshold;
     }
 
     public List<HttpPoolHostProperties> getHosts() {

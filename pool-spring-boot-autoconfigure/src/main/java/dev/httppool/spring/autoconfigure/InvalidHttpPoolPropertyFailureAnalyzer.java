@@ -28,8 +28,11 @@ class InvalidHttpPoolPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Inv
         if (origin != null) {
             description.append("    Origin: ").append(origin).append('\n');
         }
-        String action = "Update your application's configuration: set " + cause.getProperty() + " to a value "
-                + cause.getRule() + ".";
+        // A bound reads "to a value >= 0"; a description reads "to an http:// URI ..." or "to lifo or fifo".
+        String rule = cause.getRule();
+        boolean bound = rule.startsWith("<") || rule.startsWith(">") || rule.startsWith("=");
+        String action = "Update your application's configuration: set " + cause.getProperty() + " to "
+                + (bound ? "a value " : "") + rule + ".";
         return new FailureAnalysis(description.toString(), action, cause);
     }
 

@@ -53,6 +53,8 @@ final class TransportConfigMapper {
                 .leaseStrategy(leaseStrategy("lease-strategy", p.getLeaseStrategy()))
                 .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"))
                 .respectServerKeepAlive(p.isRespectServerKeepAlive())
+                .leakDetectionThreshold(atLeastZero("leak-detection-threshold", p.getLeakDetectionThreshold(),
+                        "0 means off"))
                 .hosts(hosts(p));
         try {
             return b.build();

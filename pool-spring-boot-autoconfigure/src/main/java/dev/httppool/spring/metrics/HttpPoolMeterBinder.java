@@ -18,11 +18,19 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code http.pool.dials} (counter; tags {@code key}, {@code outcome} = success | failure);
  * <li>{@code http.pool.acquire} (timer; tags {@code key}, {@code reused}): from asking for a connection to
  * holding one;
- * <li>{@code http.pool.closed} (counter; tags {@code key}, {@code reason}): closed connections by reason.
+ * <li>{@code http.pool.closed} (counter; tags {@code key}, {@code reason}): closed connections by reason;
+ * <li>{@code http.pool.dial.duration} (timer; tags {@code key}, {@code outcome}): TCP connect, with a proxy's
+ * {@code CONNECT} tunnel;
+ * <li>{@code http.pool.tls.duration} (timer; tags {@code key}, {@code outcome}): TLS handshake;
+ * <li>{@code http.pool.wait.duration} (timer; tag {@code key}): time a request queued at max-conns-per-host;
+ * <li>{@code http.pool.rejected} (counter; tags {@code key}, {@code reason} = max-waiting | wait-timeout);
+ * <li>{@code http.pool.leaks} (counter; tags {@code key}, {@code detection} = threshold | unreachable): connections
+ * held past {@code leak-detection-threshold}, or closed because their response was dropped unfinished.
  * </ul>
  * Gauges are summed over the given transports. With {@code perKey}, the gauges of a key are registered when the key
- * appears in the pool and removed when it leaves; without it, no meter carries the {@code key} tag, for
- * applications that call an unbounded number of hosts.
+ * appears in the pool and removed only once it has left it (no connection, dial or waiting request): a key still
+ * in the pool never loses them. Counters and timers of a key stay registered. Without {@code perKey}, no meter
+ * carries the {@code key} tag, for applications that call an unbounded number of hosts.
  *
  * <p>Counters and the timer come from the transports' events: when bound, the binder listens to every transport of
  * the given {@link HttpPoolTransports}, including those made later for another connect timeout or SSL bundle.

@@ -2,6 +2,8 @@ package dev.httppool.spring.metrics;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
+import dev.httppool.RejectReason;
 import dev.httppool.TransportListener;
 import dev.httppool.Redaction;
 import io.micrometer.core.instrument.Counter;
@@ -37,6 +39,11 @@ final class PoolMeters implements TransportListener {
     static final String DIALS = "http.pool.dials";
     static final String ACQUIRE = "http.pool.acquire";
     static final String CLOSED = "http.pool.closed";
+    static final String DIAL_DURATION = "http.pool.dial.duration";
+    static final String TLS_DURATION = "http.pool.tls.duration";
+    static final String WAIT_DURATION = "http.pool.wait.duration";
+    static final String REJECTED = "http.pool.rejected";
+    static final String LEAKS = "http.pool.leaks";
 
     private final MeterRegistry registry;
     private final PoolCounts counts;
@@ -46,6 +53,11 @@ final class PoolMeters implements TransportListener {
     private final ConcurrentMap<Id, Counter> dials = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Counter> closed = new ConcurrentHashMap<>();
     private final ConcurrentMap<Id, Timer> acquire = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Timer> dialDuration = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Timer> tlsDuration = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Timer> waitDuration = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Counter> rejected = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Id, Counter> leaks = new ConcurrentHashMap<>();
     /** Keys whose gauges are registered; read without a lock by event threads. */
     private final Set<String> gaugedKeys = ConcurrentHashMap.newKeySet();
     // Guarded by this
@@ -104,6 +116,53 @@ final class PoolMeters implements TransportListener {
         keyChanged(k, true);
     }
 
+    @Override
+    public void connected(ConnectMethodKey key, boolean success, long nanos) {
+        timer(dialDuration, DIAL_DURATION, "Time to open a TCP connection, with the proxy's CONNECT tunnel if any",
+                key, "outcome", success ? "success" : "failure").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void tlsHandshake(ConnectMethodKey key, boolean success, long nanos) {
+        timer(tlsDuration, TLS_DURATION, "Time of the TLS handshake of a new connection", key, "outcome",
+                success ? "success" : "failure").record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void waited(ConnectMethodKey key, long nanos) {
+        timer(waitDuration, WAIT_DURATION, "Time a request waited because its key was at max-conns-per-host", key,
+                null, null).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void rejected(ConnectMethodKey key, RejectReason reason) {
+        String k = Redaction.redact(key.toString());
+        rejected.computeIfAbsent(new Id(perKey ? k : "", reason.tag()), (id) -> Counter.builder(REJECTED)
+                .description("Requests that failed without a connection: max-waiting-per-host or conn-wait-timeout")
+                .tags(keyTags(id.key()).and("reason", id.value()))
+                .register(registry)).increment();
+    }
+
+    /** The timer {@code name} of {@code key}, with the tag {@code tag=value} when {@code tag} is not null. */
+    private Timer timer(ConcurrentMap<Id, Timer> timers, String name, String description, ConnectMethodKey key,
+            String tag, String value) {
+        String k = perKey ? Redaction.redact(key.toString()) : "";
+        return timers.computeIfAbsent(new Id(k, value == null ? "" : value), (id) -> Timer.builder(name)
+                .description(description)
+                .tags(tag == null ? keyTags(id.key()) : keyTags(id.key()).and(tag, id.value()))
+                .register(registry));
+    }
+
+    @Override
+    public void leaked(ConnectMethodKey key, LeakDetection detection) {
+        String k = Redaction.redact(key.toString());
+        leaks.computeIfAbsent(new Id(perKey ? k : "", detection.tag()), (id) -> Counter.builder(LEAKS)
+                .description("Leaked connections: held past leak-detection-threshold, or whose response was dropped"
+                        + " unfinished (then closed)")
+                .tags(keyTags(id.key()).and("detection", id.value()))
+                .register(registry)).increment();
+    }
+
     /** A key may have appeared, or (after a close or a failed dial) gone away: bring the gauges up to date. */
     private void keyChanged(String key, boolean mayBeGone) {
         if (!perKey || stopped || (!mayBeGone && gaugedKeys.contains(key))) {
@@ -133,14 +192,27 @@ final class PoolMeters implements TransportListener {
                 gaugedKeys.add(key);
             }
         }
-        for (var it = keyGauges.entrySet().iterator(); it.hasNext();) {
-            Map.Entry<String, List<Meter>> entry = it.next();
-            if (!view.keys().containsKey(entry.getKey())) {
-                gaugedKeys.remove(entry.getKey());
-                for (Meter meter : entry.getValue()) {
+        List<String> gone = new ArrayList<>();
+        for (String key : keyGauges.keySet()) {
+            if (!view.keys().containsKey(key)) {
+                gone.add(key);
+            }
+        }
+        if (gone.isEmpty()) {
+            return;
+        }
+        // A key may come back between the view above and here, and its events then see it gauged and ask for
+        // nothing: unmark first, look again, and remove only what is still gone. An event after the second look
+        // finds its key unmarked and asks for another reconcile, so a present key never stays without gauges.
+        gone.forEach(gaugedKeys::remove);
+        PoolCounts.View again = counts.refresh();
+        for (String key : gone) {
+            if (again.keys().containsKey(key)) {
+                gaugedKeys.add(key);
+            } else {
+                for (Meter meter : keyGauges.remove(key)) {
                     registry.remove(meter);
                 }
-                it.remove();
             }
         }
     }

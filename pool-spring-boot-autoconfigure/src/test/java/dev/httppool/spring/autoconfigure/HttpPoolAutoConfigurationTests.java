@@ -128,6 +128,7 @@ class HttpPoolAutoConfigurationTests {
             max-requests-per-conn=-1    | http.pool.max-requests-per-conn must be >= 0 (0 means no limit), was -1
             lease-strategy=random       | http.pool.lease-strategy must be lifo or fifo, was random
             max-waiting-per-host=-1     | http.pool.max-waiting-per-host must be >= 0 (0 means no limit), was -1
+            leak-detection-threshold=-1s | http.pool.leak-detection-threshold must be >= 0 (0 means off), was -1s
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {
@@ -148,6 +149,14 @@ class HttpPoolAutoConfigurationTests {
                     assertThat(c.maxRequestsPerConn()).isEqualTo(1000);
                     assertThat(c.maxWaitingPerHost()).isEqualTo(50);
                 });
+    }
+
+    @Test
+    void mapsTheLeakDetectionThresholdWhichIsOffByDefault() {
+        runner.run((context) -> assertThat(context.getBean(Transport.class).config().leakDetectionThreshold())
+                .isZero());
+        runner.withPropertyValues("http.pool.leak-detection-threshold=30s").run((context) -> assertThat(
+                context.getBean(Transport.class).config().leakDetectionThreshold()).isEqualTo(Duration.ofSeconds(30)));
     }
 
     @Test

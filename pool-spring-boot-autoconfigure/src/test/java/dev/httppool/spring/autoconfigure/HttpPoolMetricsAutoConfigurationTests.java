@@ -37,6 +37,31 @@ class HttpPoolMetricsAutoConfigurationTests {
     }
 
     @Test
+    void timesDialsAndCountsRejectedRequestsWithTheDiagnosisMeters() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.text("/hello", "hi");
+            runner.withPropertyValues("http.pool.max-conns-per-host=1", "http.pool.conn-wait-timeout=100ms")
+                    .run((context) -> {
+                        Transport transport = context.getBean(Transport.class);
+                        try (Response held = transport.roundTrip(Request.get(server.url("/hello")))) {
+                            assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                                    () -> get(transport, server.url("/hello"))))
+                                    .isInstanceOf(dev.httppool.ConnWaitTimeoutException.class);
+                            held.body().readAllBytes();
+                        }
+                        MeterRegistry registry = context.getBean(MeterRegistry.class);
+                        String key = "|http|" + server.address();
+                        assertThat(registry.get("http.pool.dial.duration").tags("key", key, "outcome", "success")
+                                .timer().count()).isEqualTo(1);
+                        assertThat(registry.get("http.pool.wait.duration").tags("key", key).timer().count())
+                                .isEqualTo(1);
+                        assertThat(registry.get("http.pool.rejected").tags("key", key, "reason", "wait-timeout")
+                                .counter().count()).isEqualTo(1);
+                    });
+        }
+    }
+
+    @Test
     void dropsTheKeyTagWhenPerKeyIsOff() throws Exception {
         try (TestServer server = TestServer.start()) {
             server.text("/hello", "hi");

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 import dev.httppool.Transport;
 import dev.httppool.spring.HttpPoolTransports;
+import dev.httppool.spring.actuate.HttpPoolEndpoint;
 import dev.httppool.testing.TestServer;
 import dev.httppool.testing.TestTls;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
@@ -22,6 +26,7 @@ import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 
 /** Spring Boot SSL bundles over HTTPS on 127.0.0.1, with a certificate that the JVM's trust store does not know. */
+@SuppressWarnings("unchecked")
 class HttpPoolSslBundleTests {
 
     private ApplicationContextRunner runner;
@@ -60,6 +65,27 @@ class HttpPoolSslBundleTests {
             assertThat(derived.snapshot().stats().reused()).isEqualTo(1);
             assertThat(transports.shared().snapshot().stats().dials()).isZero();
         });
+    }
+
+    @Test
+    void theTransportOfABundleIsNamedAfterItInTheEndpointWithItsKeysAndTotals() {
+        runner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
+                HttpPoolEndpointAutoConfiguration.class))
+                .withPropertyValues("management.endpoints.web.exposure.include=httppool").run((context) -> {
+                    RestClient client = context.getBean(RestClient.Builder.class)
+                            .apply(context.getBean(RestClientSsl.class).fromBundle("upstream")).build();
+                    assertThat(client.get().uri(server.url("/secure")).retrieve().body(String.class))
+                            .isEqualTo("over tls");
+
+                    assertThat(context.getBean(HttpPoolTransports.class).named())
+                            .containsOnlyKeys("default", "ssl-bundle=upstream");
+                    Map<String, Object> json = context.getBean(HttpPoolEndpoint.class).pool();
+                    assertThat((List<Map<String, Object>>) json.get("keys")).singleElement()
+                            .satisfies((key) -> assertThat(key).containsEntry("transport", "ssl-bundle=upstream")
+                                    .containsEntry("key", "|https|" + server.address()).containsEntry("idle", 1));
+                    assertThat((Map<String, Object>) json.get("totals")).containsEntry("idle", 1);
+                    assertThat((Map<String, Object>) json.get("stats")).containsEntry("dials", 1L);
+                });
     }
 
     @Test

@@ -25,4 +25,14 @@ class InvalidHttpPoolPropertyFailureAnalyzerTests {
                 .isEqualTo("Update your application's configuration: set http.pool.max-conns-per-host to a value "
                         + ">= 0 (0 means no limit).");
     }
+
+    @Test
+    void anActionForARuleThatDescribesTheValueReadsAsASentence() {
+        InvalidHttpPoolPropertyException failure = new InvalidHttpPoolPropertyException("http.pool.proxy.url",
+                "an http:// URI with a host, e.g. http://proxy:3128", "ftp://proxy");
+        FailureAnalysis analysis = new InvalidHttpPoolPropertyFailureAnalyzer(new StandardEnvironment())
+                .analyze(new IllegalStateException("wrapped", failure));
+        assertThat(analysis.getAction()).isEqualTo("Update your application's configuration: set http.pool.proxy.url "
+                + "to an http:// URI with a host, e.g. http://proxy:3128.");
+    }
 }

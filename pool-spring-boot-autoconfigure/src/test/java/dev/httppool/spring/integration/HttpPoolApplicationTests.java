@@ -105,8 +105,11 @@ class HttpPoolApplicationTests {
 
         String filtered = actuator("GET", "/actuator/httppool/" + address, 200);
         assertThat(JsonPath.<List<String>>read(filtered, "$.keys[*].address")).containsExactly(address);
-        String none = actuator("GET", "/actuator/httppool/127.0.0.1:1", 200);
-        assertThat(JsonPath.<List<Object>>read(none, "$.keys")).isEmpty();
+        assertThat(JsonPath.<Integer>read(filtered, "$.totals.idle")).isEqualTo(1);
+        assertThat(JsonPath.<List<Object>>read(filtered, "$.advice")).isEmpty();
+        actuator("GET", "/actuator/httppool/127.0.0.1:1", 404); // no key for that address
+        assertThat(JsonPath.<String>read(pool, "$.keys[0].transport")).isEqualTo("default");
+        assertThat(JsonPath.<String>read(pool, "$.settings.dialTimeout")).isEqualTo("PT30S");
 
         String dials = actuator("GET", "/actuator/metrics/http.pool.dials?tag=" + tag("key", "|http|" + address), 200);
         assertThat(JsonPath.<Double>read(dials, "$.measurements[0].value")).isEqualTo(1.0);

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
+import dev.httppool.TransportConfig;
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.testing.Loopback;
 import dev.httppool.testing.TestServer;
@@ -93,6 +94,34 @@ class HttpPoolMeterBinderTests {
                     () -> assertThat(gauge("http.pool.connections", "key", key, "state", "active")).isEqualTo(1));
             response.body().readAllBytes();
         }
+    }
+
+    @Test
+    void countsLeaksByDetectionThresholdAndUnreachable() throws Exception {
+        transport.close();
+        transport = Transport.builder().config(TransportConfig.builder()
+                .leakDetectionThreshold(Duration.ofMillis(1)).build()).build();
+        bind(true);
+        try (Response response = transport.roundTrip(Request.get(server.url("/hello")))) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(registry.find("http.pool.leaks")
+                    .tags("key", key, "detection", "threshold").counter()).isNotNull());
+            response.body().readAllBytes();
+        }
+        dropUnread(server.url("/hello"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            System.gc();
+            assertThat(registry.find("http.pool.leaks").tags("key", key, "detection", "unreachable").counter())
+                    .isNotNull();
+        });
+        assertThat(registry.get("http.pool.leaks").tags("key", key, "detection", "unreachable").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("http.pool.closed").tags("key", key, "reason", "broken").counter().count())
+                .isEqualTo(1);
+    }
+
+    /** A request whose response is forgotten without reading or closing its body. */
+    private void dropUnread(String url) throws IOException {
+        assertThat(transport.roundTrip(Request.get(url)).status()).isEqualTo(200);
     }
 
     @Test

@@ -1,0 +1,164 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.LeakDetection;
+import dev.httppool.Request;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Leak detection on two levels, run by the pool's maintenance pass (no thread of its own, none per connection).
+ *
+ * <p><b>Threshold</b> ({@code leakDetectionThreshold}): a connection checked out for longer is reported once,
+ * with the stack captured when the request got it. The stack is captured only while the threshold is on.
+ *
+ * <p><b>Unreachable</b> (always): each response body is watched through a {@link BodyRef}, a weak reference held
+ * by its connection while the body is unfinished. The reference names the connection, never the body, so it
+ * cannot keep the body reachable (the pitfall of a cleaning action that captures its object). When the body
+ * becomes unreachable unfinished, the garbage collector queues the reference and the next maintenance pass
+ * closes the connection, which frees its slot under {@code maxConnsPerHost}. A body finished or closed normally
+ * drops its reference at the return of its connection: nothing is registered anywhere, so nothing is left to
+ * undo or to close twice. The body, not the {@code Response}, is watched: a caller may keep reading the stream
+ * after dropping the {@code Response}.
+ */
+final class LeakWatch {
+
+    private final ConnPool pool;
+    private final long thresholdNanos;
+    private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
+    // Guarded by lock: connections checked out now, over all keys.
+    private int checkedOut;
+
+    LeakWatch(ConnPool pool) {
+        this.pool = pool;
+        this.thresholdNanos = pool.config.leakDetectionThreshold().toNanos();
+    }
+
+    /** Where a request is being made, when the threshold is on; otherwise null, at the cost of one comparison. */
+    Throwable origin() {
+        return thresholdNanos > 0 ? new RequestOrigin() : null;
+    }
+
+    void checkedOutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+        pc.host.checkedOut.addLocked(pc, request, origin, now);
+        checkedOut++;
+    }
+
+    /** {@code pc}'s request is done with it (returned, closed or reclaimed); harmless when it was not out. */
+    void returnedLocked(PooledConnection pc) {
+        if (pc.host.checkedOut.removeLocked(pc)) {
+            checkedOut--;
+        }
+    }
+
+    /** Connections checked out now, over all keys. */
+    int checkedOutLocked() {
+        return checkedOut;
+    }
+
+    /** Whether a connection is checked out, so that the maintenance has to keep running. */
+    boolean watchingLocked() {
+        return checkedOut > 0;
+    }
+
+    /** Watches {@code body}, a response body streaming from {@code pc}; one small object per response. */
+    BodyRef watch(Object body, PooledConnection pc) {
+        return new BodyRef(body, pc, unreachable);
+    }
+
+    /**
+     * Reclaims the connections of bodies found unreachable and reports connections held past the threshold at
+     * {@code now}.
+     *
+     * @return nanoseconds until it must run again (at most {@code maxDelayNanos}), or -1 when no connection is
+     *     checked out
+     */
+    long run(long now, long maxDelayNanos, long minDelayNanos) {
+        reclaimUnreachable();
+        List<LeakReport> overdue = null;
+        long next = maxDelayNanos;
+        pool.lock.lock();
+        try {
+            if (checkedOut == 0) {
+                return -1;
+            }
+            if (thresholdNanos > 0) {
+                for (HostPool hp : pool.hostsLocked()) {
+                    for (PooledConnection pc = hp.checkedOut.oldestLocked(); pc != null; pc = pc.activeNewer) {
+                        long held = now - pc.checkedOutNanos;
+                        if (held < thresholdNanos) {
+                            next = Math.min(next, Math.max(minDelayNanos, thresholdNanos - held));
+                            break; // the rest of this key's list was checked out later
+                        }
+                        if (!pc.leakReported) {
+                            pc.leakReported = true;
+                            overdue = overdue == null ? new ArrayList<>(2) : overdue;
+                            overdue.add(new LeakReport(hp.key, held, pc.request, pc.thread, pc.origin));
+                        }
+                    }
+                }
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        if (overdue != null) {
+            for (LeakReport r : overdue) {
+                PoolLog.heldTooLong(r.key, r.heldNanos, thresholdNanos, ActiveConnections.requestLine(r.request),
+                        r.thread, r.origin);
+                pool.listener.leaked(r.key, LeakDetection.THRESHOLD);
+                pool.advisor.leaked(r.key);
+            }
+        }
+        return next;
+    }
+
+    /** Closes the connection of every body the collector found unreachable before it was finished or closed. */
+    private void reclaimUnreachable() {
+        for (BodyRef ref; (ref = (BodyRef) unreachable.poll()) != null; ) {
+            PooledConnection pc = ref.conn;
+            PoolActions a = null;
+            Throwable origin;
+            pool.lock.lock();
+            try {
+                if (pc.bodyRef != ref || pc.state != PooledConnection.State.ACTIVE) {
+                    continue; // finished normally before the collector saw it (the lock is released below)
+                }
+                origin = pc.origin;
+                returnedLocked(pc);
+                a = pool.closeLocked(pc, CloseReason.BROKEN, null);
+            } finally {
+                pool.lock.unlock();
+            }
+            PoolLog.leaked(pc.key(), origin);
+            pool.run(a);
+            pool.listener.leaked(pc.key(), LeakDetection.UNREACHABLE);
+            pool.advisor.leaked(pc.key());
+        }
+    }
+
+    /** A weak reference to a response body that names its connection; the connection holds it while out. */
+    static final class BodyRef extends WeakReference<Object> {
+        final PooledConnection conn;
+
+        BodyRef(Object body, PooledConnection conn, ReferenceQueue<Object> queue) {
+            super(body, queue);
+            this.conn = conn;
+        }
+    }
+
+    /** The stack of the code that made a request, logged with a leak. */
+    static final class RequestOrigin extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        RequestOrigin() {
+            super("the request holding the connection was made here", null, false, true);
+        }
+    }
+
+    /** What a threshold report says, read under the lock (the request may return the connection right after). */
+    record LeakReport(ConnectMethodKey key, long heldNanos, Request request, String thread, Throwable origin) {
+    }
+}
