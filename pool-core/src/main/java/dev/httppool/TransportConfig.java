@@ -48,6 +48,10 @@ public final class TransportConfig {
     private final LeaseStrategy leaseStrategy;
     private final int maxWaitingPerHost;
     private final boolean respectServerKeepAlive;
+    private final boolean http2Enabled;
+    private final boolean http2StrictMaxConcurrentStreams;
+    private final Duration http2PingInterval;
+    private final Duration http2PingTimeout;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -82,6 +86,10 @@ public final class TransportConfig {
         this.leaseStrategy = java.util.Objects.requireNonNull(b.leaseStrategy, "leaseStrategy");
         this.maxWaitingPerHost = atLeast("maxWaitingPerHost", b.maxWaitingPerHost, 0, " (0 means no limit)");
         this.respectServerKeepAlive = b.respectServerKeepAlive;
+        this.http2Enabled = b.http2Enabled;
+        this.http2StrictMaxConcurrentStreams = b.http2StrictMaxConcurrentStreams;
+        this.http2PingInterval = nonNegative("http2PingInterval", b.http2PingInterval, " (0 means never)");
+        this.http2PingTimeout = positive("http2PingTimeout", b.http2PingTimeout);
     }
 
     /** Go's {@code DefaultTransport} settings (with a per-host idle cap of 2). */
@@ -182,6 +190,22 @@ public final class TransportConfig {
         return respectServerKeepAlive;
     }
 
+    public boolean http2Enabled() {
+        return http2Enabled;
+    }
+
+    public boolean http2StrictMaxConcurrentStreams() {
+        return http2StrictMaxConcurrentStreams;
+    }
+
+    public Duration http2PingInterval() {
+        return http2PingInterval;
+    }
+
+    public Duration http2PingTimeout() {
+        return http2PingTimeout;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -194,7 +218,9 @@ public final class TransportConfig {
                 + readBufferSize + ", writeBufferSize=" + writeBufferSize + ", maxConnLifetime=" + maxConnLifetime
                 + ", maxConnLifetimeJitter=" + maxConnLifetimeJitter + ", maxRequestsPerConn=" + maxRequestsPerConn
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
-                + ", respectServerKeepAlive=" + respectServerKeepAlive
+                + ", respectServerKeepAlive=" + respectServerKeepAlive + ", http2Enabled=" + http2Enabled
+                + ", http2StrictMaxConcurrentStreams=" + http2StrictMaxConcurrentStreams
+                + ", http2PingInterval=" + http2PingInterval + ", http2PingTimeout=" + http2PingTimeout
                 + '}';
     }
 
@@ -244,6 +270,10 @@ public final class TransportConfig {
         private LeaseStrategy leaseStrategy = LeaseStrategy.LIFO;
         private int maxWaitingPerHost;
         private boolean respectServerKeepAlive = true;
+        private boolean http2Enabled = true;
+        private boolean http2StrictMaxConcurrentStreams;
+        private Duration http2PingInterval = Duration.ofSeconds(30);
+        private Duration http2PingTimeout = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -270,6 +300,10 @@ public final class TransportConfig {
             leaseStrategy = c.leaseStrategy;
             maxWaitingPerHost = c.maxWaitingPerHost;
             respectServerKeepAlive = c.respectServerKeepAlive;
+            http2Enabled = c.http2Enabled;
+            http2StrictMaxConcurrentStreams = c.http2StrictMaxConcurrentStreams;
+            http2PingInterval = c.http2PingInterval;
+            http2PingTimeout = c.http2PingTimeout;
         }
 
         /**
@@ -449,6 +483,46 @@ public final class TransportConfig {
          */
         public Builder respectServerKeepAlive(boolean respect) {
             this.respectServerKeepAlive = respect;
+            return this;
+        }
+
+        /**
+         * Whether https connections offer {@code h2} by ALPN (besides {@code http/1.1}); the server's choice
+         * decides, and a key whose server picks {@code h2} runs its concurrent requests as streams of one
+         * connection. Plain http never uses HTTP/2 (no h2c). Default true. Go: {@code ForceAttemptHTTP2}.
+         */
+        public Builder http2Enabled(boolean enabled) {
+            this.http2Enabled = enabled;
+            return this;
+        }
+
+        /**
+         * When an HTTP/2 connection carries as many streams as its server allows
+         * ({@code SETTINGS_MAX_CONCURRENT_STREAMS}): false (default) dials another connection, within
+         * {@code maxConnsPerHost}; true waits for a stream of the existing connection to end. Go:
+         * {@code http2.Transport.StrictMaxConcurrentStreams}.
+         */
+        public Builder http2StrictMaxConcurrentStreams(boolean strict) {
+            this.http2StrictMaxConcurrentStreams = strict;
+            return this;
+        }
+
+        /**
+         * How long an HTTP/2 connection may receive no frame before it sends a PING to check that the server is
+         * still there. Default 30 s; 0 means never. Go: {@code http2.Transport.ReadIdleTimeout}.
+         */
+        public Builder http2PingInterval(Duration d) {
+            this.http2PingInterval = d;
+            return this;
+        }
+
+        /**
+         * How long a PING sent by {@code http2PingInterval} may wait for its answer; then the connection is closed
+         * (close reason {@link CloseReason#PING_TIMEOUT}) and its streams fail. Default 15 s; must be > 0. Go:
+         * {@code http2.Transport.PingTimeout}.
+         */
+        public Builder http2PingTimeout(Duration d) {
+            this.http2PingTimeout = d;
             return this;
         }
 
