@@ -46,6 +46,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
 
     static final String USER_AGENT = "httppool/0.1";
     private static final int DIRECT_KEY_CACHE_SIZE = 1024;
+    /** Retries of a request that servers refused unprocessed (HTTP/2 GOAWAY, REFUSED_STREAM): a bound on a loop. */
+    private static final int MAX_UNPROCESSED_RETRIES = 8;
 
     private final TransportConfig config;
     private final Ticker ticker;
@@ -110,6 +112,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
         boolean freshRetryTaken = false;
+        int unprocessedRetries = 0;
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
@@ -126,7 +129,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 return new Exchange(config, ticker, bodyWriters, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!e.allowsRetry(reused, freshRetryTaken, request)) {
+                if (!e.allowsRetry(reused, freshRetryTaken, request)
+                        || e.stage == ExchangeException.Stage.UNPROCESSED
+                                && ++unprocessedRetries > MAX_UNPROCESSED_RETRIES) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
                 freshRetryTaken |= !reused;

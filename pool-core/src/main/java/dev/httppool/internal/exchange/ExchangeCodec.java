@@ -96,6 +96,14 @@ public interface ExchangeCodec {
     boolean hasUnsolicitedInput();
 
     /**
+     * The exchange is over, however it ended (response read or abandoned, or failed): a multiplexed codec
+     * resets its stream unless both sides ended it, and frees it. Idempotent. Nothing for HTTP/1.1, whose
+     * connection the exchange's release decides on.
+     */
+    default void exchangeEnded() {
+    }
+
+    /**
      * One response head as the codec read it.
      *
      * @param status the three-digit status

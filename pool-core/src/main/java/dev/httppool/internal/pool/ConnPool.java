@@ -8,6 +8,7 @@ import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
+import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -54,6 +55,8 @@ public final class ConnPool {
     final ConnLimits limits;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final Dials dials;
+    /** HTTP/2 connections while they carry streams. */
+    final MuxConns mux;
 
     // Guarded by lock
     private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
@@ -80,6 +83,7 @@ public final class ConnPool {
         this.idleTimeoutNanos = config.idleConnTimeout().toNanos();
         this.connWaitNanos = config.connWaitTimeout().toNanos();
         this.limits = new ConnLimits(config);
+        this.mux = new MuxConns(this, config.http2StrictMaxConcurrentStreams(), connWaitNanos);
     }
 
     /**
@@ -88,6 +92,28 @@ public final class ConnPool {
      */
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace) throws IOException {
         long start = ticker.nanoTime();
+        for (;;) {
+            PooledConnection pc = mux.lease(key, start);
+            if (pc != null) {
+                return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
+            }
+            pc = acquireOwned(key, trace, start);
+            if (pc != null && pc.wire instanceof MultiplexedConnection) {
+                pc = mux.adopt(pc);
+            }
+            if (pc != null) {
+                return pc;
+            }
+            // Served by a connection out of step (closed now), woken because a shared connection may have room,
+            // or an HTTP/2 connection that took no stream: ask again.
+        }
+    }
+
+    /**
+     * A connection of this pool's own ({@link ConnPool}'s idle list, a hand-off or a dial), or null when the wait
+     * ended without one and the caller must ask again.
+     */
+    private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start) throws IOException {
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -141,15 +167,11 @@ public final class ConnPool {
                 throw ApiAccess.get().newPoolExhausted(key, config.maxWaitingPerHost(), refused);
             }
             if (pc == null) {
-                pc = await(w, start);
-                if (pc != null) {
-                    return pc;
-                }
-                continue; // it was served by a connection out of step, now closed: ask again
+                return await(w, start); // null: served by a connection out of step (closed now), or woken
             }
             if (!counted) {
                 if (pc.wire.isDeadWhileIdle()) {
-                    release(pc, CloseReason.SERVER_CLOSED);
+                    releaseOwned(pc, CloseReason.SERVER_CLOSED);
                     continue;
                 }
                 reused = countCheckout(pc);
@@ -264,7 +286,7 @@ public final class ConnPool {
         }
     }
 
-    private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
+    PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
         PoolLog.handedOut(pc, reused, wasIdle, idleNanos);
@@ -297,6 +319,9 @@ public final class ConnPool {
         // The latch orders these reads after the writes made under the lock.
         if (w.error != null) {
             throw w.error;
+        }
+        if (w.conn == null) {
+            return null; // woken to look for a shared HTTP/2 connection
         }
         return handedOver(w.conn, w.trace, start);
     }
@@ -332,7 +357,7 @@ public final class ConnPool {
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
-                release(won, null);
+                releaseOwned(won, null);
             }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
@@ -342,6 +367,9 @@ public final class ConnPool {
         }
         if (won != null) {
             return handedOver(won, w.trace, start);
+        }
+        if (!cancelled) {
+            return null; // woken to look for a shared HTTP/2 connection
         }
         throw ApiAccess.get().newConnWaitTimeout(w.host.key,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
@@ -354,6 +382,14 @@ public final class ConnPool {
      * @return null when it was pooled or handed off, otherwise why it was closed
      */
     public CloseReason release(PooledConnection pc, CloseReason reason) {
+        if (pc.shared) {
+            return mux.release(pc, reason); // one stream of an HTTP/2 connection ended
+        }
+        return releaseOwned(pc, reason);
+    }
+
+    /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
+    CloseReason releaseOwned(PooledConnection pc, CloseReason reason) {
         PoolActions a;
         CloseReason outcome;
         boolean idled;
@@ -508,6 +544,44 @@ public final class ConnPool {
         if (hp.isUnused() && hosts.get(hp.key) == hp) {
             hosts.remove(hp.key);
         }
+    }
+
+    /**
+     * Wakes the requests of {@code key} queued for permission to dial, to look for a stream on a shared HTTP/2
+     * connection first (one appeared, or one that was full has room again); they queue again if there is none.
+     */
+    void wakeDialWaiters(ConnectMethodKey key) {
+        PoolActions a = null;
+        lock.lock();
+        try {
+            HostPool hp = hosts.get(key);
+            if (hp == null || hp.dialWaiters.isEmpty()) {
+                return;
+            }
+            for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
+                if (!w.done) {
+                    a = w.deliverLocked(null, null, a);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+    }
+
+    /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
+    IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
+        PoolSnapshot.KeyStats stats;
+        lock.lock();
+        try {
+            HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
+            long now = ticker.nanoTime();
+            stats = PoolInspector.waitTimeoutStatsLocked(hp, now, limits.idleCapLocked(hp, now));
+            removeIfUnusedLocked(hp);
+        } finally {
+            lock.unlock();
+        }
+        return ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
     }
 
     /** Carries out work collected under the lock. Must be called without the lock. */

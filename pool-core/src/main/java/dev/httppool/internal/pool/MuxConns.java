@@ -1,0 +1,210 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.internal.exchange.MultiplexedConnection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The HTTP/2 side of the pool, as Go's {@code http2.ClientConnPool} beside its {@code Transport}: connections that
+ * carry many streams at once, lent to every request of their key until the server's stream limit.
+ *
+ * <p>Ownership: while a multiplexed connection carries streams it is <em>shared</em>: registered here, counted
+ * once by {@link ConnPool} as an active connection (so once under {@code maxConnsPerHost}), and lent to each request
+ * that {@link #lease leases} a stream. When its last stream ends it goes back to {@link ConnPool} like an HTTP/1.1
+ * connection, and is idle there (idle timeout, lifetime and close-idle apply); the next request takes it from the
+ * idle list and {@link #adopt adopts} it again. A freshly dialed one that finds a usable shared connection of its
+ * key already is closed unused (Go's {@code TestTransportDiscardsUnneededConns}).
+ *
+ * <p>At a connection's stream limit, {@code http2StrictMaxConcurrentStreams} false lets the request fall through to
+ * {@link ConnPool} (which dials another, within {@code maxConnsPerHost}); true makes it wait here for a stream.
+ * Requests queued in {@link ConnPool} for permission to dial are woken to look here again when a shared connection
+ * appears or a full one frees a stream.
+ *
+ * <p>Lock order: {@link ConnPool}'s lock is never taken while {@link #lock} is held, and nothing blocks, closes or
+ * calls out under {@link #lock}. {@link PooledConnection#streams} and the lists are guarded by it.
+ */
+final class MuxConns {
+
+    private final ConnPool pool;
+    private final boolean strict;
+    private final long connWaitNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a stream ends or a connection's state changes: strict waiters look again. */
+    private final Condition changed = lock.newCondition();
+    // Guarded by lock: the shared connections of each key, oldest first.
+    private final Map<ConnectMethodKey, List<PooledConnection>> shared = new HashMap<>();
+    /** How many connections are shared now: the HTTP/1.1 path skips this class when it is 0. */
+    private volatile int count;
+
+    MuxConns(ConnPool pool, boolean strict, long connWaitNanos) {
+        this.pool = pool;
+        this.strict = strict;
+        this.connWaitNanos = connWaitNanos;
+    }
+
+    /**
+     * A stream on a shared connection of {@code key}, or null when there is none with room (and, when strict,
+     * none that is full and alive to wait for). Waits, when strict, until one has room.
+     */
+    PooledConnection lease(ConnectMethodKey key, long start) throws IOException {
+        if (count == 0) {
+            return null;
+        }
+        lock.lock();
+        try {
+            for (;;) {
+                List<PooledConnection> list = shared.get(key);
+                if (list == null) {
+                    return null;
+                }
+                boolean full = false;
+                for (PooledConnection pc : list) {
+                    MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+                    if (!mc.takesNewStreams()) {
+                        continue;
+                    }
+                    if (pc.streams < mc.maxConcurrentStreams()) {
+                        pc.streams++;
+                        return pc;
+                    }
+                    full = true;
+                }
+                if (!strict || !full) {
+                    return null;
+                }
+                long waited = pool.ticker.nanoTime() - start;
+                if (connWaitNanos > 0 && waited >= connWaitNanos) {
+                    throw pool.waitTimeout(key, waited);
+                }
+                // Bounded slices, so a fake ticker and a missed signal both end the wait.
+                changed.await(50, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for an HTTP/2 stream to " + key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A multiplexed connection {@link ConnPool} handed out: its first stream is taken, on it or on a shared
+     * connection of its key that has room (then this one, unneeded, is closed). Returns null when it takes no
+     * streams (a GOAWAY came first); it is then closed, and the caller asks again.
+     */
+    PooledConnection adopt(PooledConnection pc) {
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        ConnectMethodKey key = pc.key();
+        PooledConnection chosen = null;
+        boolean registered = false;
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(key);
+            if (list != null) {
+                for (PooledConnection other : list) {
+                    MultiplexedConnection om = (MultiplexedConnection) other.wire;
+                    if (om.takesNewStreams() && other.streams < om.maxConcurrentStreams()) {
+                        other.streams++;
+                        chosen = other;
+                        break;
+                    }
+                }
+            }
+            if (chosen == null && mc.takesNewStreams() && mc.maxConcurrentStreams() > 0) {
+                shared.computeIfAbsent(key, k -> new ArrayList<>(2)).add(pc);
+                count++;
+                pc.shared = true;
+                pc.streams = 1;
+                chosen = pc;
+                registered = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (registered) {
+            mc.onChange(() -> changed(pc));
+            pool.wakeDialWaiters(key);
+            return pc;
+        }
+        // Unneeded (another shared connection has room) or unusable: closed, its slot freed.
+        pool.releaseOwned(pc, chosen != null ? CloseReason.TOO_MANY_IDLE_HOST
+                : mc.endReason() != null ? mc.endReason() : CloseReason.BROKEN);
+        return chosen;
+    }
+
+    /**
+     * A stream of shared {@code pc} ended. When it was the last one, the connection goes back to {@link ConnPool}:
+     * idle if it takes more streams, closed otherwise (as the connection says why: GOAWAY, ...).
+     *
+     * @return null when the connection stays usable, else why it was closed
+     */
+    CloseReason release(PooledConnection pc, CloseReason reason) {
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        boolean last;
+        boolean wasFull;
+        lock.lock();
+        try {
+            wasFull = pc.streams >= mc.maxConcurrentStreams();
+            if (pc.streams <= 0) {
+                throw new IllegalStateException("stream count underflow for " + pc);
+            }
+            pc.streams--;
+            last = pc.streams == 0;
+            if (last) {
+                unregisterLocked(pc);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (last) {
+            CloseReason end = mc.takesNewStreams() ? null : mc.endReason() != null ? mc.endReason() : reason;
+            return pool.releaseOwned(pc, end);
+        }
+        if (wasFull) {
+            pool.wakeDialWaiters(pc.key());
+        }
+        return mc.takesNewStreams() ? null : mc.endReason();
+    }
+
+    /** The connection's state changed (reader thread): waiters look again; a dead one with no stream goes. */
+    private void changed(PooledConnection pc) {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pool.wakeDialWaiters(pc.key());
+    }
+
+    /** Open streams of {@code pc} as the pool counts them (0 when it is not shared now). */
+    int streams(PooledConnection pc) {
+        lock.lock();
+        try {
+            return pc.shared ? pc.streams : 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void unregisterLocked(PooledConnection pc) {
+        List<PooledConnection> list = shared.get(pc.key());
+        if (list != null && list.remove(pc)) {
+            count--;
+            if (list.isEmpty()) {
+                shared.remove(pc.key());
+            }
+        }
+        pc.shared = false;
+    }
+}
