@@ -65,7 +65,11 @@ public final class Http2Connection implements MultiplexedConnection {
     // Guarded by writeLock
     final FrameWriter writer;
     // Guarded by writeLock
-    private final HeaderBlocks blocks;
+    private final HpackEncoder encoder = new HpackEncoder();
+    /** Used by the reader thread only. */
+    private final HpackDecoder decoder;
+    /** The server's SETTINGS_HEADER_TABLE_SIZE not yet applied to the encoder (-1: none). */
+    volatile long pendingHeaderTableSize = -1;
     private final ConcurrentLinkedQueue<long[]> control = new ConcurrentLinkedQueue<>();
     private final String localAddress;
     private final String remoteAddress;
@@ -96,7 +100,10 @@ public final class Http2Connection implements MultiplexedConnection {
         this.ticker = ticker;
         this.in = ssl.getInputStream();
         this.writer = new FrameWriter(new BufferedOutputStream(ssl.getOutputStream(), 16 * 1024 + 9));
-        this.blocks = new HeaderBlocks(config.maxResponseHeaderBytes());
+        // Twice the limit: a head over the limit itself is refused by the stream with Go's message, not here.
+        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE,
+                config.maxResponseHeaderBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2
+                        : 2 * config.maxResponseHeaderBytes() + 1024);
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
     }
@@ -148,7 +155,15 @@ public final class Http2Connection implements MultiplexedConnection {
     void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
         writeLock.lock();
         try {
-            byte[] block = blocks.encode(fields, n);
+            long tableSize = pendingHeaderTableSize;
+            if (tableSize >= 0) {
+                pendingHeaderTableSize = -1;
+                encoder.peerMaxTableSize(tableSize);
+            }
+            encoder.beginBlock();
+            for (int i = 0; i < n; i += 2) {
+                encoder.header(fields[i], fields[i + 1]);
+            }
             lock.lock();
             try {
                 if (!takesNewStreams()) {
@@ -162,7 +177,7 @@ public final class Http2Connection implements MultiplexedConnection {
             } finally {
                 lock.unlock();
             }
-            writer.writeHeaders(s.id, endStream, block, 0, block.length);
+            writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
         } catch (IOException e) {
             fail(e, CloseReason.BROKEN);
             throw e;
@@ -330,19 +345,14 @@ public final class Http2Connection implements MultiplexedConnection {
         }
     }
 
-    /** Decodes a complete header block of the server's (the reader's thread). */
-    List<String> decode(byte[] block, int len) throws IOException {
-        return blocks.decode(block, len);
-    }
-
-    /** The dynamic table size the server's encoder may use changed (its SETTINGS_HEADER_TABLE_SIZE: ours). */
-    void peerHeaderTableSize(long size) {
-        writeLock.lock();
-        try {
-            blocks.peerTableSize(size);
-        } finally {
-            unlockWrite();
-        }
+    /** Decodes a complete header block of the server's into names and values, alternating (the reader's thread). */
+    List<String> decode(int streamId, byte[] block, int len) throws IOException {
+        List<String> fields = new ArrayList<>(32);
+        decoder.decode(streamId, block, 0, len, (name, value) -> {
+            fields.add(name);
+            fields.add(value);
+        });
+        return fields;
     }
 
     /**
@@ -353,8 +363,8 @@ public final class Http2Connection implements MultiplexedConnection {
         List<Http2Stream> failed;
         lock.lock();
         try {
-            if (endReason == null || endReason == CloseReason.GOAWAY && reason != CloseReason.GOAWAY) {
-                endReason = reason;
+            if (endReason == null) {
+                endReason = reason; // a GOAWAY stays the reason when the server then closes
             }
             closed = true;
             failed = new ArrayList<>(streams.values());

@@ -10,7 +10,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -145,7 +144,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         blockLength += len;
         if (endHeaders) {
             // Decoded even for a stream we no longer want: the HPACK table must stay in step.
-            List<String> fields = c.decode(block, blockLength);
+            List<String> fields = c.decode(streamId, block, blockLength);
             deliver(streamId, fields, blockEndsStream);
         }
     }
@@ -257,7 +256,6 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
     @Override
     public void goAway(int lastStreamId, long errorCode, byte[] debugData) {
-        List<Http2Stream> refused = new ArrayList<>();
         c.lock.lock();
         try {
             if (c.endReason == null) {
@@ -272,7 +270,6 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                     s.failure = new UnprocessedRequestException("HTTP/2 server sent GOAWAY (" + errorName(errorCode)
                             + ") before processing stream " + s.id + " (last stream " + lastStreamId + ")");
                     s.readable.signalAll();
-                    refused.add(s);
                 }
             }
             c.windowed.signalAll();

@@ -122,7 +122,7 @@ final class Http2Stream implements ExchangeCodec {
     public void finishRequestBody() throws IOException {
         if (!localEnded) {
             localEnded = true;
-            conn.writeData(this, null, 0, 0, true);
+            conn.writeData(this, new byte[0], 0, 0, true);
         }
         conn.flush();
     }

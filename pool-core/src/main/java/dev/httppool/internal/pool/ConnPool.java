@@ -569,6 +569,25 @@ public final class ConnPool {
         run(a);
     }
 
+    /** Whether {@code key} has an idle HTTP/2 connection that takes new streams. */
+    boolean hasIdleMultiplexed(ConnectMethodKey key) {
+        lock.lock();
+        try {
+            HostPool hp = hosts.get(key);
+            if (hp != null) {
+                for (PooledConnection pc : hp.idle) {
+                    if (pc.wire instanceof MultiplexedConnection
+                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
     IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
         PoolSnapshot.KeyStats stats;

@@ -104,6 +104,11 @@ final class MuxConns {
     PooledConnection adopt(PooledConnection pc) {
         MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
         ConnectMethodKey key = pc.key();
+        if (!pc.reused && pool.hasIdleMultiplexed(key)) {
+            // A fresh dial that lost the race to a connection gone idle meanwhile: the idle one serves.
+            pool.releaseOwned(pc, CloseReason.TOO_MANY_IDLE_HOST);
+            return null;
+        }
         PooledConnection chosen = null;
         boolean registered = false;
         lock.lock();
