@@ -58,9 +58,19 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param idleCap how many idle connections this key may keep now ({@code maxIdleConnsPerHost}, or its recent
      *     peak of connections in use when that is {@link TransportConfig#AUTO_IDLE_CONNS_PER_HOST})
      * @param idleConnections idle connections, least recently used first (the next one handed out is last)
+     * @param streams open HTTP/2 streams over this key's connections (each HTTP/2 connection with open streams is
+     *     one active connection however many it carries); 0 for HTTP/1.1
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
-            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
+            int streams) {
+
+        /** A key without open HTTP/2 streams. */
+        public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
+                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
+                    idleConnections, 0);
+        }
     }
 
     /**

@@ -697,10 +697,11 @@ public final class ConnPool {
 
     /** The same view with only the keys whose address is {@code address} (all keys when null). */
     public PoolSnapshot snapshot(String address) {
+        Map<ConnectMethodKey, Integer> streams = mux.streamsByKey(); // its own lock, never taken inside ours
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),
-                    System.currentTimeMillis(), stats);
+                    System.currentTimeMillis(), stats, streams);
         } finally {
             lock.unlock();
         }

@@ -192,14 +192,19 @@ final class MuxConns {
         pool.wakeDialWaiters(pc.key());
     }
 
-    /** Open streams of {@code pc} as the pool counts them (0 when it is not shared now). */
-    int streams(PooledConnection pc) {
+    /** Open streams per key, over its shared connections (an empty map, without locking, when there are none). */
+    Map<ConnectMethodKey, Integer> streamsByKey() {
+        if (count == 0) {
+            return Map.of();
+        }
+        Map<ConnectMethodKey, Integer> streams = new HashMap<>();
         lock.lock();
         try {
-            return pc.shared ? pc.streams : 0;
+            shared.forEach((key, list) -> streams.put(key, list.stream().mapToInt(pc -> pc.streams).sum()));
         } finally {
             lock.unlock();
         }
+        return streams;
     }
 
     private void unregisterLocked(PooledConnection pc) {

@@ -26,7 +26,7 @@ final class PoolInspector {
     }
 
     static PoolSnapshot snapshotLocked(ConnPool pool, Collection<HostPool> hosts, String address, long now,
-            long wallNow, PoolStats stats) {
+            long wallNow, PoolStats stats, Map<ConnectMethodKey, Integer> streams) {
         TransportConfig config = pool.config;
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
@@ -41,7 +41,11 @@ final class PoolInspector {
             dialing += hp.dialing();
             waiting += hp.waiting;
             if (address == null || address.equals(hp.key.address())) {
-                keys.add(keyStatsLocked(hp, now, wallNow, true, pool.limits.idleCapLocked(hp, now)));
+                PoolSnapshot.KeyStats k = keyStatsLocked(hp, now, wallNow, true, pool.limits.idleCapLocked(hp, now));
+                Integer open = streams.get(hp.key);
+                keys.add(open == null ? k : new PoolSnapshot.KeyStats(k.key(), k.proxy(), k.scheme(), k.address(),
+                        k.onlyH1(), k.connections(), k.idle(), k.active(), k.dialing(), k.waiting(), k.idleCap(),
+                        k.idleConnections(), open));
             }
         }
         return new PoolSnapshot(

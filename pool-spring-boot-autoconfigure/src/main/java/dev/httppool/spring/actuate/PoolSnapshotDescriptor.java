@@ -82,6 +82,7 @@ final class PoolSnapshotDescriptor {
         json.put("dialing", k.dialing());
         json.put("waiting", k.waiting());
         json.put("idleCap", k.idleCap());
+        json.put("streams", k.streams());
         List<Map<String, Object>> idle = new ArrayList<>(k.idleConnections().size());
         for (PoolSnapshot.IdleConnection c : k.idleConnections()) {
             idle.add(idleConnection(c));

@@ -48,7 +48,11 @@ final class TransportConfigMapper {
                         "0 means no limit"))
                 .leaseStrategy(leaseStrategy(p.getLeaseStrategy()))
                 .maxWaitingPerHost(atLeastZero("max-waiting-per-host", p.getMaxWaitingPerHost(), "0 means no limit"))
-                .respectServerKeepAlive(p.isRespectServerKeepAlive());
+                .respectServerKeepAlive(p.isRespectServerKeepAlive())
+                .http2Enabled(p.getHttp2().isEnabled())
+                .http2StrictMaxConcurrentStreams(p.getHttp2().isStrictMaxConcurrentStreams())
+                .http2PingInterval(atLeastZero("http2.ping-interval", p.getHttp2().getPingInterval(), "0 means never"))
+                .http2PingTimeout(positive("http2.ping-timeout", p.getHttp2().getPingTimeout()));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {

@@ -64,7 +64,7 @@ class HttpPoolEndpointTests {
         List<Map<String, Object>> keys = list(json, "keys");
         assertThat(keys).singleElement().satisfies((key) -> {
             assertThat(key).containsOnlyKeys("key", "proxy", "scheme", "address", "onlyH1", "connections", "idle",
-                    "active", "dialing", "waiting", "idleCap", "idleConnections");
+                    "active", "dialing", "waiting", "idleCap", "streams", "idleConnections");
             assertThat(key).containsEntry("key", "|http|" + server.address()).containsEntry("proxy", "")
                     .containsEntry("scheme", "http").containsEntry("address", server.address())
                     .containsEntry("onlyH1", false).containsEntry("connections", 1).containsEntry("idle", 1)
