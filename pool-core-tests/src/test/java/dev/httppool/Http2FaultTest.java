@@ -65,6 +65,48 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void aConnectionThatGetsGoAwayAfterItsLastResponseIsClosedAsGoawayAndTheNextRequestDials() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_WHEN_IDLE));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        assertThat(body(transport.roundTrip(Request.get(server.url("/"))))).isEqualTo("ok");
+        awaitTrue("closed as goaway", () -> closed(transport, CloseReason.GOAWAY) == 1);
+        assertThat(transport.snapshot().totals().connections()).isZero();
+        assertThat(body(transport.roundTrip(Request.get(server.url("/"))))).isEqualTo("ok");
+
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedStreamIsRetriedEvenForPostAndTheConnectionStaysInUse() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.REFUSE_FIRST));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        Response r = transport.roundTrip(Request.builder(server.url("/")).post(RequestBody.of("x")).build());
+
+        assertThat(body(r)).isEqualTo("ok");
+        assertThat(server.streamsOn(0)).containsExactly(1, 3);
+        assertThat(server.connections()).isEqualTo(1);
+        assertThat(transport.snapshot().stats().closed()).isEmpty();
+    }
+
+    @Test
+    void aServerFloodingPingsIsCutOffWithEnhanceYourCalm() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.PING_FLOOD, Mode.ANSWER));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        Throwable thrown = catchThrowable(() -> body(transport.roundTrip(Request.get(server.url("/")))));
+
+        // The flood arrives before the response: the connection ends; the request may have been retried on a
+        // second, well-behaved connection (its failure came before any response byte).
+        awaitTrue("GOAWAY ENHANCE_YOUR_CALM sent", () -> server.goAwayCodes().contains(0xb));
+        if (thrown != null) {
+            assertThat(thrown).isInstanceOf(IOException.class);
+        }
+        assertThat(closed(transport, CloseReason.BROKEN)).isEqualTo(1);
+    }
+
+    @Test
     void http2WorksThroughAConnectProxyWithTlsInsideTheTunnel() throws Exception {
         Http2TestServer server = closeLater(Http2TestServer.start());
         TestProxy proxy = closeLater(TestProxy.start());

@@ -28,14 +28,20 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@link Mode#GOAWAY_AFTER_TWO}: waits for two requests, answers the first, then sends GOAWAY naming the
  *       first as the last stream it processed, and answers nothing more;</li>
  *   <li>{@link Mode#SILENT}: sends its SETTINGS and then nothing at all (no SETTINGS ack, no PING ack, no
- *       response), as a server that stopped answering.</li>
+ *       response), as a server that stopped answering;</li>
+ *   <li>{@link Mode#GOAWAY_WHEN_IDLE}: answers the first request, then sends GOAWAY at once (the connection idle);</li>
+ *   <li>{@link Mode#REFUSE_FIRST}: resets the first stream with REFUSED_STREAM and answers the others;</li>
+ *   <li>{@link Mode#PING_FLOOD}: after its SETTINGS sends {@link #FLOOD_PINGS} PINGs at once, then answers.</li>
  * </ul>
  * Responses use HPACK's static table only ({@code :status 200} is the single octet {@code 0x88}).
  */
 public final class H2ScriptServer implements AutoCloseable {
 
     /** What the server does on one connection. */
-    public enum Mode { ANSWER, GOAWAY_AFTER_TWO, SILENT }
+    public enum Mode { ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD }
+
+    /** The PINGs {@link Mode#PING_FLOOD} sends. */
+    public static final int FLOOD_PINGS = 5_000;
 
     private static final int PREFACE_LENGTH = 24;
 
@@ -50,6 +56,8 @@ public final class H2ScriptServer implements AutoCloseable {
     /** Per connection, the ids of the streams whose HEADERS arrived. */
     private final List<List<Integer>> streams = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** The error codes of the GOAWAY frames the clients sent. */
+    private final List<Integer> goAwayCodes = new CopyOnWriteArrayList<>();
 
     private H2ScriptServer(List<Mode> modes) throws IOException {
         this.modes = List.copyOf(modes);
@@ -84,6 +92,11 @@ public final class H2ScriptServer implements AutoCloseable {
         return index < streams.size() ? List.copyOf(streams.get(index)) : List.of();
     }
 
+    /** The error codes of the GOAWAY frames received from clients, in order. */
+    public List<Integer> goAwayCodes() {
+        return List.copyOf(goAwayCodes);
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -108,6 +121,11 @@ public final class H2ScriptServer implements AutoCloseable {
             byte[] preface = new byte[PREFACE_LENGTH];
             in.readFully(preface);
             frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
+            if (mode == Mode.PING_FLOOD) {
+                for (int i = 0; i < FLOOD_PINGS; i++) {
+                    frame(out, 6, 0, 0, new byte[8]);
+                }
+            }
             out.flush();
             List<Integer> pending = new ArrayList<>();
             boolean goneAway = false;
@@ -118,6 +136,10 @@ public final class H2ScriptServer implements AutoCloseable {
                 int streamId = in.readInt() & 0x7fff_ffff;
                 byte[] payload = new byte[length];
                 in.readFully(payload);
+                if (type == 7 && length >= 8) {
+                    goAwayCodes.add((payload[4] & 0xff) << 24 | (payload[5] & 0xff) << 16
+                            | (payload[6] & 0xff) << 8 | payload[7] & 0xff);
+                }
                 if (mode == Mode.SILENT) {
                     continue;
                 }
@@ -127,8 +149,22 @@ public final class H2ScriptServer implements AutoCloseable {
                     frame(out, 6, 1, 0, payload); // PING ack
                 } else if (type == 1) {
                     seen.add(streamId);
-                    if (mode == Mode.ANSWER) {
+                    if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD) {
                         answer(out, streamId);
+                    } else if (mode == Mode.REFUSE_FIRST) {
+                        if (seen.size() == 1) {
+                            frame(out, 3, 0, streamId, new byte[] {0, 0, 0, 7}); // RST_STREAM REFUSED_STREAM
+                        } else {
+                            answer(out, streamId);
+                        }
+                    } else if (mode == Mode.GOAWAY_WHEN_IDLE) {
+                        if (!goneAway) {
+                            answer(out, streamId);
+                            byte[] goAway = new byte[8];
+                            putInt(goAway, 0, streamId);
+                            frame(out, 7, 0, 0, goAway);
+                            goneAway = true;
+                        }
                     } else if (!goneAway) {
                         pending.add(streamId);
                         if (pending.size() == 2) {

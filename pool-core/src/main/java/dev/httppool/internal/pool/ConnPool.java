@@ -569,6 +569,20 @@ public final class ConnPool {
         run(a);
     }
 
+    /** Closes {@code pc} for {@code reason} if it is idle now; otherwise whoever holds it decides. */
+    void closeIfIdle(PooledConnection pc, CloseReason reason) {
+        PoolActions a = null;
+        lock.lock();
+        try {
+            if (pc.state == PooledConnection.State.IDLE) {
+                a = closeLocked(pc, reason, null);
+            }
+        } finally {
+            lock.unlock();
+        }
+        run(a);
+    }
+
     /** Whether {@code key} has an idle HTTP/2 connection that takes new streams. */
     boolean hasIdleMultiplexed(ConnectMethodKey key) {
         lock.lock();

@@ -67,10 +67,11 @@ final class MuxConns {
                     return null;
                 }
                 boolean full = false;
+                long now = pool.limits.hasLifetime ? pool.ticker.nanoTime() : 0;
                 for (PooledConnection pc : list) {
                     MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    if (!mc.takesNewStreams()) {
-                        continue;
+                    if (!mc.takesNewStreams() || pool.limits.expired(pc, now)) {
+                        continue; // past its lifetime: closed by the pool when its last stream ends
                     }
                     if (pc.streams < mc.maxConcurrentStreams()) {
                         pc.streams++;
@@ -181,13 +182,20 @@ final class MuxConns {
         return mc.takesNewStreams() ? null : mc.endReason();
     }
 
-    /** The connection's state changed (reader thread): waiters look again; a dead one with no stream goes. */
+    /**
+     * The connection's state changed (reader thread): waiters look again; one that takes no more streams while it
+     * lies idle in the pool (a GOAWAY, a ping timeout, the server's close) is closed now, for that reason.
+     */
     private void changed(PooledConnection pc) {
         lock.lock();
         try {
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        if (!pc.shared && !mc.takesNewStreams()) {
+            pool.closeIfIdle(pc, mc.endReason());
         }
         pool.wakeDialWaiters(pc.key());
     }
