@@ -1,13 +1,16 @@
 package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.testing.Http2TestServer;
 import dev.httppool.testing.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -182,6 +185,39 @@ class Http2IntegrationTest extends TransportTestSupport {
         assertThat(n).isEqualTo(size);
         assertThat(HexFormat.of().formatHex(sha.digest())).isEqualTo(Http2TestServer.patternSha256(size));
         assertThat(server.connectionsSeen()).isEqualTo(1);
+    }
+
+    @Test
+    void expectContinueWaitsForTheServersGoAheadAndSendsTheBody() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.builder().expectContinueTimeout(Duration.ofSeconds(30))
+                .build());
+        byte[] up = new byte[100_000];
+        for (int i = 0; i < up.length; i++) {
+            up[i] = Http2TestServer.pattern(i);
+        }
+
+        long start = System.nanoTime();
+        Response r = transport.roundTrip(Request.builder(server.url("/sha256")).header("Expect", "100-continue")
+                .post(RequestBody.of(up)).build());
+
+        assertThat(body(r)).isEqualTo(up.length + ":" + Http2TestServer.patternSha256(up.length));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aResponseHeaderTimeoutFailsOneStreamAndLeavesTheConnectionUsable() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.builder()
+                .responseHeaderTimeout(Duration.ofMillis(300)).build());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/hold"))));
+
+        assertThat(thrown).isInstanceOf(SocketTimeoutException.class)
+                .hasMessageContaining("timeout awaiting response headers");
+        assertThat(body(transport.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        assertThat(server.connectionsSeen()).isEqualTo(1);
+        server.release();
     }
 
     @Test
