@@ -26,7 +26,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Go's {@code http.Transport} in Java: a {@link RoundTripper} that keeps HTTP/1.1 connections alive and reuses
- * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
+ * them (and speaks HTTP/2 to https servers that choose it by ALPN, one connection per key carrying concurrent
+ * requests as streams), with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
  * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections), and one step beyond Go's
  * retry rules: an idempotent request whose fresh connection died before any response byte is retried once.
  *
