@@ -154,6 +154,7 @@ public final class Http2Connection implements MultiplexedConnection {
     /** Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. */
     void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
         writeLock.lock();
+        boolean registered = false;
         try {
             long tableSize = pendingHeaderTableSize;
             if (tableSize >= 0) {
@@ -174,12 +175,15 @@ public final class Http2Connection implements MultiplexedConnection {
                 nextStreamId += 2;
                 s.sendWindow = peerInitialWindow;
                 streams.put(s.id, s);
+                registered = true;
             } finally {
                 lock.unlock();
             }
             writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
         } catch (IOException e) {
-            fail(e, CloseReason.BROKEN);
+            if (registered) {
+                fail(e, CloseReason.BROKEN); // the socket failed; a refusal (GOAWAY) leaves the connection be
+            }
             throw e;
         } finally {
             unlockWrite();
@@ -281,6 +285,7 @@ public final class Http2Connection implements MultiplexedConnection {
             }
             s.done = true;
             streams.remove(s.id);
+            windowed.signalAll(); // a body writer waiting for this stream's window stops
             reset = !s.remoteEnded && s.failure == null && !closed;
             unread = s.buffered + s.unacked;
             s.buffered = 0;
