@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * held. No socket is closed, no dial started, no waiter woken and no listener, trace or logger called while it
  * is held: such work is collected in {@link PoolActions} and run by {@link #run} after unlocking. The waiting
  * protocol lives on {@link WantConn}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance},
- * counters in {@link PoolStats}, views in {@link PoolInspector}.
+ * counters in {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in
+ * {@link MuxConns}.
  *
  * <p>Why this file is longer than ~400 lines: what is left here is the one state machine that the lock guards
  * (checkout, hand-off, put, close and the per-key counts they keep in step). Its transitions read and write the
@@ -59,7 +60,7 @@ public final class ConnPool {
     final MuxConns mux;
 
     // Guarded by lock
-    private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
+    final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
     // Guarded by lock: every idle connection, most recently idled first.
     final IdleLru lru = new IdleLru();
     // Guarded by lock
@@ -540,81 +541,10 @@ public final class ConnPool {
         return a;
     }
 
-    private void removeIfUnusedLocked(HostPool hp) {
+    void removeIfUnusedLocked(HostPool hp) {
         if (hp.isUnused() && hosts.get(hp.key) == hp) {
             hosts.remove(hp.key);
         }
-    }
-
-    /**
-     * Wakes the requests of {@code key} queued for permission to dial, to look for a stream on a shared HTTP/2
-     * connection first (one appeared, or one that was full has room again); they queue again if there is none.
-     */
-    void wakeDialWaiters(ConnectMethodKey key) {
-        PoolActions a = null;
-        lock.lock();
-        try {
-            HostPool hp = hosts.get(key);
-            if (hp == null || hp.dialWaiters.isEmpty()) {
-                return;
-            }
-            for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
-                if (!w.done) {
-                    a = w.deliverLocked(null, null, a);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        run(a);
-    }
-
-    /** Closes {@code pc} for {@code reason} if it is idle now; otherwise whoever holds it decides. */
-    void closeIfIdle(PooledConnection pc, CloseReason reason) {
-        PoolActions a = null;
-        lock.lock();
-        try {
-            if (pc.state == PooledConnection.State.IDLE) {
-                a = closeLocked(pc, reason, null);
-            }
-        } finally {
-            lock.unlock();
-        }
-        run(a);
-    }
-
-    /** Whether {@code key} has an idle HTTP/2 connection that takes new streams. */
-    boolean hasIdleMultiplexed(ConnectMethodKey key) {
-        lock.lock();
-        try {
-            HostPool hp = hosts.get(key);
-            if (hp != null) {
-                for (PooledConnection pc : hp.idle) {
-                    if (pc.wire instanceof MultiplexedConnection
-                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
-    IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
-        PoolSnapshot.KeyStats stats;
-        lock.lock();
-        try {
-            HostPool hp = hosts.computeIfAbsent(key, HostPool::new);
-            long now = ticker.nanoTime();
-            stats = PoolInspector.waitTimeoutStatsLocked(hp, now, limits.idleCapLocked(hp, now));
-            removeIfUnusedLocked(hp);
-        } finally {
-            lock.unlock();
-        }
-        return ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
     }
 
     /** Carries out work collected under the lock. Must be called without the lock. */

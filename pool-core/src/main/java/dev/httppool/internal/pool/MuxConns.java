@@ -2,6 +2,8 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolSnapshot;
+import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -59,6 +61,7 @@ final class MuxConns {
         if (count == 0) {
             return null;
         }
+        long waited;
         lock.lock();
         try {
             for (;;) {
@@ -82,9 +85,9 @@ final class MuxConns {
                 if (!strict || !full) {
                     return null;
                 }
-                long waited = pool.ticker.nanoTime() - start;
+                waited = pool.ticker.nanoTime() - start;
                 if (connWaitNanos > 0 && waited >= connWaitNanos) {
-                    throw pool.waitTimeout(key, waited);
+                    break; // the error takes the pool's lock: built below, without this one
                 }
                 // Bounded slices, so a fake ticker and a missed signal both end the wait.
                 changed.await(50, TimeUnit.MILLISECONDS);
@@ -95,6 +98,7 @@ final class MuxConns {
         } finally {
             lock.unlock();
         }
+        throw waitTimeout(key, waited);
     }
 
     /**
@@ -105,7 +109,7 @@ final class MuxConns {
     PooledConnection adopt(PooledConnection pc) {
         MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
         ConnectMethodKey key = pc.key();
-        if (!pc.reused && pool.hasIdleMultiplexed(key)) {
+        if (!pc.reused && hasIdleMultiplexed(key)) {
             // A fresh dial that lost the race to a connection gone idle meanwhile: the idle one serves.
             pool.releaseOwned(pc, CloseReason.TOO_MANY_IDLE_HOST);
             return null;
@@ -138,7 +142,7 @@ final class MuxConns {
         }
         if (registered) {
             mc.onChange(() -> changed(pc));
-            pool.wakeDialWaiters(key);
+            wakeDialWaiters(key);
             return pc;
         }
         // Unneeded (another shared connection has room) or unusable: closed, its slot freed.
@@ -177,7 +181,7 @@ final class MuxConns {
             return pool.releaseOwned(pc, end);
         }
         if (wasFull) {
-            pool.wakeDialWaiters(pc.key());
+            wakeDialWaiters(pc.key());
         }
         return mc.takesNewStreams() ? null : mc.endReason();
     }
@@ -195,9 +199,9 @@ final class MuxConns {
         }
         MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
         if (!pc.shared && !mc.takesNewStreams()) {
-            pool.closeIfIdle(pc, mc.endReason());
+            closeIfIdle(pc, mc.endReason());
         }
-        pool.wakeDialWaiters(pc.key());
+        wakeDialWaiters(pc.key());
     }
 
     /** Open streams per key, over its shared connections (an empty map, without locking, when there are none). */
@@ -224,5 +228,107 @@ final class MuxConns {
             }
         }
         pc.shared = false;
+    }
+
+    // The pool's side of sharing, each under the pool's lock (never while this class's lock is held).
+
+    /**
+     * With the pool's lock held: whether {@code hp}'s key has an HTTP/2 connection that takes new streams, idle in
+     * the pool or shared here (this class's lock is taken inside the pool's, never the other way round).
+     */
+    boolean hasUsableLocked(HostPool hp) {
+        for (PooledConnection pc : hp.idle) {
+            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                return true;
+            }
+        }
+        if (count == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(hp.key);
+            if (list != null) {
+                for (PooledConnection pc : list) {
+                    if (((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * In the pool, under its lock: wakes the requests of {@code key} queued for permission to dial, to look for a stream on a shared HTTP/2
+     * connection first (one appeared, or one that was full has room again); they queue again if there is none.
+     */
+    private void wakeDialWaiters(ConnectMethodKey key) {
+        PoolActions a = null;
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hosts.get(key);
+            if (hp == null || hp.dialWaiters.isEmpty()) {
+                return;
+            }
+            for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
+                if (!w.done) {
+                    a = w.deliverLocked(null, null, a);
+                }
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+    }
+
+    /** Closes {@code pc} for {@code reason} if it is idle now; otherwise whoever holds it decides. */
+    private void closeIfIdle(PooledConnection pc, CloseReason reason) {
+        PoolActions a = null;
+        pool.lock.lock();
+        try {
+            if (pc.state == PooledConnection.State.IDLE) {
+                a = pool.closeLocked(pc, reason, null);
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+    }
+
+    /** Whether {@code key} has an idle HTTP/2 connection that takes new streams. */
+    private boolean hasIdleMultiplexed(ConnectMethodKey key) {
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hosts.get(key);
+            if (hp != null) {
+                for (PooledConnection pc : hp.idle) {
+                    if (pc.wire instanceof MultiplexedConnection
+                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
+    private IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
+        PoolSnapshot.KeyStats stats;
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hosts.computeIfAbsent(key, HostPool::new);
+            long now = pool.ticker.nanoTime();
+            stats = PoolInspector.waitTimeoutStatsLocked(hp, now, pool.limits.idleCapLocked(hp, now));
+            pool.removeIfUnusedLocked(hp);
+        } finally {
+            pool.lock.unlock();
+        }
+        return ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
     }
 }
