@@ -8,7 +8,6 @@ import dev.httppool.TransportConfig;
 import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.UnprocessedRequestException;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -20,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,7 @@ import javax.net.ssl.SSLSocket;
  * {@link #CONNECTION_WINDOW}, so one stream can fill a fast pipe, and give the window back as the caller reads, so
  * what a stream buffers stays bounded by its window; DATA we send waits for the peer's windows.
  *
- * <p>Lock order: {@link #writeLock} before {@link #lock}; nothing blocks on I/O under {@link #lock}.
+ * <p>Lock order: {@code output.lock} before {@link #lock}; nothing blocks on I/O under {@link #lock}.
  */
 public final class Http2Connection implements MultiplexedConnection {
 
@@ -55,29 +53,27 @@ public final class Http2Connection implements MultiplexedConnection {
     final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a send window grows or the connection ends: writers waiting for a window look again. */
     final Condition windowed = lock.newCondition();
-    final ReentrantLock writeLock = new ReentrantLock();
+    /** The write side: the frame writer behind its lock ({@code output.lock}), and the reader's queue. */
+    final Http2Output output;
     final Ticker ticker;
     final TransportConfig config;
 
     private final SocketChannel channel;
     private final SSLSocket ssl;
     final InputStream in;
-    // Guarded by writeLock
-    final FrameWriter writer;
-    // Guarded by writeLock
+    // Guarded by output.lock
     private final HpackEncoder encoder = new HpackEncoder();
     /** Used by the reader thread only. */
     private final HpackDecoder decoder;
     /** The server's SETTINGS_HEADER_TABLE_SIZE not yet applied to the encoder (-1: none). */
     volatile long pendingHeaderTableSize = -1;
-    private final ConcurrentLinkedQueue<long[]> control = new ConcurrentLinkedQueue<>();
     private final String localAddress;
     private final String remoteAddress;
     final CountDownLatch settingsReceived = new CountDownLatch(1);
 
     // Guarded by lock
     final Map<Integer, Http2Stream> streams = new HashMap<>();
-    // Guarded by writeLock (read under lock by takesNewStreams via the volatile)
+    // Guarded by output.lock (read under lock by takesNewStreams via the volatile)
     private volatile int nextStreamId = 1;
     // Guarded by lock: the peer's windows and settings.
     long sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
@@ -99,7 +95,7 @@ public final class Http2Connection implements MultiplexedConnection {
         this.config = config;
         this.ticker = ticker;
         this.in = ssl.getInputStream();
-        this.writer = new FrameWriter(new BufferedOutputStream(ssl.getOutputStream(), 16 * 1024 + 9));
+        this.output = new Http2Output(ssl.getOutputStream());
         // Twice the limit: a head over the limit itself is refused by the stream with Go's message, not here.
         this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE,
                 config.maxResponseHeaderBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2
@@ -115,16 +111,16 @@ public final class Http2Connection implements MultiplexedConnection {
     public static Http2Connection open(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
             Executor readers) throws IOException {
         Http2Connection c = new Http2Connection(channel, ssl, config, ticker);
-        c.writeLock.lock();
+        c.output.lock.lock();
         try {
-            c.writer.writePreface();
-            c.writer.writeSettings(List.of(new Setting(SETTINGS_ENABLE_PUSH, 0),
+            c.output.writer.writePreface();
+            c.output.writer.writeSettings(List.of(new Setting(SETTINGS_ENABLE_PUSH, 0),
                     new Setting(SETTINGS_INITIAL_WINDOW_SIZE, STREAM_WINDOW),
                     new Setting(SETTINGS_MAX_HEADER_LIST_SIZE, Math.min(0xffff_ffffL, config.maxResponseHeaderBytes()))));
-            c.writer.writeWindowUpdate(0, CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE);
-            c.writer.flush();
+            c.output.writer.writeWindowUpdate(0, CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE);
+            c.output.writer.flush();
         } finally {
-            c.writeLock.unlock();
+            c.output.lock.unlock();
         }
         Http2Reader reader = new Http2Reader(c);
         readers.execute(reader);
@@ -153,7 +149,7 @@ public final class Http2Connection implements MultiplexedConnection {
 
     /** Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. */
     void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
-        writeLock.lock();
+        output.lock.lock();
         boolean registered = false;
         try {
             long tableSize = pendingHeaderTableSize;
@@ -179,7 +175,7 @@ public final class Http2Connection implements MultiplexedConnection {
             } finally {
                 lock.unlock();
             }
-            writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
+            output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
         } catch (IOException e) {
             if (registered) {
                 fail(e, CloseReason.BROKEN); // the socket failed; a refusal (GOAWAY) leaves the connection be
@@ -217,9 +213,9 @@ public final class Http2Connection implements MultiplexedConnection {
             } finally {
                 lock.unlock();
             }
-            writeLock.lock();
+            output.lock.lock();
             try {
-                writer.writeData(s.id, end && n == len, b, off, n);
+                output.writer.writeData(s.id, end && n == len, b, off, n);
             } catch (IOException e) {
                 fail(e, CloseReason.BROKEN);
                 throw e;
@@ -232,9 +228,9 @@ public final class Http2Connection implements MultiplexedConnection {
     }
 
     void flush() throws IOException {
-        writeLock.lock();
+        output.lock.lock();
         try {
-            writer.flush();
+            output.writer.flush();
         } catch (IOException e) {
             fail(e, CloseReason.BROKEN);
             throw e;
@@ -309,44 +305,17 @@ public final class Http2Connection implements MultiplexedConnection {
 
     /** Queues a frame the reader or a stream's end must send, and sends it now unless a writer holds the lock. */
     void sendControl(int type, int streamId, long value) {
-        control.add(new long[] {type, streamId, value});
-        if (writeLock.tryLock()) {
-            unlockWrite();
+        IOException e = output.send(type, streamId, value);
+        if (e != null) {
+            fail(e, CloseReason.BROKEN);
         }
     }
 
-    /** Releases the write lock after sending what was queued; loops when more was queued meanwhile. */
+    /** Releases the write lock after sending what was queued meanwhile. */
     private void unlockWrite() {
-        for (;;) {
-            try {
-                if (!control.isEmpty()) {
-                    long[] f;
-                    while ((f = control.poll()) != null) {
-                        writeControl(f);
-                    }
-                    writer.flush();
-                }
-            } catch (IOException e) {
-                writeLock.unlock();
-                fail(e, CloseReason.BROKEN);
-                return;
-            }
-            writeLock.unlock();
-            if (control.isEmpty() || !writeLock.tryLock()) {
-                return;
-            }
-        }
-    }
-
-    private void writeControl(long[] f) throws IOException {
-        int streamId = (int) f[1];
-        switch ((int) f[0]) {
-            case TYPE_WINDOW_UPDATE -> writer.writeWindowUpdate(streamId, (int) f[2]);
-            case TYPE_RST_STREAM -> writer.writeRstStream(streamId, (int) f[2]);
-            case TYPE_PING -> writer.writePing(streamId != 0, f[2]);
-            case TYPE_SETTINGS -> writer.writeSettingsAck();
-            case TYPE_GOAWAY -> writer.writeGoAway(streamId, (int) f[2], new byte[0]);
-            default -> throw new IllegalStateException("unknown control frame type " + f[0]);
+        IOException e = output.unlock();
+        if (e != null) {
+            fail(e, CloseReason.BROKEN);
         }
     }
 
@@ -443,14 +412,14 @@ public final class Http2Connection implements MultiplexedConnection {
         if (closed) {
             return;
         }
-        if (writeLock.tryLock()) {
+        if (output.lock.tryLock()) {
             try {
-                writer.writeGoAway(0, NO_ERROR, new byte[0]);
-                writer.flush();
+                output.writer.writeGoAway(0, NO_ERROR, new byte[0]);
+                output.writer.flush();
             } catch (IOException | RuntimeException ignored) {
                 // closing anyway
             } finally {
-                writeLock.unlock();
+                output.lock.unlock();
             }
         }
         fail(new IOException("HTTP/2 connection to " + remoteAddress + " closed"), CloseReason.BROKEN);
