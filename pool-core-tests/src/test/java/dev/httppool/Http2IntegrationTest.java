@@ -221,6 +221,20 @@ class Http2IntegrationTest extends TransportTestSupport {
     }
 
     @Test
+    void anIdleHttp2ConnectionIsClosedByCloseIdleConnectionsAndByTheIdleTimeout() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.defaults());
+        assertThat(body(transport.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        assertThat(transport.closeIdleConnections()).isEqualTo(1);
+        assertThat(closed(transport, CloseReason.CLOSE_IDLE)).isEqualTo(1);
+
+        Transport timed = h2Transport(TransportConfig.builder().idleConnTimeout(Duration.ofMillis(200)).build());
+        assertThat(body(timed.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        awaitTrue("closed as idle-timeout", () -> closed(timed, CloseReason.IDLE_TIMEOUT) == 1);
+        assertThat(timed.snapshot().totals().connections()).isZero();
+    }
+
+    @Test
     void closingABodyEarlyResetsTheStreamAndTheConnectionCarriesOn() throws Exception {
         Http2TestServer server = h2Server(128);
         Transport transport = h2Transport(TransportConfig.defaults());
