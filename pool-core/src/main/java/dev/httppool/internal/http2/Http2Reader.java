@@ -150,20 +150,24 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     }
 
     private void deliver(int streamId, List<String> fields, boolean endStream) throws IOException {
-        int status = -1;
+        boolean trailers;
+        c.lock.lock();
+        try {
+            Http2Stream st = c.streams.get(streamId);
+            trailers = st != null && st.finalHeadSeen; // written by this thread only
+        } finally {
+            c.lock.unlock();
+        }
+        ResponseFieldCheck check = new ResponseFieldCheck(trailers);
         long bytes = 0;
         Headers.Builder b = Headers.builder();
         for (int i = 0; i < fields.size(); i += 2) {
             String name = fields.get(i);
             String value = fields.get(i + 1);
             bytes += name.length() + value.length() + 32;
+            check.field(name, value);
             if (name.startsWith(":")) {
-                if (name.equals(":status") && status < 0 && value.length() == 3
-                        && value.chars().allMatch(Character::isDigit)) {
-                    status = Integer.parseInt(value);
-                    continue;
-                }
-                throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "bad pseudo-header " + name);
+                continue;
             }
             try {
                 b.add(name, value);
@@ -171,6 +175,11 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "bad header field " + name);
             }
         }
+        String violation = check.violation();
+        if (violation != null) {
+            throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "malformed response: " + violation);
+        }
+        int status = check.status();
         c.lock.lock();
         try {
             Http2Stream s = c.streams.get(streamId);
@@ -178,15 +187,12 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 return;
             }
             if (s.finalHeadSeen) {
-                if (!endStream || status >= 0) {
+                if (!endStream) {
                     throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "header block after the response head"
                             + " that is not a trailer");
                 }
                 s.trailers = b.build();
             } else {
-                if (status < 0) {
-                    throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "response head without :status");
-                }
                 s.heads.addLast(new Head(status, "", "HTTP/2.0", b.build(), bytes, false));
                 s.finalHeadSeen = status >= 200;
                 if (!s.finalHeadSeen && endStream) {
