@@ -21,7 +21,11 @@ public enum CloseReason {
     /** Older than its lifetime ({@code maxConnLifetime} minus its jitter), counted from its dial. */
     MAX_LIFETIME("max-lifetime"),
     /** Has carried {@code maxRequestsPerConn} requests. */
-    MAX_REQUESTS("max-requests");
+    MAX_REQUESTS("max-requests"),
+    /** The server sent HTTP/2 GOAWAY: the connection takes no new stream and closes when its last one ends. */
+    GOAWAY("goaway"),
+    /** An HTTP/2 PING (sent by {@code http2PingInterval}) went unanswered for {@code http2PingTimeout}. */
+    PING_TIMEOUT("ping-timeout");
 
     private final String tag;
 

@@ -74,17 +74,34 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param activeConnections connections held by requests, longest held first
      * @param hostOverride the {@link Settings#hosts()} entry this key matched (its settings replace the global ones
      *     it sets), or null when the key has the global settings
+     * @param streams open HTTP/2 streams over this key's connections (each HTTP/2 connection with open streams is
+     *     one active connection however many it carries); 0 for HTTP/1.1
      */
     public record KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
             int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
-            List<ActiveConnection> activeConnections, HostOverride hostOverride) {
+            List<ActiveConnection> activeConnections, HostOverride hostOverride, int streams) {
 
-        /** A key with the global settings. */
+        /** A key without open HTTP/2 streams. */
+        public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
+                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
+                List<ActiveConnection> activeConnections, HostOverride hostOverride) {
+            this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
+                    idleConnections, activeConnections, hostOverride, 0);
+        }
+
+        /** A key with the global settings and without open HTTP/2 streams. */
         public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
                 int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections,
                 List<ActiveConnection> activeConnections) {
             this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
-                    idleConnections, activeConnections, null);
+                    idleConnections, activeConnections, null, 0);
+        }
+
+        /** A key with the global settings, no connection held and no open HTTP/2 stream. */
+        public KeyStats(String key, String proxy, String scheme, String address, boolean onlyH1, int connections,
+                int idle, int active, int dialing, int waiting, int idleCap, List<IdleConnection> idleConnections) {
+            this(key, proxy, scheme, address, onlyH1, connections, idle, active, dialing, waiting, idleCap,
+                    idleConnections, List.of(), null, 0);
         }
     }
 

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Go's {@code http.Transport} in Java: a {@link RoundTripper} that keeps HTTP/1.1 connections alive and reuses
- * them, with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
+ * them (and speaks HTTP/2 to https servers that choose it by ALPN, one connection per key carrying concurrent
+ * requests as streams), with Go's pool semantics (per-key LIFO idle lists, a global idle LRU, a per-key connection cap with a
  * FIFO queue, late-binding dials, idle timeout, retries on dead reused connections), and one step beyond Go's
  * retry rules: an idempotent request whose fresh connection died before any response byte is retried once.
  *
@@ -46,6 +47,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
 
     static final String USER_AGENT = "httppool/0.1";
     private static final int DIRECT_KEY_CACHE_SIZE = 1024;
+    /** Retries of a request that servers refused unprocessed (HTTP/2 GOAWAY, REFUSED_STREAM): a bound on a loop. */
+    private static final int MAX_UNPROCESSED_RETRIES = 8;
 
     private final TransportConfig config;
     private final Ticker ticker;
@@ -112,6 +115,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         PreparedRequest prepared = new PreparedRequest(request, body, config, key, USER_AGENT);
         ClientTrace trace = request.trace();
         boolean freshRetryTaken = false;
+        int unprocessedRetries = 0;
         for (;;) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("interrupted before " + request);
@@ -128,7 +132,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 return new Exchange(config, ticker, bodyWriters, pc.wire, key, pc, prepared).run();
             } catch (ExchangeException e) {
                 pool.release(pc, e.closeReason);
-                if (!e.allowsRetry(reused, freshRetryTaken, request)) {
+                if (!e.allowsRetry(reused, freshRetryTaken, request)
+                        || e.stage == ExchangeException.Stage.UNPROCESSED
+                                && ++unprocessedRetries > MAX_UNPROCESSED_RETRIES) {
                     throw KeyedErrors.withKey(e.io(), key);
                 }
                 freshRetryTaken |= !reused;

@@ -51,6 +51,10 @@ public final class TransportConfig {
     private final boolean respectServerKeepAlive;
     private final List<HostOverride> hosts;
     private final Duration leakDetectionThreshold;
+    private final boolean http2Enabled;
+    private final boolean http2StrictMaxConcurrentStreams;
+    private final Duration http2PingInterval;
+    private final Duration http2PingTimeout;
 
     private TransportConfig(Builder b) {
         this.maxIdleConns = atLeast("maxIdleConns", b.maxIdleConns, 0, " (0 means no limit)");
@@ -88,6 +92,10 @@ public final class TransportConfig {
         this.leakDetectionThreshold = nonNegative("leakDetectionThreshold", b.leakDetectionThreshold,
                 " (0 means off)");
         this.hosts = List.copyOf(Objects.requireNonNull(b.hosts, "hosts"));
+        this.http2Enabled = b.http2Enabled;
+        this.http2StrictMaxConcurrentStreams = b.http2StrictMaxConcurrentStreams;
+        this.http2PingInterval = nonNegative("http2PingInterval", b.http2PingInterval, " (0 means never)");
+        this.http2PingTimeout = positive("http2PingTimeout", b.http2PingTimeout);
         checkHosts();
     }
 
@@ -227,6 +235,22 @@ public final class TransportConfig {
         return leakDetectionThreshold;
     }
 
+    public boolean http2Enabled() {
+        return http2Enabled;
+    }
+
+    public boolean http2StrictMaxConcurrentStreams() {
+        return http2StrictMaxConcurrentStreams;
+    }
+
+    public Duration http2PingInterval() {
+        return http2PingInterval;
+    }
+
+    public Duration http2PingTimeout() {
+        return http2PingTimeout;
+    }
+
     @Override
     public String toString() {
         return "TransportConfig{maxIdleConns=" + maxIdleConns + ", maxIdleConnsPerHost=" + maxIdleConnsPerHost
@@ -241,7 +265,9 @@ public final class TransportConfig {
                 + ", leaseStrategy=" + leaseStrategy + ", maxWaitingPerHost=" + maxWaitingPerHost
                 + ", respectServerKeepAlive=" + respectServerKeepAlive
                 + (hosts.isEmpty() ? "" : ", hosts=" + hosts)
-                + ", leakDetectionThreshold=" + leakDetectionThreshold
+                + ", leakDetectionThreshold=" + leakDetectionThreshold + ", http2Enabled=" + http2Enabled
+                + ", http2StrictMaxConcurrentStreams=" + http2StrictMaxConcurrentStreams
+                + ", http2PingInterval=" + http2PingInterval + ", http2PingTimeout=" + http2PingTimeout
                 + '}';
     }
 
@@ -293,6 +319,10 @@ public final class TransportConfig {
         private boolean respectServerKeepAlive = true;
         private List<HostOverride> hosts = List.of();
         private Duration leakDetectionThreshold = Duration.ZERO;
+        private boolean http2Enabled = true;
+        private boolean http2StrictMaxConcurrentStreams;
+        private Duration http2PingInterval = Duration.ofSeconds(30);
+        private Duration http2PingTimeout = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -321,6 +351,10 @@ public final class TransportConfig {
             respectServerKeepAlive = c.respectServerKeepAlive;
             hosts = c.hosts;
             leakDetectionThreshold = c.leakDetectionThreshold;
+            http2Enabled = c.http2Enabled;
+            http2StrictMaxConcurrentStreams = c.http2StrictMaxConcurrentStreams;
+            http2PingInterval = c.http2PingInterval;
+            http2PingTimeout = c.http2PingTimeout;
         }
 
         /**
@@ -518,6 +552,16 @@ public final class TransportConfig {
         }
 
         /**
+         * Whether https connections offer {@code h2} by ALPN (besides {@code http/1.1}); the server's choice
+         * decides, and a key whose server picks {@code h2} runs its concurrent requests as streams of one
+         * connection. Plain http never uses HTTP/2 (no h2c). Default true. Go: {@code ForceAttemptHTTP2}.
+         */
+        public Builder http2Enabled(boolean enabled) {
+            this.http2Enabled = enabled;
+            return this;
+        }
+
+        /**
          * A connection held by a request for longer than this (checked out, its response body not yet read to the
          * end nor closed) is reported once: a WARN on the {@code System.Logger} {@code dev.httppool.pool} naming
          * the key and how long it was held, with the stack trace of the code that made the request, and
@@ -531,6 +575,36 @@ public final class TransportConfig {
          */
         public Builder leakDetectionThreshold(Duration d) {
             this.leakDetectionThreshold = d;
+            return this;
+        }
+
+        /**
+         * When an HTTP/2 connection carries as many streams as its server allows
+         * ({@code SETTINGS_MAX_CONCURRENT_STREAMS}): false (default) dials another connection, within
+         * {@code maxConnsPerHost}; true waits for a stream of the existing connection to end. Go:
+         * {@code http2.Transport.StrictMaxConcurrentStreams}.
+         */
+        public Builder http2StrictMaxConcurrentStreams(boolean strict) {
+            this.http2StrictMaxConcurrentStreams = strict;
+            return this;
+        }
+
+        /**
+         * How long an HTTP/2 connection may receive no frame before it sends a PING to check that the server is
+         * still there. Default 30 s; 0 means never. Go: {@code http2.Transport.ReadIdleTimeout}.
+         */
+        public Builder http2PingInterval(Duration d) {
+            this.http2PingInterval = d;
+            return this;
+        }
+
+        /**
+         * How long a PING sent by {@code http2PingInterval} may wait for its answer; then the connection is closed
+         * (close reason {@link CloseReason#PING_TIMEOUT}) and its streams fail. Default 15 s; must be > 0. Go:
+         * {@code http2.Transport.PingTimeout}.
+         */
+        public Builder http2PingTimeout(Duration d) {
+            this.http2PingTimeout = d;
             return this;
         }
 

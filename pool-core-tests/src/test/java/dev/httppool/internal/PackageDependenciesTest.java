@@ -30,7 +30,9 @@ class PackageDependenciesTest {
             "net, exchange", "net, http1", "net, pool", "net, connect",
             "exchange, http1", "exchange, pool", "exchange, connect",
             "http1, pool", "http1, connect",
+            "http2, pool", "http2, connect", "net, http2", "exchange, http2", "pool, http2",
             "pool, http1", "pool, connect",
+            "http1, http2", "http2, http1",
     })
     void packageDoesNotUseAnother(String from, String forbidden) throws IOException {
         assertThat(INTERNAL.resolve(from)).isDirectory();
@@ -40,7 +42,7 @@ class PackageDependenciesTest {
     }
 
     @ParameterizedTest(name = "client does not use {0}")
-    @CsvSource({"exchange", "http1", "pool", "connect"})
+    @CsvSource({"exchange", "http1", "http2", "pool", "connect"})
     void theClientPackageUsesOnlyTheApiAndTheNetRules(String forbidden) throws IOException {
         Path client = SOURCES.resolve("dev/httppool/client");
         assertThat(client).isDirectory();

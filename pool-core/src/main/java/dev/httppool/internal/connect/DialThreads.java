@@ -35,6 +35,15 @@ public final class DialThreads {
         return virtual != null ? virtual : bounded("httppool-dial-", MAX_PLATFORM_DIAL_THREADS);
     }
 
+    /**
+     * Threads for HTTP/2 connections' frame readers, one per connection for its whole life: virtual (21+), else
+     * daemon platform threads, as many as there are connections (which {@code maxConnsPerHost} bounds).
+     */
+    public static ExecutorService newReaderExecutor() {
+        ExecutorService virtual = virtualThreads();
+        return virtual != null ? virtual : Executors.newCachedThreadPool(daemons("httppool-h2-reader-"));
+    }
+
     /** Threads for request bodies written while the response is watched for: virtual (21+), else cached. */
     public static ExecutorService newBodyWriterExecutor() {
         ExecutorService virtual = virtualThreads();

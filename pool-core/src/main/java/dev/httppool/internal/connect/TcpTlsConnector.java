@@ -10,6 +10,7 @@ import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.WireConnection;
 import dev.httppool.internal.http1.Http1Connection;
+import dev.httppool.internal.http2.Http2Connection;
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
 import dev.httppool.internal.net.IpLiteral;
@@ -21,6 +22,7 @@ import java.nio.channels.SocketChannel;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -28,7 +30,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Dials TCP through the {@link Dialer} and, for https, runs the TLS handshake with SNI, hostname
- * verification and ALPN offering {@code http/1.1}. The handshake as a whole is bounded by
+ * verification and ALPN offering {@code h2} (when {@code http2Enabled}) and {@code http/1.1}; the server's choice
+ * picks an {@link Http2Connection} or an {@link Http1Connection}. The handshake as a whole is bounded by
  * {@code tlsHandshakeTimeout}, and a proxy's CONNECT exchange by its own deadline ({@link DialDeadlines}). The
  * time to connect (TCP, with the CONNECT tunnel) and the handshake's are reported to the listener apart.
  */
@@ -40,10 +43,16 @@ public final class TcpTlsConnector implements Connector {
     private final String[] protocols;
     private final String[] cipherSuites;
     private final Headers proxyConnectHeaders;
+    private static final String[] HTTP1_ONLY = {"http/1.1"};
+
     private final Ticker ticker;
     private final Duration proxyConnectTimeout;
     private final DialDeadlines deadlines = new DialDeadlines();
     private final TransportListener listener;
+    /** What ALPN offers: one array for every handshake. */
+    private final String[] alpn;
+    /** One reader per HTTP/2 connection: virtual threads on 21+, else daemon threads that end with it. */
+    private final Executor readers = DialThreads.newReaderExecutor();
     private volatile SSLContext defaultSsl;
 
     /** A connector whose CONNECT exchanges are bounded by Go's one minute. */
@@ -66,6 +75,7 @@ public final class TcpTlsConnector implements Connector {
         this.cipherSuites = cipherSuites;
         this.proxyConnectHeaders = proxyConnectHeaders;
         this.ticker = ticker;
+        this.alpn = config.http2Enabled() ? new String[] {"h2", "http/1.1"} : new String[] {"http/1.1"};
     }
 
     @Override
@@ -99,10 +109,13 @@ public final class TcpTlsConnector implements Connector {
                 long t1 = ticker.nanoTime();
                 boolean done = false;
                 try {
-                    ssl = handshake(ch, key.host(), key.port(), trace);
+                    ssl = handshake(ch, key.host(), key.port(), key.onlyH1() ? HTTP1_ONLY : alpn, trace);
                     done = true;
                 } finally {
                     listener.tlsHandshake(key, done, ticker.nanoTime() - t1);
+                }
+                if ("h2".equals(ssl.getApplicationProtocol())) {
+                    return Http2Connection.open(ch, ssl, config, ticker, readers);
                 }
             }
             return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker,
@@ -132,14 +145,15 @@ public final class TcpTlsConnector implements Connector {
         return e;
     }
 
-    private SSLSocket handshake(SocketChannel ch, String host, int port, ClientTrace trace) throws IOException {
+    private SSLSocket handshake(SocketChannel ch, String host, int port, String[] offered, ClientTrace trace)
+            throws IOException {
         SSLSocket ssl = (SSLSocket) sslContext().getSocketFactory().createSocket(ch.socket(), host, port, true);
         SSLParameters params = ssl.getSSLParameters();
         params.setEndpointIdentificationAlgorithm("HTTPS");
         if (!IpLiteral.isLiteral(host)) {
             params.setServerNames(List.of(new SNIHostName(host)));
         }
-        params.setApplicationProtocols(new String[] {"http/1.1"});
+        params.setApplicationProtocols(offered);
         if (protocols != null) {
             params.setProtocols(protocols);
         }

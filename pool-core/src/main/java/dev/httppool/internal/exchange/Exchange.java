@@ -75,6 +75,25 @@ public final class Exchange {
         } catch (IOException e) {
             throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
         }
+        if (!(wire instanceof MultiplexedConnection)) {
+            return runOn(releaser);
+        }
+        // A stream ends with its exchange: when the response gives the connection back, or when the attempt fails.
+        try {
+            return runOn(new Releaser() {
+                @Override
+                public void release(CloseReason reason, ClientTrace t) {
+                    codec.exchangeEnded();
+                    releaser.release(reason, t);
+                }
+            });
+        } catch (ExchangeException | RuntimeException | Error e) {
+            codec.exchangeEnded();
+            throw e;
+        }
+    }
+
+    private Response runOn(Releaser releaser) throws ExchangeException {
         heads = new ResponseHeads(codec, trace, key, config.maxResponseHeaderBytes());
         responses = new ResponseAssembler(config, ticker, key, releaser, codec, req);
         Head early = null;

@@ -17,21 +17,14 @@ import java.net.SocketTimeoutException;
  * response, a codec is used by one thread at a time.
  *
  * <h2>How HTTP/2 plugs in</h2>
- * The pool lends a connection to one exchange at a time and never looks inside it; a multiplexed protocol fits
- * under that rule without a change to the pool. An HTTP/2 connection (in its own package, beside
- * {@code http1}) implements {@link WireConnection}: a reader thread sorts frames into streams,
- * {@link WireConnection#isDeadWhileIdle()} reports a GOAWAY or a dead reader, and {@code close()} sends GOAWAY and
- * ends the socket when its last stream ends. Its {@code newCodec()} opens a stream and returns that stream's codec,
- * or fails with an {@link IOException} when the connection takes no more streams (the exchange reports that as
- * nothing written, so the request is retried elsewhere). The methods below map onto the stream: the head onto
- * HEADERS, the body onto DATA up to END_STREAM, {@link #awaitResponse()} and the read limits onto waits on the
- * stream's frame queue; {@link Head#closesConnection()} is true only after GOAWAY and
- * {@link #hasUnsolicitedInput()} is always false (as is {@link WireConnection#isOutOfStep()}: frames are sorted
- * into streams as they arrive). One thing changes in the exchange: a multiplexed codec would
- * say so (one more method, false for HTTP/1.1), and the exchange would then hand the connection back to the pool
- * as soon as its stream is open rather than when its response ends, so the next exchange borrows the same
- * connection for the next stream while this one runs; the end of the response then ends only the stream (with a
- * reset if the body was closed early). The connector picks the connection type from ALPN.
+ * An HTTP/2 connection ({@code dev.httppool.internal.http2}) is a {@link MultiplexedConnection}: its
+ * {@code newCodec()} returns one stream's codec, or fails with an {@link UnprocessedRequestException} when the
+ * connection takes no more streams (GOAWAY), which the exchange reports as unprocessed so the request is retried
+ * elsewhere. The methods below map onto the stream: the head onto HEADERS, the body onto DATA up to END_STREAM,
+ * {@link #awaitResponse()} and the read limits onto waits on the stream's buffer; {@link Head#closesConnection()}
+ * and {@link #hasUnsolicitedInput()} are always false. The pool lends such a connection to many exchanges at once
+ * (it counts their streams itself), and {@link #exchangeEnded()} ends the stream, with a reset if the exchange
+ * gave up on it before both sides ended it.
  */
 public interface ExchangeCodec {
 
@@ -94,6 +87,14 @@ public interface ExchangeCodec {
      * pipelining, an unsolicited response), so the connection must not carry another exchange. Never blocks.
      */
     boolean hasUnsolicitedInput();
+
+    /**
+     * The exchange is over, however it ended (response read or abandoned, or failed): a multiplexed codec
+     * resets its stream unless both sides ended it, and frees it. Idempotent. Nothing for HTTP/1.1, whose
+     * connection the exchange's release decides on.
+     */
+    default void exchangeEnded() {
+    }
 
     /**
      * One response head as the codec read it.

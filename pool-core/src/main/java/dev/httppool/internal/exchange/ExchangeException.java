@@ -21,6 +21,11 @@ public final class ExchangeException extends Exception {
         SERVER_CLOSED_IDLE,
         /** Writing failed after some bytes, or reading failed before the first response byte. */
         BEFORE_RESPONSE,
+        /**
+         * The server said it did not process the request ({@link UnprocessedRequestException}): retried whatever
+         * the method and whether or not the connection was fresh, when the body can be sent again.
+         */
+        UNPROCESSED,
         /** The response had started, or the failure was ours (request body, limits): never retried. */
         FINAL
     }
@@ -30,7 +35,7 @@ public final class ExchangeException extends Exception {
 
     public ExchangeException(Stage stage, CloseReason closeReason, IOException cause) {
         super(cause.getMessage(), cause, false, false);
-        this.stage = stage;
+        this.stage = cause instanceof UnprocessedRequestException ? Stage.UNPROCESSED : stage;
         this.closeReason = closeReason;
     }
 
@@ -47,6 +52,10 @@ public final class ExchangeException extends Exception {
     public boolean allowsRetry(boolean reused, boolean freshRetryTaken, Request request) {
         if (stage == Stage.FINAL) {
             return false;
+        }
+        if (stage == Stage.UNPROCESSED) {
+            RequestBody body = request.body();
+            return body == null || body.isReplayable();
         }
         if (!reused) {
             return !freshRetryTaken && request.isReplayable();

@@ -10,6 +10,7 @@ import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
+import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -32,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * held. No socket is closed, no dial started, no waiter woken and no listener, trace or logger called while it
  * is held: such work is collected in {@link PoolActions} and run by {@link #run} after unlocking. The waiting
  * protocol lives on {@link WantConn}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance},
- * counters in {@link PoolStats}, views in {@link PoolInspector}.
+ * counters in {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in
+ * {@link MuxConns}.
  *
  * <p>Why this file is longer than ~400 lines: what is left here is the one state machine that the lock guards
  * (checkout, hand-off, put, close and the per-key counts they keep in step). Its transitions read and write the
@@ -61,9 +63,11 @@ public final class ConnPool {
     private final Dials dials;
     final Advisor advisor;
     final LeakWatch leaks;
+    /** HTTP/2 connections while they carry streams. */
+    final MuxConns mux;
 
     // Guarded by lock
-    private final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
+    final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
     // Guarded by lock: every idle connection, most recently idled first.
     final IdleLru lru = new IdleLru();
     // Guarded by lock
@@ -88,6 +92,7 @@ public final class ConnPool {
         this.limits = hostLimits.global;
         this.advisor = new Advisor(lock, ticker, config);
         this.leaks = new LeakWatch(this);
+        this.mux = new MuxConns(this, config.http2StrictMaxConcurrentStreams(), config.connWaitTimeout().toNanos());
     }
 
     /** {@code key}'s entry, made (with its limits, matched once, and its address's counters) when it has none. */
@@ -116,6 +121,29 @@ public final class ConnPool {
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace, Request request) throws IOException {
         long start = ticker.nanoTime();
         Throwable origin = leaks.origin();
+        for (;;) {
+            PooledConnection pc = mux.lease(key, start);
+            if (pc != null) {
+                return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
+            }
+            pc = acquireOwned(key, trace, start, request, origin);
+            if (pc != null && pc.wire instanceof MultiplexedConnection) {
+                pc = mux.adopt(pc);
+            }
+            if (pc != null) {
+                return pc;
+            }
+            // Served by a connection out of step (closed now), woken because a shared connection may have room,
+            // or an HTTP/2 connection that took no stream: ask again.
+        }
+    }
+
+    /**
+     * A connection of this pool's own ({@link ConnPool}'s idle list, a hand-off or a dial), or null when the wait
+     * ended without one and the caller must ask again.
+     */
+    private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start, Request request,
+            Throwable origin) throws IOException {
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -177,15 +205,11 @@ public final class ConnPool {
                 throw ApiAccess.get().newPoolExhausted(key, maxWaiting, refused);
             }
             if (pc == null) {
-                pc = await(w, start);
-                if (pc != null) {
-                    return pc;
-                }
-                continue; // it was served by a connection out of step, now closed: ask again
+                return await(w, start); // null: served by a connection out of step (closed now), or woken
             }
             if (!counted) {
                 if (pc.wire.isDeadWhileIdle()) {
-                    release(pc, CloseReason.SERVER_CLOSED);
+                    releaseOwned(pc, CloseReason.SERVER_CLOSED);
                     continue;
                 }
                 reused = countCheckout(pc, request, origin);
@@ -303,7 +327,7 @@ public final class ConnPool {
         }
     }
 
-    private PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
+    PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
         onIdle.run(); // the maintenance watches held connections too
@@ -341,6 +365,9 @@ public final class ConnPool {
         if (w.error != null) {
             throw w.error;
         }
+        if (w.conn == null) {
+            return null; // woken to look for a shared HTTP/2 connection
+        }
         return handedOver(w, w.conn, start);
     }
 
@@ -377,7 +404,7 @@ public final class ConnPool {
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
-                release(won, null);
+                releaseOwned(won, null);
             }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
@@ -387,6 +414,9 @@ public final class ConnPool {
         }
         if (won != null) {
             return handedOver(w, won, start);
+        }
+        if (!cancelled) {
+            return null; // woken to look for a shared HTTP/2 connection
         }
         advisor.logPending();
         listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
@@ -401,6 +431,14 @@ public final class ConnPool {
      * @return null when it was pooled or handed off, otherwise why it was closed
      */
     public CloseReason release(PooledConnection pc, CloseReason reason) {
+        if (pc.shared) {
+            return mux.release(pc, reason); // one stream of an HTTP/2 connection ended
+        }
+        return releaseOwned(pc, reason);
+    }
+
+    /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
+    CloseReason releaseOwned(PooledConnection pc, CloseReason reason) {
         PoolActions a;
         CloseReason outcome;
         boolean idled;
@@ -569,7 +607,7 @@ public final class ConnPool {
         return hosts.values();
     }
 
-    private void removeIfUnusedLocked(HostPool hp) {
+    void removeIfUnusedLocked(HostPool hp) {
         if (hp.isUnused() && hosts.get(hp.key) == hp) {
             hosts.remove(hp.key);
         }
@@ -683,10 +721,11 @@ public final class ConnPool {
 
     /** The same view with only the keys whose address is {@code address} (all keys when null). */
     public PoolSnapshot snapshot(String address) {
+        Map<ConnectMethodKey, Integer> streams = mux.streamsByKey(); // its own lock, never taken inside ours
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),
-                    System.currentTimeMillis(), stats);
+                    System.currentTimeMillis(), stats, streams);
         } finally {
             lock.unlock();
         }

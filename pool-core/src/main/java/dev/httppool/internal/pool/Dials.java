@@ -2,6 +2,7 @@ package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
 import java.util.concurrent.Executor;
@@ -66,6 +67,10 @@ final class Dials {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
                 a = w.deliverLocked(pc, null, a);
+            } else if (wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
+                // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
+                // TestTransportDiscardsUnneededConns).
+                a = pool.closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
             } else {
                 a = pool.putOrCloseLocked(pc, a, w.warm != null);
             }

@@ -26,7 +26,7 @@ final class PoolInspector {
     }
 
     static PoolSnapshot snapshotLocked(ConnPool pool, Collection<HostPool> hosts, String address, long now,
-            long wallNow, PoolStats stats) {
+            long wallNow, PoolStats stats, Map<ConnectMethodKey, Integer> streams) {
         TransportConfig config = pool.config;
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
@@ -41,7 +41,9 @@ final class PoolInspector {
                 idle += hp.idle.size();
                 dialing += hp.dialing();
                 waiting += hp.waiting;
-                keys.add(keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now)));
+                PoolSnapshot.KeyStats k = keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now));
+                Integer open = streams.get(hp.key);
+                keys.add(open == null ? k : withStreams(k, open));
             }
         }
         return new PoolSnapshot(
@@ -54,6 +56,12 @@ final class PoolInspector {
                 stats.toSnapshotLocked(address),
                 Collections.unmodifiableList(keys),
                 pool.advisor.adviceLocked(address, now));
+    }
+
+    private static PoolSnapshot.KeyStats withStreams(PoolSnapshot.KeyStats k, int streams) {
+        return new PoolSnapshot.KeyStats(k.key(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), k.connections(),
+                k.idle(), k.active(), k.dialing(), k.waiting(), k.idleCap(), k.idleConnections(),
+                k.activeConnections(), k.hostOverride(), streams);
     }
 
     /** A key's counts without its idle connections (for an error). */

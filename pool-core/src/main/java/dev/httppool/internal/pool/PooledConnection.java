@@ -38,6 +38,10 @@ public final class PooledConnection implements Exchange.Releaser {
     long requests;
     // Guarded by ConnPool.lock: the background probe is looking at it; checkout skips it.
     boolean probing;
+    // Written under MuxConns.lock: an HTTP/2 connection lent as streams now (released through MuxConns).
+    volatile boolean shared;
+    // Guarded by MuxConns.lock: streams leased on it while shared.
+    int streams;
     // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
     PooledConnection lruNewer;
     PooledConnection lruOlder;

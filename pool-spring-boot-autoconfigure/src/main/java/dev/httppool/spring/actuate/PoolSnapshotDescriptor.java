@@ -92,6 +92,12 @@ final class PoolSnapshotDescriptor {
         json.put("maxWaitingPerHost", c.maxWaitingPerHost());
         json.put("respectServerKeepAlive", c.respectServerKeepAlive());
         json.put("leakDetectionThreshold", c.leakDetectionThreshold().toString());
+        Map<String, Object> http2 = new LinkedHashMap<>();
+        http2.put("enabled", c.http2Enabled());
+        http2.put("strictMaxConcurrentStreams", c.http2StrictMaxConcurrentStreams());
+        http2.put("pingInterval", c.http2PingInterval().toString());
+        http2.put("pingTimeout", c.http2PingTimeout().toString());
+        json.put("http2", http2);
         json.put("dialTimeout", c.dialTimeout().toString());
         json.put("tcpKeepAlive", c.tcpKeepAlive().toString());
         json.put("tlsHandshakeTimeout", c.tlsHandshakeTimeout().toString());
@@ -194,6 +200,7 @@ final class PoolSnapshotDescriptor {
         json.put("dialing", k.dialing());
         json.put("waiting", k.waiting());
         json.put("idleCap", k.idleCap());
+        json.put("streams", k.streams());
         List<Map<String, Object>> idle = new ArrayList<>(k.idleConnections().size());
         for (PoolSnapshot.IdleConnection c : k.idleConnections()) {
             idle.add(idleConnection(c));

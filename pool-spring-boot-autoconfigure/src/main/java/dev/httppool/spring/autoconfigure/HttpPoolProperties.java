@@ -156,6 +156,8 @@ public class HttpPoolProperties {
 
     private final Metrics metrics = new Metrics();
 
+    private final Http2 http2 = new Http2();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -350,6 +352,71 @@ public class HttpPoolProperties {
 
     public Metrics getMetrics() {
         return metrics;
+    }
+
+    public Http2 getHttp2() {
+        return http2;
+    }
+
+    /** HTTP/2, which https servers that offer it by ALPN are spoken to in, with nothing else to configure. */
+    public static class Http2 {
+
+        /**
+         * Whether https connections offer "h2" by ALPN besides "http/1.1"; the server's choice decides, and a host
+         * that picks HTTP/2 runs its concurrent requests as streams of one connection. Plain http never uses
+         * HTTP/2. Go: ForceAttemptHTTP2.
+         */
+        private boolean enabled = true;
+
+        /**
+         * When an HTTP/2 connection carries as many streams as its server allows: false dials another connection
+         * (within max-conns-per-host), true waits for a stream to end. Go: StrictMaxConcurrentStreams.
+         */
+        private boolean strictMaxConcurrentStreams = false;
+
+        /**
+         * How long an HTTP/2 connection may receive nothing before a PING checks that the server is still there. 0
+         * means never. Go: ReadIdleTimeout.
+         */
+        private Duration pingInterval = Duration.ofSeconds(30);
+
+        /**
+         * How long that PING may go unanswered before the connection is closed (close reason "ping-timeout") and
+         * its requests fail; must be positive. Go: PingTimeout.
+         */
+        private Duration pingTimeout = Duration.ofSeconds(15);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public boolean isStrictMaxConcurrentStreams() {
+            return strictMaxConcurrentStreams;
+        }
+
+        public void setStrictMaxConcurrentStreams(boolean strictMaxConcurrentStreams) {
+            this.strictMaxConcurrentStreams = strictMaxConcurrentStreams;
+        }
+
+        public Duration getPingInterval() {
+            return pingInterval;
+        }
+
+        public void setPingInterval(Duration pingInterval) {
+            this.pingInterval = pingInterval;
+        }
+
+        public Duration getPingTimeout() {
+            return pingTimeout;
+        }
+
+        public void setPingTimeout(Duration pingTimeout) {
+            this.pingTimeout = pingTimeout;
+        }
     }
 
     /** The proxy for outgoing requests. */

@@ -55,7 +55,11 @@ final class TransportConfigMapper {
                 .respectServerKeepAlive(p.isRespectServerKeepAlive())
                 .leakDetectionThreshold(atLeastZero("leak-detection-threshold", p.getLeakDetectionThreshold(),
                         "0 means off"))
-                .hosts(hosts(p));
+                .hosts(hosts(p))
+                .http2Enabled(p.getHttp2().isEnabled())
+                .http2StrictMaxConcurrentStreams(p.getHttp2().isStrictMaxConcurrentStreams())
+                .http2PingInterval(atLeastZero("http2.ping-interval", p.getHttp2().getPingInterval(), "0 means never"))
+                .http2PingTimeout(positive("http2.ping-timeout", p.getHttp2().getPingTimeout()));
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code http.pool.connections} (gauge; tags {@code key}, {@code state} = idle | active | dialing);
  * <li>{@code http.pool.waiting} (gauge; tag {@code key}): requests waiting for a connection;
+ * <li>{@code http.pool.streams} (gauge; tag {@code key}): open HTTP/2 streams;
  * <li>{@code http.pool.dials} (counter; tags {@code key}, {@code outcome} = success | failure);
  * <li>{@code http.pool.acquire} (timer; tags {@code key}, {@code reused}): from asking for a connection to
  * holding one;

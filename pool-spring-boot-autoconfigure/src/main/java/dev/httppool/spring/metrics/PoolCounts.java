@@ -41,6 +41,7 @@ final class PoolCounts {
         int active = 0;
         int dialing = 0;
         int waiting = 0;
+        int streams = 0;
         for (Transport transport : transports.get()) {
             PoolSnapshot snapshot = transport.snapshot();
             PoolSnapshot.Totals t = snapshot.totals();
@@ -49,22 +50,24 @@ final class PoolCounts {
             dialing += t.dialing();
             waiting += t.waiting();
             for (PoolSnapshot.KeyStats k : snapshot.keys()) {
-                keys.merge(Redaction.redact(k.key()), new Counts(k.idle(), k.active(), k.dialing(), k.waiting()), Counts::plus);
+                streams += k.streams();
+                keys.merge(Redaction.redact(k.key()),
+                        new Counts(k.idle(), k.active(), k.dialing(), k.waiting(), k.streams()), Counts::plus);
             }
         }
-        View v = new View(System.nanoTime(), Map.copyOf(keys), new Counts(idle, active, dialing, waiting));
+        View v = new View(System.nanoTime(), Map.copyOf(keys), new Counts(idle, active, dialing, waiting, streams));
         view = v;
         return v;
     }
 
     /** Counts of one key, or of the whole pool. */
-    record Counts(int idle, int active, int dialing, int waiting) {
+    record Counts(int idle, int active, int dialing, int waiting, int streams) {
 
-        static final Counts NONE = new Counts(0, 0, 0, 0);
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0);
 
         Counts plus(Counts other) {
             return new Counts(idle + other.idle, active + other.active, dialing + other.dialing,
-                    waiting + other.waiting);
+                    waiting + other.waiting, streams + other.streams);
         }
     }
 

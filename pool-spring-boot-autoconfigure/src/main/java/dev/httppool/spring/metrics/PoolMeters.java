@@ -36,6 +36,7 @@ final class PoolMeters implements TransportListener {
 
     static final String CONNECTIONS = "http.pool.connections";
     static final String WAITING = "http.pool.waiting";
+    static final String STREAMS = "http.pool.streams";
     static final String DIALS = "http.pool.dials";
     static final String ACQUIRE = "http.pool.acquire";
     static final String CLOSED = "http.pool.closed";
@@ -224,6 +225,11 @@ final class PoolMeters implements TransportListener {
         meters.add(connections(tags, "dialing", (v) -> of.apply(v).dialing()));
         meters.add(Gauge.builder(WAITING, counts, (c) -> of.apply(c.current()).waiting())
                 .description("Requests waiting for a connection")
+                .tags(tags)
+                .strongReference(true)
+                .register(registry));
+        meters.add(Gauge.builder(STREAMS, counts, (c) -> of.apply(c.current()).streams())
+                .description("Open HTTP/2 streams over the pool's connections")
                 .tags(tags)
                 .strongReference(true)
                 .register(registry));

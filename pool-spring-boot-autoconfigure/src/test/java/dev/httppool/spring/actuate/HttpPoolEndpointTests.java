@@ -57,6 +57,8 @@ class HttpPoolEndpointTests {
                 Map.entry("maxConnLifetimeJitter", "PT0S"), Map.entry("maxRequestsPerConn", 0),
                 Map.entry("leaseStrategy", "lifo"), Map.entry("maxWaitingPerHost", 0),
                 Map.entry("respectServerKeepAlive", true), Map.entry("leakDetectionThreshold", "PT0S"),
+                Map.entry("http2", Map.of("enabled", true, "strictMaxConcurrentStreams", false, "pingInterval", "PT30S",
+                        "pingTimeout", "PT15S")),
                 Map.entry("dialTimeout", "PT30S"),
                 Map.entry("tcpKeepAlive", "PT30S"), Map.entry("tlsHandshakeTimeout", "PT10S"),
                 Map.entry("responseHeaderTimeout", "PT0S"), Map.entry("expectContinueTimeout", "PT1S"),
@@ -71,7 +73,7 @@ class HttpPoolEndpointTests {
         List<Map<String, Object>> keys = list(json, "keys");
         assertThat(keys).singleElement().satisfies((key) -> {
             assertThat(key).containsOnlyKeys("key", "transport", "proxy", "scheme", "address", "onlyH1",
-                    "connections", "idle", "active", "dialing", "waiting", "idleCap", "idleConnections",
+                    "connections", "idle", "active", "dialing", "waiting", "idleCap", "streams", "idleConnections",
                     "activeConnections");
             assertThat(key).containsEntry("key", "|http|" + server.address()).containsEntry("transport", "default")
                     .containsEntry("proxy", "")

@@ -129,6 +129,8 @@ class HttpPoolAutoConfigurationTests {
             lease-strategy=random       | http.pool.lease-strategy must be lifo or fifo, was random
             max-waiting-per-host=-1     | http.pool.max-waiting-per-host must be >= 0 (0 means no limit), was -1
             leak-detection-threshold=-1s | http.pool.leak-detection-threshold must be >= 0 (0 means off), was -1s
+            http2.ping-interval=-1s     | http.pool.http2.ping-interval must be >= 0 (0 means never), was -1s
+            http2.ping-timeout=0        | http.pool.http2.ping-timeout must be > 0, was 0s
             """)
     void stopsStartUpWithAMessageNamingThePropertyTheRuleAndTheValue(String setting, String message) {
         runner.withPropertyValues("http.pool." + setting).run((context) -> {
@@ -157,6 +159,25 @@ class HttpPoolAutoConfigurationTests {
                 .isZero());
         runner.withPropertyValues("http.pool.leak-detection-threshold=30s").run((context) -> assertThat(
                 context.getBean(Transport.class).config().leakDetectionThreshold()).isEqualTo(Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void offersHttp2ByDefaultAndMapsTheHttp2Properties() {
+        runner.run((context) -> {
+            TransportConfig c = context.getBean(Transport.class).config();
+            assertThat(c.http2Enabled()).isTrue();
+            assertThat(c.http2StrictMaxConcurrentStreams()).isFalse();
+            assertThat(c.http2PingInterval()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(c.http2PingTimeout()).isEqualTo(Duration.ofSeconds(15));
+        });
+        runner.withPropertyValues("http.pool.http2.enabled=false", "http.pool.http2.strict-max-concurrent-streams=true",
+                "http.pool.http2.ping-interval=0", "http.pool.http2.ping-timeout=2s").run((context) -> {
+                    TransportConfig c = context.getBean(Transport.class).config();
+                    assertThat(c.http2Enabled()).isFalse();
+                    assertThat(c.http2StrictMaxConcurrentStreams()).isTrue();
+                    assertThat(c.http2PingInterval()).isZero();
+                    assertThat(c.http2PingTimeout()).isEqualTo(Duration.ofSeconds(2));
+                });
     }
 
     @Test

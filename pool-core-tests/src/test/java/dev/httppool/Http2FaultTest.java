@@ -1,0 +1,131 @@
+package dev.httppool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.httppool.testing.H2ScriptServer;
+import dev.httppool.testing.H2ScriptServer.Mode;
+import dev.httppool.testing.Http2TestServer;
+import dev.httppool.testing.TestProxy;
+import dev.httppool.testing.TestTls;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** HTTP/2 servers that go away, go silent, or sit behind a proxy. */
+@Timeout(60)
+class Http2FaultTest extends TransportTestSupport {
+
+    private Transport h2Transport(TransportConfig config) {
+        return transport(Transport.builder().config(config).sslContext(TestTls.get().clientContext()));
+    }
+
+    private static String body(Response r) throws IOException {
+        try (r) {
+            return new String(r.body().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aStreamAboveTheLastStreamIdOfAGoAwayIsRetriedOnANewConnectionEvenForPost() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_AFTER_TWO, Mode.ANSWER));
+        Transport transport = h2Transport(TransportConfig.builder().maxConnsPerHost(1).build());
+        Request post = Request.builder(server.url("/")).post(RequestBody.of("payload")).build();
+
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call(transport, post));
+        awaitTrue("first stream open", () -> server.streamsOn(0).size() == 1);
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call(transport, post));
+
+        assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(server.streamsOn(0)).containsExactly(1, 3);
+        assertThat(server.streamsOn(1)).containsExactly(1);
+        assertThat(server.connections()).isEqualTo(2);
+        awaitTrue("the goaway connection closed as goaway", () -> closed(transport, CloseReason.GOAWAY) == 1);
+    }
+
+    @Test
+    void aServerThatStopsAnsweringIsDetectedByPingAndItsConnectionClosedAsPingTimeout() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.SILENT));
+        Transport transport = h2Transport(TransportConfig.builder()
+                .http2PingInterval(Duration.ofMillis(200)).http2PingTimeout(Duration.ofMillis(300)).build());
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("PING");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        awaitTrue("closed as ping-timeout", () -> closed(transport, CloseReason.PING_TIMEOUT) == 1);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionThatGetsGoAwayAfterItsLastResponseIsClosedAsGoawayAndTheNextRequestDials() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_WHEN_IDLE));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        assertThat(body(transport.roundTrip(Request.get(server.url("/"))))).isEqualTo("ok");
+        awaitTrue("closed as goaway", () -> closed(transport, CloseReason.GOAWAY) == 1);
+        assertThat(transport.snapshot().totals().connections()).isZero();
+        assertThat(body(transport.roundTrip(Request.get(server.url("/"))))).isEqualTo("ok");
+
+        assertThat(server.connections()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedStreamIsRetriedEvenForPostAndTheConnectionStaysInUse() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.REFUSE_FIRST));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        Response r = transport.roundTrip(Request.builder(server.url("/")).post(RequestBody.of("x")).build());
+
+        assertThat(body(r)).isEqualTo("ok");
+        assertThat(server.streamsOn(0)).containsExactly(1, 3);
+        assertThat(server.connections()).isEqualTo(1);
+        assertThat(transport.snapshot().stats().closed()).isEmpty();
+    }
+
+    @Test
+    void aServerFloodingPingsIsCutOffWithEnhanceYourCalm() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.PING_FLOOD, Mode.ANSWER));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        Throwable thrown = catchThrowable(() -> body(transport.roundTrip(Request.get(server.url("/")))));
+
+        // The flood arrives before the response: the connection ends; the request may have been retried on a
+        // second, well-behaved connection (its failure came before any response byte).
+        awaitTrue("GOAWAY ENHANCE_YOUR_CALM sent", () -> server.goAwayCodes().contains(0xb));
+        if (thrown != null) {
+            assertThat(thrown).isInstanceOf(IOException.class);
+        }
+        assertThat(closed(transport, CloseReason.BROKEN)).isEqualTo(1);
+    }
+
+    @Test
+    void http2WorksThroughAConnectProxyWithTlsInsideTheTunnel() throws Exception {
+        Http2TestServer server = closeLater(Http2TestServer.start());
+        TestProxy proxy = closeLater(TestProxy.start());
+        Transport transport = transport(Transport.builder().sslContext(TestTls.get().clientContext())
+                .proxy(ProxyResolver.fixed(proxy.url(null), "")));
+
+        List<String> answers = List.of(body(transport.roundTrip(Request.get(server.url("/protocol")))),
+                body(transport.roundTrip(Request.get(server.url("/protocol")))));
+
+        assertThat(answers).containsExactly("HTTP/2.0", "HTTP/2.0");
+        assertThat(proxy.connectCount()).isEqualTo(1);
+        assertThat(server.connectionsSeen()).isEqualTo(1);
+    }
+
+    private static String call(Transport transport, Request request) {
+        try {
+            return body(transport.roundTrip(request));
+        } catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+}

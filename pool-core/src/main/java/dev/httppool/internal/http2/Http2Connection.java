@@ -1,0 +1,477 @@
+package dev.httppool.internal.http2;
+
+import static dev.httppool.internal.http2.Http2Frames.*;
+
+import dev.httppool.CloseReason;
+import dev.httppool.Ticker;
+import dev.httppool.TransportConfig;
+import dev.httppool.internal.exchange.ExchangeCodec;
+import dev.httppool.internal.exchange.MultiplexedConnection;
+import dev.httppool.internal.exchange.UnprocessedRequestException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One HTTP/2 connection (RFC 9113) over TLS, carrying many exchanges at once, each on its own {@link Http2Stream}.
+ * One reader thread per connection ({@link Http2Reader}) reads every frame and sorts it into its stream; callers'
+ * threads write their own HEADERS and DATA under the write lock. Frames the reader must answer (SETTINGS ack, PING
+ * ack, WINDOW_UPDATE, RST_STREAM) go through a queue that whoever holds the write lock drains, so the reader never
+ * waits for a writer that waits for the peer.
+ *
+ * <p>Flow control both ways: we give each stream {@link #STREAM_WINDOW} and the connection
+ * {@link #CONNECTION_WINDOW}, so one stream can fill a fast pipe, and give the window back as the caller reads, so
+ * what a stream buffers stays bounded by its window; DATA we send waits for the peer's windows.
+ *
+ * <p>Lock order: {@code output.lock} before {@link #lock}; nothing blocks on I/O under {@link #lock}.
+ */
+public final class Http2Connection implements MultiplexedConnection {
+
+    /** The receive window of each stream: what it may buffer unread (Go's transport gives 4 MiB). */
+    static final int STREAM_WINDOW = 4 << 20;
+    /** The receive window of the connection, shared by its streams: what it may buffer unread in all. */
+    static final int CONNECTION_WINDOW = 16 << 20;
+    /** Our SETTINGS_MAX_FRAME_SIZE: the RFC's default. */
+    static final int MAX_FRAME_SIZE = DEFAULT_MAX_FRAME_SIZE;
+    /** How long {@link #open} waits for the server's first SETTINGS (it carries its stream limit). */
+    static final long SETTINGS_WAIT_MILLIS = 10_000;
+
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a send window grows or the connection ends: writers waiting for a window look again. */
+    final Condition windowed = lock.newCondition();
+    /** The write side: the frame writer behind its lock ({@code output.lock}), and the reader's queue. */
+    final Http2Output output;
+    final Ticker ticker;
+    final TransportConfig config;
+
+    private final SocketChannel channel;
+    private final SSLSocket ssl;
+    final InputStream in;
+    // Guarded by output.lock
+    private final HpackEncoder encoder = new HpackEncoder();
+    /** Used by the reader thread only. */
+    private final HpackDecoder decoder;
+    /** The server's SETTINGS_HEADER_TABLE_SIZE not yet applied to the encoder (-1: none). */
+    volatile long pendingHeaderTableSize = -1;
+    private final String localAddress;
+    private final String remoteAddress;
+    final CountDownLatch settingsReceived = new CountDownLatch(1);
+
+    // Guarded by lock
+    final Map<Integer, Http2Stream> streams = new HashMap<>();
+    // Guarded by output.lock (read under lock by takesNewStreams via the volatile)
+    private volatile int nextStreamId = 1;
+    // Guarded by lock: the peer's windows and settings.
+    long sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
+    int peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
+    volatile int peerMaxConcurrentStreams = 100;
+    // Guarded by lock: bytes the callers read and we have not given back to the connection window yet.
+    long connUnacked;
+    // Guarded by lock: the GOAWAY's last stream id once one arrived, else -1.
+    int goAwayLastStreamId = -1;
+    /** Why no new stream may start, once one of GOAWAY, a ping timeout or the end of the connection happened. */
+    volatile CloseReason endReason;
+    private volatile boolean closed;
+    private volatile Runnable listener;
+
+    private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker)
+            throws IOException {
+        this.channel = channel;
+        this.ssl = ssl;
+        this.config = config;
+        this.ticker = ticker;
+        this.in = ssl.getInputStream();
+        this.output = new Http2Output(ssl.getOutputStream());
+        // Twice the limit: a head over the limit itself is refused by the stream with Go's message, not here.
+        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE,
+                config.maxResponseHeaderBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2
+                        : 2 * config.maxResponseHeaderBytes() + 1024);
+        this.localAddress = format(channel.socket().getLocalSocketAddress());
+        this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
+    }
+
+    /**
+     * Starts HTTP/2 on a TLS connection whose ALPN chose {@code h2}: sends the preface, our SETTINGS and the
+     * connection window, starts the reader on {@code readers} and waits (bounded) for the server's SETTINGS.
+     */
+    public static Http2Connection open(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
+            Executor readers) throws IOException {
+        Http2Connection c = new Http2Connection(channel, ssl, config, ticker);
+        c.output.lock.lock();
+        try {
+            c.output.writer.writePreface();
+            c.output.writer.writeSettings(List.of(new Setting(SETTINGS_ENABLE_PUSH, 0),
+                    new Setting(SETTINGS_INITIAL_WINDOW_SIZE, STREAM_WINDOW),
+                    new Setting(SETTINGS_MAX_HEADER_LIST_SIZE, Math.min(0xffff_ffffL, config.maxResponseHeaderBytes()))));
+            c.output.writer.writeWindowUpdate(0, CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE);
+            c.output.writer.flush();
+        } finally {
+            c.output.lock.unlock();
+        }
+        Http2Reader reader = new Http2Reader(c);
+        readers.execute(reader);
+        try {
+            if (!c.settingsReceived.await(SETTINGS_WAIT_MILLIS, TimeUnit.MILLISECONDS) || c.closed) {
+                c.close();
+                throw new IOException("HTTP/2 server sent no SETTINGS within " + SETTINGS_WAIT_MILLIS + " ms ("
+                        + c.remoteAddress + ")");
+            }
+        } catch (InterruptedException e) {
+            c.close();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for the HTTP/2 server's SETTINGS");
+        }
+        return c;
+    }
+
+    @Override
+    public ExchangeCodec newCodec() throws IOException {
+        if (!takesNewStreams()) {
+            throw new UnprocessedRequestException("HTTP/2 connection to " + remoteAddress + " takes no new streams ("
+                    + (endReason != null ? endReason.tag() : "closed") + ")");
+        }
+        return new Http2Stream(this);
+    }
+
+    /** Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. */
+    void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
+        output.lock.lock();
+        boolean registered = false;
+        try {
+            long tableSize = pendingHeaderTableSize;
+            if (tableSize >= 0) {
+                pendingHeaderTableSize = -1;
+                encoder.peerMaxTableSize(tableSize);
+            }
+            encoder.beginBlock();
+            for (int i = 0; i < n; i += 2) {
+                encoder.header(fields[i], fields[i + 1]);
+            }
+            lock.lock();
+            try {
+                if (!takesNewStreams()) {
+                    throw new UnprocessedRequestException("HTTP/2 connection to " + remoteAddress
+                            + " takes no new streams (" + (endReason != null ? endReason.tag() : "closed") + ")");
+                }
+                s.id = nextStreamId;
+                nextStreamId += 2;
+                s.sendWindow = peerInitialWindow;
+                streams.put(s.id, s);
+                registered = true;
+            } finally {
+                lock.unlock();
+            }
+            output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
+        } catch (IOException e) {
+            if (registered) {
+                fail(e, CloseReason.BROKEN); // the socket failed; a refusal (GOAWAY) leaves the connection be
+            }
+            throw e;
+        } finally {
+            unlockWrite();
+        }
+    }
+
+    /** Sends {@code len} bytes of {@code s}'s body as the windows allow ({@code end}: with END_STREAM). */
+    void writeData(Http2Stream s, byte[] b, int off, int len, boolean end) throws IOException {
+        do {
+            int n;
+            lock.lock();
+            try {
+                for (;;) {
+                    if (s.failure != null) {
+                        throw s.failure;
+                    }
+                    if (s.done || closed) {
+                        throw new IOException("HTTP/2 stream " + s.id + " is closed");
+                    }
+                    n = (int) Math.min(Math.min(len, MAX_FRAME_SIZE), Math.min(sendWindow, s.sendWindow));
+                    if (n > 0 || len == 0) {
+                        break;
+                    }
+                    windowed.await(); // the reader signals window updates, resets and the end
+                }
+                sendWindow -= n;
+                s.sendWindow -= n;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting for the HTTP/2 send window");
+            } finally {
+                lock.unlock();
+            }
+            output.lock.lock();
+            try {
+                output.writer.writeData(s.id, end && n == len, b, off, n);
+            } catch (IOException e) {
+                fail(e, CloseReason.BROKEN);
+                throw e;
+            } finally {
+                unlockWrite();
+            }
+            off += n;
+            len -= n;
+        } while (len > 0);
+    }
+
+    void flush() throws IOException {
+        output.lock.lock();
+        try {
+            output.writer.flush();
+        } catch (IOException e) {
+            fail(e, CloseReason.BROKEN);
+            throw e;
+        } finally {
+            unlockWrite();
+        }
+    }
+
+    /** The caller read {@code n} bytes of {@code s}: give the windows back once half of them is used. */
+    void consumed(Http2Stream s, int n) {
+        int streamUpdate = 0;
+        int connUpdate = 0;
+        lock.lock();
+        try {
+            s.unacked += n;
+            connUnacked += n;
+            if (!s.remoteEnded && s.unacked >= STREAM_WINDOW / 2) {
+                streamUpdate = (int) s.unacked;
+                s.unacked = 0;
+            }
+            if (connUnacked >= CONNECTION_WINDOW / 2) {
+                connUpdate = (int) connUnacked;
+                connUnacked = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (streamUpdate > 0) {
+            sendControl(TYPE_WINDOW_UPDATE, s.id, streamUpdate);
+        }
+        if (connUpdate > 0) {
+            sendControl(TYPE_WINDOW_UPDATE, 0, connUpdate);
+        }
+    }
+
+    /**
+     * The exchange on {@code s} is over: unless both sides ended it, RST_STREAM(CANCEL) tells the server to stop;
+     * what it buffered unread goes back to the connection window.
+     */
+    void endStream(Http2Stream s) {
+        boolean reset;
+        long unread;
+        lock.lock();
+        try {
+            if (s.done || s.id == 0) {
+                s.done = true;
+                return;
+            }
+            s.done = true;
+            streams.remove(s.id);
+            windowed.signalAll(); // a body writer waiting for this stream's window stops
+            reset = !s.remoteEnded && s.failure == null && !closed;
+            unread = s.buffered + s.unacked;
+            s.buffered = 0;
+            s.data.clear();
+            connUnacked += unread;
+            unread = connUnacked >= CONNECTION_WINDOW / 2 ? connUnacked : 0;
+            if (unread > 0) {
+                connUnacked = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (reset) {
+            sendControl(TYPE_RST_STREAM, s.id, CANCEL);
+        }
+        if (unread > 0) {
+            sendControl(TYPE_WINDOW_UPDATE, 0, unread);
+        }
+        changed();
+    }
+
+    /** Queues a frame the reader or a stream's end must send, and sends it now unless a writer holds the lock. */
+    void sendControl(int type, int streamId, long value) {
+        IOException e = output.send(type, streamId, value);
+        if (e != null) {
+            fail(e, CloseReason.BROKEN);
+        }
+    }
+
+    /** Releases the write lock after sending what was queued meanwhile. */
+    private void unlockWrite() {
+        IOException e = output.unlock();
+        if (e != null) {
+            fail(e, CloseReason.BROKEN);
+        }
+    }
+
+    /** Decodes a complete header block of the server's into names and values, alternating (the reader's thread). */
+    List<String> decode(int streamId, byte[] block, int len) throws IOException {
+        List<String> fields = new ArrayList<>(32);
+        decoder.decode(streamId, block, 0, len, (name, value) -> {
+            fields.add(name);
+            fields.add(value);
+        });
+        return fields;
+    }
+
+    /**
+     * Ends the connection: every open stream fails with {@code e} (or, for a GOAWAY, with an unprocessed-request
+     * error), writers waiting for a window wake, and the socket closes.
+     */
+    void fail(IOException e, CloseReason reason) {
+        List<Http2Stream> failed;
+        lock.lock();
+        try {
+            if (endReason == null) {
+                endReason = reason; // a GOAWAY stays the reason when the server then closes
+            }
+            closed = true;
+            failed = new ArrayList<>(streams.values());
+            streams.clear();
+            for (Http2Stream s : failed) {
+                if (s.failure == null && !s.remoteEnded) { // a stream the server ended keeps what it sent
+                    s.failure = e;
+                }
+                s.readable.signalAll();
+            }
+            windowed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        closeSocket();
+        settingsReceived.countDown();
+        changed();
+    }
+
+    /** Tells the pool that capacity or health changed. */
+    void changed() {
+        Runnable l = listener;
+        if (l != null) {
+            l.run();
+        }
+    }
+
+    @Override
+    public int maxConcurrentStreams() {
+        return peerMaxConcurrentStreams;
+    }
+
+    @Override
+    public boolean takesNewStreams() {
+        return endReason == null && !closed && nextStreamId > 0;
+    }
+
+    @Override
+    public CloseReason endReason() {
+        return endReason != null ? endReason : closed ? CloseReason.BROKEN : null;
+    }
+
+    @Override
+    public int openStreams() {
+        lock.lock();
+        try {
+            return streams.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public boolean isDeadWhileIdle() {
+        return !takesNewStreams();
+    }
+
+    @Override
+    public boolean isOutOfStep() {
+        return closed;
+    }
+
+    /** Sends GOAWAY (best effort, without waiting for a writer) and closes; streams still open fail. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (output.lock.tryLock()) {
+            try {
+                output.writer.writeGoAway(0, NO_ERROR, new byte[0]);
+                output.writer.flush();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            } finally {
+                output.lock.unlock();
+            }
+        }
+        fail(new IOException("HTTP/2 connection to " + remoteAddress + " closed"), CloseReason.BROKEN);
+    }
+
+    private void closeSocket() {
+        try {
+            ssl.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing quietly
+        }
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException ignored) {
+            // as above
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Socket socket() {
+        return ssl;
+    }
+
+    @Override
+    public String localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String protocol() {
+        return "h2";
+    }
+
+    @Override
+    public String toString() {
+        return "h2 " + localAddress + "->" + remoteAddress;
+    }
+
+    private static String format(SocketAddress address) {
+        if (address instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) address;
+            String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

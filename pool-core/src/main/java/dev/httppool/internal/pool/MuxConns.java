@@ -1,0 +1,334 @@
+package dev.httppool.internal.pool;
+
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolSnapshot;
+import dev.httppool.internal.ApiAccess;
+import dev.httppool.internal.exchange.MultiplexedConnection;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The HTTP/2 side of the pool, as Go's {@code http2.ClientConnPool} beside its {@code Transport}: connections that
+ * carry many streams at once, lent to every request of their key until the server's stream limit.
+ *
+ * <p>Ownership: while a multiplexed connection carries streams it is <em>shared</em>: registered here, counted
+ * once by {@link ConnPool} as an active connection (so once under {@code maxConnsPerHost}), and lent to each request
+ * that {@link #lease leases} a stream. When its last stream ends it goes back to {@link ConnPool} like an HTTP/1.1
+ * connection, and is idle there (idle timeout, lifetime and close-idle apply); the next request takes it from the
+ * idle list and {@link #adopt adopts} it again. A freshly dialed one that finds a usable shared connection of its
+ * key already is closed unused (Go's {@code TestTransportDiscardsUnneededConns}).
+ *
+ * <p>At a connection's stream limit, {@code http2StrictMaxConcurrentStreams} false lets the request fall through to
+ * {@link ConnPool} (which dials another, within {@code maxConnsPerHost}); true makes it wait here for a stream.
+ * Requests queued in {@link ConnPool} for permission to dial are woken to look here again when a shared connection
+ * appears or a full one frees a stream.
+ *
+ * <p>Lock order: {@link ConnPool}'s lock is never taken while {@link #lock} is held, and nothing blocks, closes or
+ * calls out under {@link #lock}. {@link PooledConnection#streams} and the lists are guarded by it.
+ */
+final class MuxConns {
+
+    private final ConnPool pool;
+    private final boolean strict;
+    private final long connWaitNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a stream ends or a connection's state changes: strict waiters look again. */
+    private final Condition changed = lock.newCondition();
+    // Guarded by lock: the shared connections of each key, oldest first.
+    private final Map<ConnectMethodKey, List<PooledConnection>> shared = new HashMap<>();
+    /** How many connections are shared now: the HTTP/1.1 path skips this class when it is 0. */
+    private volatile int count;
+
+    MuxConns(ConnPool pool, boolean strict, long connWaitNanos) {
+        this.pool = pool;
+        this.strict = strict;
+        this.connWaitNanos = connWaitNanos;
+    }
+
+    /**
+     * A stream on a shared connection of {@code key}, or null when there is none with room (and, when strict,
+     * none that is full and alive to wait for). Waits, when strict, until one has room.
+     */
+    PooledConnection lease(ConnectMethodKey key, long start) throws IOException {
+        if (count == 0) {
+            return null;
+        }
+        long waited;
+        lock.lock();
+        try {
+            for (;;) {
+                List<PooledConnection> list = shared.get(key);
+                if (list == null) {
+                    return null;
+                }
+                boolean full = false;
+                long now = pool.ticker.nanoTime();
+                for (PooledConnection pc : list) {
+                    MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+                    if (!mc.takesNewStreams() || pc.host.limits.expired(pc, now)) {
+                        continue; // past its lifetime: closed by the pool when its last stream ends
+                    }
+                    if (pc.streams < mc.maxConcurrentStreams()) {
+                        pc.streams++;
+                        return pc;
+                    }
+                    full = true;
+                }
+                if (!strict || !full) {
+                    return null;
+                }
+                waited = pool.ticker.nanoTime() - start;
+                if (connWaitNanos > 0 && waited >= connWaitNanos) {
+                    break; // the error takes the pool's lock: built below, without this one
+                }
+                // Bounded slices, so a fake ticker and a missed signal both end the wait.
+                changed.await(50, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for an HTTP/2 stream to " + key);
+        } finally {
+            lock.unlock();
+        }
+        throw waitTimeout(key, waited);
+    }
+
+    /**
+     * A multiplexed connection {@link ConnPool} handed out: its first stream is taken, on it or on a shared
+     * connection of its key that has room (then this one, unneeded, is closed). Returns null when it takes no
+     * streams (a GOAWAY came first); it is then closed, and the caller asks again.
+     */
+    PooledConnection adopt(PooledConnection pc) {
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        ConnectMethodKey key = pc.key();
+        if (!pc.reused && hasIdleMultiplexed(key)) {
+            // A fresh dial that lost the race to a connection gone idle meanwhile: the idle one serves.
+            pool.releaseOwned(pc, CloseReason.TOO_MANY_IDLE_HOST);
+            return null;
+        }
+        PooledConnection chosen = null;
+        boolean registered = false;
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(key);
+            if (list != null) {
+                for (PooledConnection other : list) {
+                    MultiplexedConnection om = (MultiplexedConnection) other.wire;
+                    if (om.takesNewStreams() && other.streams < om.maxConcurrentStreams()) {
+                        other.streams++;
+                        chosen = other;
+                        break;
+                    }
+                }
+            }
+            if (chosen == null && mc.takesNewStreams() && mc.maxConcurrentStreams() > 0) {
+                shared.computeIfAbsent(key, k -> new ArrayList<>(2)).add(pc);
+                count++;
+                pc.shared = true;
+                pc.streams = 1;
+                chosen = pc;
+                registered = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (registered) {
+            mc.onChange(() -> changed(pc));
+            wakeDialWaiters(key);
+            return pc;
+        }
+        // Unneeded (another shared connection has room) or unusable: closed, its slot freed.
+        pool.releaseOwned(pc, chosen != null ? CloseReason.TOO_MANY_IDLE_HOST
+                : mc.endReason() != null ? mc.endReason() : CloseReason.BROKEN);
+        return chosen;
+    }
+
+    /**
+     * A stream of shared {@code pc} ended. When it was the last one, the connection goes back to {@link ConnPool}:
+     * idle if it takes more streams, closed otherwise (as the connection says why: GOAWAY, ...).
+     *
+     * @return null when the connection stays usable, else why it was closed
+     */
+    CloseReason release(PooledConnection pc, CloseReason reason) {
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        boolean last;
+        boolean wasFull;
+        lock.lock();
+        try {
+            wasFull = pc.streams >= mc.maxConcurrentStreams();
+            if (pc.streams <= 0) {
+                throw new IllegalStateException("stream count underflow for " + pc);
+            }
+            pc.streams--;
+            last = pc.streams == 0;
+            if (last) {
+                unregisterLocked(pc);
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (last) {
+            CloseReason end = mc.takesNewStreams() ? null : mc.endReason() != null ? mc.endReason() : reason;
+            return pool.releaseOwned(pc, end);
+        }
+        if (wasFull) {
+            wakeDialWaiters(pc.key());
+        }
+        return mc.takesNewStreams() ? null : mc.endReason();
+    }
+
+    /**
+     * The connection's state changed (reader thread): waiters look again; one that takes no more streams while it
+     * lies idle in the pool (a GOAWAY, a ping timeout, the server's close) is closed now, for that reason.
+     */
+    private void changed(PooledConnection pc) {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        if (!pc.shared && !mc.takesNewStreams()) {
+            closeIfIdle(pc, mc.endReason());
+        }
+        wakeDialWaiters(pc.key());
+    }
+
+    /** Open streams per key, over its shared connections (an empty map, without locking, when there are none). */
+    Map<ConnectMethodKey, Integer> streamsByKey() {
+        if (count == 0) {
+            return Map.of();
+        }
+        Map<ConnectMethodKey, Integer> streams = new HashMap<>();
+        lock.lock();
+        try {
+            shared.forEach((key, list) -> streams.put(key, list.stream().mapToInt(pc -> pc.streams).sum()));
+        } finally {
+            lock.unlock();
+        }
+        return streams;
+    }
+
+    private void unregisterLocked(PooledConnection pc) {
+        List<PooledConnection> list = shared.get(pc.key());
+        if (list != null && list.remove(pc)) {
+            count--;
+            if (list.isEmpty()) {
+                shared.remove(pc.key());
+            }
+        }
+        pc.shared = false;
+    }
+
+    // The pool's side of sharing, each under the pool's lock (never while this class's lock is held).
+
+    /**
+     * With the pool's lock held: whether {@code hp}'s key has an HTTP/2 connection that takes new streams, idle in
+     * the pool or shared here (this class's lock is taken inside the pool's, never the other way round).
+     */
+    boolean hasUsableLocked(HostPool hp) {
+        for (PooledConnection pc : hp.idle) {
+            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                return true;
+            }
+        }
+        if (count == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(hp.key);
+            if (list != null) {
+                for (PooledConnection pc : list) {
+                    if (((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * In the pool, under its lock: wakes the requests of {@code key} queued for permission to dial, to look for a stream on a shared HTTP/2
+     * connection first (one appeared, or one that was full has room again); they queue again if there is none.
+     */
+    private void wakeDialWaiters(ConnectMethodKey key) {
+        PoolActions a = null;
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hosts.get(key);
+            if (hp == null || hp.dialWaiters.isEmpty()) {
+                return;
+            }
+            for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
+                if (!w.done) {
+                    a = w.deliverLocked(null, null, a);
+                }
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+    }
+
+    /** Closes {@code pc} for {@code reason} if it is idle now; otherwise whoever holds it decides. */
+    private void closeIfIdle(PooledConnection pc, CloseReason reason) {
+        PoolActions a = null;
+        pool.lock.lock();
+        try {
+            if (pc.state == PooledConnection.State.IDLE) {
+                a = pool.closeLocked(pc, reason, null);
+            }
+        } finally {
+            pool.lock.unlock();
+        }
+        pool.run(a);
+    }
+
+    /** Whether {@code key} has an idle HTTP/2 connection that takes new streams. */
+    private boolean hasIdleMultiplexed(ConnectMethodKey key) {
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hosts.get(key);
+            if (hp != null) {
+                for (PooledConnection pc : hp.idle) {
+                    if (pc.wire instanceof MultiplexedConnection
+                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            pool.lock.unlock();
+        }
+    }
+
+    /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
+    private IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
+        PoolSnapshot.KeyStats stats;
+        pool.lock.lock();
+        try {
+            HostPool hp = pool.hostLocked(key);
+            long now = pool.ticker.nanoTime();
+            stats = PoolInspector.waitTimeoutStatsLocked(hp, now, hp.limits.idleCapLocked(hp, now));
+            pool.removeIfUnusedLocked(hp);
+        } finally {
+            pool.lock.unlock();
+        }
+        return ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
+    }
+}

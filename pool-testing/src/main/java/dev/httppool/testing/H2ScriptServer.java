@@ -1,0 +1,223 @@
+package dev.httppool.testing;
+
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A hostile or scripted HTTP/2 server at the frame level, over TLS ({@link TestTls}) with ALPN {@code h2}: it reads
+ * the client's preface and frames itself, so a test can make it misbehave in ways a real server will not on
+ * demand. Each accepted connection gets the {@link Mode} for its index (the last mode repeats):
+ * <ul>
+ *   <li>{@link Mode#ANSWER}: SETTINGS, then every request gets {@code 200} with body {@code ok};</li>
+ *   <li>{@link Mode#GOAWAY_AFTER_TWO}: waits for two requests, answers the first, then sends GOAWAY naming the
+ *       first as the last stream it processed, and answers nothing more;</li>
+ *   <li>{@link Mode#SILENT}: sends its SETTINGS and then nothing at all (no SETTINGS ack, no PING ack, no
+ *       response), as a server that stopped answering;</li>
+ *   <li>{@link Mode#GOAWAY_WHEN_IDLE}: answers the first request, then sends GOAWAY at once (the connection idle);</li>
+ *   <li>{@link Mode#REFUSE_FIRST}: resets the first stream with REFUSED_STREAM and answers the others;</li>
+ *   <li>{@link Mode#PING_FLOOD}: after its SETTINGS sends {@link #FLOOD_PINGS} PINGs at once, then answers.</li>
+ * </ul>
+ * Responses use HPACK's static table only ({@code :status 200} is the single octet {@code 0x88}).
+ */
+public final class H2ScriptServer implements AutoCloseable {
+
+    /** What the server does on one connection. */
+    public enum Mode { ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD }
+
+    /** The PINGs {@link Mode#PING_FLOOD} sends. */
+    public static final int FLOOD_PINGS = 5_000;
+
+    private static final int PREFACE_LENGTH = 24;
+
+    private final SSLServerSocket server;
+    private final List<Mode> modes;
+    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "h2-script-server");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicInteger accepted = new AtomicInteger();
+    /** Per connection, the ids of the streams whose HEADERS arrived. */
+    private final List<List<Integer>> streams = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    /** The error codes of the GOAWAY frames the clients sent. */
+    private final List<Integer> goAwayCodes = new CopyOnWriteArrayList<>();
+
+    private H2ScriptServer(List<Mode> modes) throws IOException {
+        this.modes = List.copyOf(modes);
+        server = (SSLServerSocket) TestTls.get().serverContext().getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        SSLParameters params = server.getSSLParameters();
+        params.setApplicationProtocols(new String[] {"h2"});
+        server.setSSLParameters(params);
+        threads.execute(this::acceptLoop);
+    }
+
+    /** A server whose n-th connection behaves as {@code modes[n]} (the last mode for all later ones). */
+    public static H2ScriptServer start(Mode... modes) throws IOException {
+        return new H2ScriptServer(List.of(modes));
+    }
+
+    public String url(String path) {
+        return "https://127.0.0.1:" + server.getLocalPort() + path;
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress("127.0.0.1", server.getLocalPort());
+    }
+
+    /** Connections accepted so far. */
+    public int connections() {
+        return accepted.get();
+    }
+
+    /** The stream ids whose HEADERS connection {@code index} received, in order. */
+    public List<Integer> streamsOn(int index) {
+        return index < streams.size() ? List.copyOf(streams.get(index)) : List.of();
+    }
+
+    /** The error codes of the GOAWAY frames received from clients, in order. */
+    public List<Integer> goAwayCodes() {
+        return List.copyOf(goAwayCodes);
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                SSLSocket s = (SSLSocket) server.accept();
+                int index = accepted.getAndIncrement();
+                List<Integer> seen = new CopyOnWriteArrayList<>();
+                streams.add(seen);
+                sockets.add(s);
+                Mode mode = modes.get(Math.min(index, modes.size() - 1));
+                threads.execute(() -> serve(s, mode, seen));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(SSLSocket s, Mode mode, List<Integer> seen) {
+        try (s) {
+            s.startHandshake();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            OutputStream out = new BufferedOutputStream(s.getOutputStream());
+            byte[] preface = new byte[PREFACE_LENGTH];
+            in.readFully(preface);
+            frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
+            if (mode == Mode.PING_FLOOD) {
+                for (int i = 0; i < FLOOD_PINGS; i++) {
+                    frame(out, 6, 0, 0, new byte[8]);
+                }
+            }
+            out.flush();
+            List<Integer> pending = new ArrayList<>();
+            boolean goneAway = false;
+            for (;;) {
+                int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
+                int type = in.readUnsignedByte();
+                int flags = in.readUnsignedByte();
+                int streamId = in.readInt() & 0x7fff_ffff;
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                if (type == 7 && length >= 8) {
+                    goAwayCodes.add((payload[4] & 0xff) << 24 | (payload[5] & 0xff) << 16
+                            | (payload[6] & 0xff) << 8 | payload[7] & 0xff);
+                }
+                if (mode == Mode.SILENT) {
+                    continue;
+                }
+                if (type == 4 && (flags & 1) == 0) {
+                    frame(out, 4, 1, 0, new byte[0]); // SETTINGS ack
+                } else if (type == 6 && (flags & 1) == 0) {
+                    frame(out, 6, 1, 0, payload); // PING ack
+                } else if (type == 1) {
+                    seen.add(streamId);
+                    if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD) {
+                        answer(out, streamId);
+                    } else if (mode == Mode.REFUSE_FIRST) {
+                        if (seen.size() == 1) {
+                            frame(out, 3, 0, streamId, new byte[] {0, 0, 0, 7}); // RST_STREAM REFUSED_STREAM
+                        } else {
+                            answer(out, streamId);
+                        }
+                    } else if (mode == Mode.GOAWAY_WHEN_IDLE) {
+                        if (!goneAway) {
+                            answer(out, streamId);
+                            byte[] goAway = new byte[8];
+                            putInt(goAway, 0, streamId);
+                            frame(out, 7, 0, 0, goAway);
+                            goneAway = true;
+                        }
+                    } else if (!goneAway) {
+                        pending.add(streamId);
+                        if (pending.size() == 2) {
+                            answer(out, pending.get(0));
+                            byte[] goAway = new byte[8];
+                            putInt(goAway, 0, pending.get(0));
+                            frame(out, 7, 0, 0, goAway); // GOAWAY NO_ERROR, last stream = the first
+                            goneAway = true;
+                        }
+                    }
+                }
+                out.flush();
+            }
+        } catch (IOException e) {
+            // the client went away, or the server is closing
+        }
+    }
+
+    private static void answer(OutputStream out, int streamId) throws IOException {
+        frame(out, 1, 4, streamId, new byte[] {(byte) 0x88}); // HEADERS :status 200, END_HEADERS
+        frame(out, 0, 1, streamId, "ok".getBytes(StandardCharsets.US_ASCII)); // DATA, END_STREAM
+    }
+
+    private static void frame(OutputStream out, int type, int flags, int streamId, byte[] payload)
+            throws IOException {
+        byte[] head = new byte[9];
+        head[0] = (byte) (payload.length >>> 16);
+        head[1] = (byte) (payload.length >>> 8);
+        head[2] = (byte) payload.length;
+        head[3] = (byte) type;
+        head[4] = (byte) flags;
+        putInt(head, 5, streamId);
+        out.write(head);
+        out.write(payload);
+    }
+
+    private static void putInt(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 24);
+        b[p + 1] = (byte) (v >>> 16);
+        b[p + 2] = (byte) (v >>> 8);
+        b[p + 3] = (byte) v;
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket s : sockets) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+        threads.shutdownNow();
+    }
+}
