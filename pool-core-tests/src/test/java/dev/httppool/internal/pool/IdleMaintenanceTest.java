@@ -59,6 +59,21 @@ class IdleMaintenanceTest {
     }
 
     @Test
+    void aPassAsksEachIdleConnectionItFoundAliveToTrimWhatItNeedNotHoldWhileIdle() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection alive = idleConnection(KEY_A);
+        PooledConnection dead = idleConnection(KEY_B);
+        ((FakeWire) dead.wire).dead = true;
+        ticker.advance(Duration.ofSeconds(1));
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(((FakeWire) alive.wire).trims).as("trims of the live idle connection").isEqualTo(1);
+        assertThat(((FakeWire) dead.wire).trims).as("trims of the dead one, closed instead").isZero();
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+    }
+
+    @Test
     void itReturnsTheTimeUntilTheOldestIdleConnectionExpiresWhenThatComesBeforeTheNextProbe() throws Exception {
         pool(PoolTestSupport.config().idleConnTimeout(Duration.ofMillis(300)));
         idleConnection(KEY_A);

@@ -8,6 +8,7 @@ import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.WireConnection;
+import dev.httppool.internal.http1.BufferPool;
 import dev.httppool.internal.http1.Http1Connection;
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
@@ -41,6 +42,9 @@ public final class TcpTlsConnector implements Connector {
     private final Ticker ticker;
     private final Duration proxyConnectTimeout;
     private final DialDeadlines deadlines = new DialDeadlines();
+    /** The connections' read and write buffers while they are idle (see {@link BufferPool}). */
+    private final BufferPool readBuffers;
+    private final BufferPool writeBuffers;
     private volatile SSLContext defaultSsl;
 
     /** A connector whose CONNECT exchanges are bounded by Go's one minute. */
@@ -61,6 +65,8 @@ public final class TcpTlsConnector implements Connector {
         this.cipherSuites = cipherSuites;
         this.proxyConnectHeaders = proxyConnectHeaders;
         this.ticker = ticker;
+        this.readBuffers = new BufferPool(config.readBufferSize(), BufferPool.DEFAULT_MAX_RETAINED);
+        this.writeBuffers = new BufferPool(config.writeBufferSize(), BufferPool.DEFAULT_MAX_RETAINED);
     }
 
     @Override
@@ -90,8 +96,7 @@ public final class TcpTlsConnector implements Connector {
                 }
                 ssl = handshake(ch, key.host(), key.port(), trace);
             }
-            return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker,
-                    deadlines.timer());
+            return new Http1Connection(ch, ssl, readBuffers, writeBuffers, ticker, deadlines.timer());
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();

@@ -1,6 +1,7 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
+import dev.httppool.internal.exchange.WireConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -178,7 +179,11 @@ public final class IdleMaintenance {
         }
         boolean[] dead = new boolean[candidates.size()];
         for (int i = 0; i < dead.length; i++) {
-            dead[i] = candidates.get(i).wire.isDeadWhileIdle();
+            WireConnection wire = candidates.get(i).wire;
+            dead[i] = wire.isDeadWhileIdle();
+            if (!dead[i]) {
+                wire.trimWhileIdle(); // an idle connection's buffers go back to the transport's pool
+            }
         }
         PoolActions a = null;
         int n = 0;
