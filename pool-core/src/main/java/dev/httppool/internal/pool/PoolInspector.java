@@ -108,6 +108,9 @@ final class PoolInspector {
             }
             n++;
         }
+        if (lru.probeOrderSize() != n) {
+            return "probe order holds " + lru.probeOrderSize() + " but LRU holds " + n;
+        }
         if (n != lru.size() || n != idleSum) {
             return "LRU holds " + n + " (size " + lru.size() + ") but idle lists hold " + idleSum;
         }

@@ -40,6 +40,12 @@ public final class PooledConnection implements Exchange.Releaser {
     // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
     PooledConnection lruNewer;
     PooledConnection lruOlder;
+    // Guarded by ConnPool.lock: when the background probe is next due to look at it while idle, and its links in
+    // IdleLru's probe order (the queue of those not probed since they went idle, or of those probed already).
+    long probeAtNanos;
+    boolean probedWhileIdle;
+    PooledConnection probeNext;
+    PooledConnection probePrev;
 
     PooledConnection(ConnPool pool, long id, HostPool host, WireConnection wire, long createdNanos) {
         this.pool = pool;
