@@ -206,6 +206,7 @@ public final class ConnPool {
         hp.waiting++;
         if (!config.disableKeepAlives()) {
             hp.idleWaiters.addLast(w);
+            w.queuedForIdle = true;
         }
         int max = config.maxConnsPerHost();
         if (max <= 0 || hp.conns < max) {
@@ -417,6 +418,7 @@ public final class ConnPool {
         pc.reused = true;
         WantConn w;
         while ((w = hp.idleWaiters.pollFirst()) != null) {
+            w.queuedForIdle = false;
             if (!w.done) {
                 return w.deliverLocked(pc, null, a);
             }

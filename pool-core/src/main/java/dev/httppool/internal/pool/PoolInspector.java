@@ -136,6 +136,10 @@ final class PoolInspector {
         if (hp.idle.size() > idleCap) {
             return hp.key + ": " + hp.idle.size() + " idle > its idle cap " + idleCap;
         }
+        if (hp.idleWaiters.stream().anyMatch(w -> !w.queuedForIdle)
+                || hp.dialWaiters.stream().anyMatch(w -> !w.waitingForPermission)) {
+            return hp.key + ": a waiter in a queue does not know it is there";
+        }
         boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
         if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {
             return hp.key + ": a request waits while a connection sits idle";
