@@ -5,7 +5,7 @@
 # Writes benchmarks/results/<date>-virtual-threads.md.
 #
 # Usage: JAVA_HOME=... benchmarks/virtual-threads.sh [--seconds 4] [--warmup-seconds 3] [--caps 64,256]
-#        [--clients httppool,apache,jdk] [--callers p64,v1000,v10000]
+#        [--clients httppool,rc-httppool,apache,jdk] [--callers p64,v1000,v10000]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"

@@ -4,6 +4,7 @@ import dev.httppool.Request;
 import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
+import dev.httppool.spring.client.HttpPoolClientHttpRequestFactory;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,10 +30,12 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.springframework.web.client.RestClient;
 
 /**
  * Issue 15 item 1: many callers on virtual threads against one nginx. For each connection cap (64, 256) and client
- * (httppool's {@code Transport}, Apache HttpClient 5 classic, the JDK client, which has no per-host cap), 64
+ * (httppool's {@code Transport}, {@code rc-httppool}: Spring's {@code RestClient} over it, Apache HttpClient 5
+ * classic, the JDK client, which has no per-host cap), 64
  * platform threads, 1,000 and 10,000 virtual threads loop on GET /small: a warm-up, then a measured window.
  * Reports requests/s, p50/p99 latency (from the call to the end of the body, so time waiting for a connection is
  * in it), connections nginx accepted, heap in use at the end of the window (after a GC, callers still running;
@@ -41,7 +44,7 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * and initialisation are not counted as the client's). Needs JDK 21+ for the virtual-thread rows.
  *
  * <p>Usage: {@code VirtualThreadsBench --out DIR [--seconds 5] [--warmup-seconds 2] [--caps 64,256]
- * [--clients httppool,apache,jdk] [--callers p64,v1000,v10000]}
+ * [--clients httppool,rc-httppool,apache,jdk] [--callers p64,v1000,v10000]}
  */
 @SuppressWarnings("try")
 public final class VirtualThreadsBench {
@@ -56,7 +59,7 @@ public final class VirtualThreadsBench {
         int warmup = 2;
         Path out = Path.of("benchmarks/results");
         List<String> caps = List.of("64", "256");
-        List<String> clients = List.of("httppool", "apache", "jdk");
+        List<String> clients = List.of("httppool", "rc-httppool", "apache", "jdk");
         List<String> callers = List.of("p64", "v1000", "v10000");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
@@ -111,7 +114,7 @@ public final class VirtualThreadsBench {
         AutoCloseable[] closer = new AutoCloseable[1];
         Call call = client(client, url, cap, closer);
         String pkg = switch (client) {
-            case "httppool" -> "dev.httppool.";
+            case "httppool", "rc-httppool" -> "dev.httppool.";
             case "apache" -> "org.apache.hc.";
             default -> "jdk.internal.net.http.";
         };
@@ -227,6 +230,14 @@ public final class VirtualThreadsBench {
                         r.body().readAllBytes();
                     }
                 };
+            }
+            case "rc-httppool": {
+                Transport t = Transport.builder().config(TransportConfig.builder().maxConnsPerHost(cap)
+                        .maxIdleConnsPerHost(cap).maxIdleConns(cap).build()).build();
+                closer[0] = t::close;
+                RestClient rc = RestClient.builder().requestFactory(new HttpPoolClientHttpRequestFactory(t)).build();
+                URI uri = URI.create(url);
+                return () -> rc.get().uri(uri).retrieve().body(byte[].class);
             }
             case "apache": {
                 CloseableHttpClient c = HttpClients.custom().setConnectionManager(
