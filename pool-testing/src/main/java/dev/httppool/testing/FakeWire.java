@@ -17,6 +17,8 @@ public final class FakeWire implements WireConnection {
     public volatile boolean outOfStep;
     /** Set by {@link #close()}. */
     public volatile boolean closed;
+    /** How many times the pool asked it to {@linkplain #trimWhileIdle() trim} while idle. */
+    public volatile int trims;
 
     public FakeWire(int id) {
         this.id = id;
@@ -36,6 +38,11 @@ public final class FakeWire implements WireConnection {
     @Override
     public boolean isOutOfStep() {
         return outOfStep || closed;
+    }
+
+    @Override
+    public void trimWhileIdle() {
+        trims++;
     }
 
     @Override

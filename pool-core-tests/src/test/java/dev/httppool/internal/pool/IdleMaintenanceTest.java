@@ -59,6 +59,51 @@ class IdleMaintenanceTest {
     }
 
     @Test
+    void aPassAsksEachIdleConnectionItFoundAliveToTrimWhatItNeedNotHoldWhileIdle() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection alive = idleConnection(KEY_A);
+        PooledConnection dead = idleConnection(KEY_B);
+        ((FakeWire) dead.wire).dead = true;
+        ticker.advance(Duration.ofSeconds(1));
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(((FakeWire) alive.wire).trims).as("trims of the live idle connection").isEqualTo(1);
+        assertThat(((FakeWire) dead.wire).trims).as("trims of the dead one, closed instead").isZero();
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+    }
+
+    @Test
+    void aPassVisitsOnlyTheIdleConnectionsDueForTheProbeNotEveryKey() throws Exception {
+        pool(PoolTestSupport.config().maxIdleConns(0));
+        java.util.List<FakeWire> probedEarlier = new java.util.ArrayList<>();
+        for (int k = 0; k < 20; k++) {
+            probedEarlier.add((FakeWire) idleConnection(new ConnectMethodKey("", "http", "k" + k + ".test:80", false))
+                    .wire);
+        }
+        ticker.advance(Duration.ofMillis(10));
+        pool.maintenance().run(ticker.nanoTime()); // looks at all 20 (each trims after its probe)
+        ticker.advance(Duration.ofMillis(500));
+        FakeWire idledSince = (FakeWire) idleConnection(KEY_A).wire;
+        ticker.advance(Duration.ofMillis(10));
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(probedEarlier).as("keys probed 510 ms ago: not visited").allSatisfy(w ->
+                assertThat(w.trims).isEqualTo(1));
+        assertThat(idledSince.trims).as("idle for 10 ms and never probed: visited").isEqualTo(1);
+
+        ticker.advance(Duration.ofMillis(500)); // a probe interval after the first pass
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(probedEarlier).as("due again after a probe interval").allSatisfy(w ->
+                assertThat(w.trims).isEqualTo(2));
+        assertThat(idledSince.trims).as("probed 500 ms ago: not yet").isEqualTo(1);
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(21);
+    }
+
+    @Test
     void itReturnsTheTimeUntilTheOldestIdleConnectionExpiresWhenThatComesBeforeTheNextProbe() throws Exception {
         pool(PoolTestSupport.config().idleConnTimeout(Duration.ofMillis(300)));
         idleConnection(KEY_A);

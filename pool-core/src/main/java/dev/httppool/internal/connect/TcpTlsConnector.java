@@ -9,6 +9,7 @@ import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.WireConnection;
+import dev.httppool.internal.http1.BufferPool;
 import dev.httppool.internal.http1.Http1Connection;
 import dev.httppool.internal.http2.Http2Connection;
 import dev.httppool.internal.net.Credentials;
@@ -53,6 +54,9 @@ public final class TcpTlsConnector implements Connector {
     private final String[] alpn;
     /** One reader per HTTP/2 connection: virtual threads on 21+, else daemon threads that end with it. */
     private final Executor readers = DialThreads.newReaderExecutor();
+    /** The connections' read and write buffers while they are idle (see {@link BufferPool}). */
+    private final BufferPool readBuffers;
+    private final BufferPool writeBuffers;
     private volatile SSLContext defaultSsl;
 
     /** A connector whose CONNECT exchanges are bounded by Go's one minute. */
@@ -76,6 +80,8 @@ public final class TcpTlsConnector implements Connector {
         this.proxyConnectHeaders = proxyConnectHeaders;
         this.ticker = ticker;
         this.alpn = config.http2Enabled() ? new String[] {"h2", "http/1.1"} : new String[] {"http/1.1"};
+        this.readBuffers = new BufferPool(config.readBufferSize(), BufferPool.DEFAULT_MAX_RETAINED);
+        this.writeBuffers = new BufferPool(config.writeBufferSize(), BufferPool.DEFAULT_MAX_RETAINED);
     }
 
     @Override
@@ -118,8 +124,7 @@ public final class TcpTlsConnector implements Connector {
                     return Http2Connection.open(ch, ssl, config, ticker, readers);
                 }
             }
-            return new Http1Connection(ch, ssl, config.readBufferSize(), config.writeBufferSize(), ticker,
-                    deadlines.timer());
+            return new Http1Connection(ch, ssl, readBuffers, writeBuffers, ticker, deadlines.timer());
         } catch (IOException | RuntimeException e) {
             try {
                 ch.close();

@@ -33,6 +33,14 @@ public interface WireConnection {
      */
     public boolean isOutOfStep();
 
+    /**
+     * Lets go of what an idle connection need not hold (on HTTP/1.1 its read and write buffers, taken again by its
+     * next exchange). Called by the pool's maintenance on a connection idle at the time, after its probe, while
+     * nobody else uses it. Must not block.
+     */
+    public default void trimWhileIdle() {
+    }
+
     /** Closes the connection; idempotent and quiet. */
     public void close();
 

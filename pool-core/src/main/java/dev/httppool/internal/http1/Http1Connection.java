@@ -4,7 +4,6 @@ import dev.httppool.Ticker;
 import dev.httppool.internal.exchange.BulkReadInputStream;
 import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,7 +41,7 @@ public final class Http1Connection implements WireConnection {
     private final TimedInput timedInput;
     private final WireInput in;
     private final CountingOutput counting;
-    private final OutputStream out;
+    private final WireOutput out;
     private final String localAddress;
     private final String remoteAddress;
     /** The one codec, started afresh for each exchange. */
@@ -56,14 +55,16 @@ public final class Http1Connection implements WireConnection {
      */
     public Http1Connection(SocketChannel channel, SSLSocket ssl, int readBufferSize, int writeBufferSize,
             Ticker ticker) throws IOException {
-        this(channel, ssl, readBufferSize, writeBufferSize, ticker, null);
+        this(channel, ssl, new BufferPool(readBufferSize, 0), new BufferPool(writeBufferSize, 0), ticker, null);
     }
 
     /**
+     * @param readBuffers, writeBuffers where the read and the write buffer come from (at the first read and
+     *     write, and again after {@link #trimWhileIdle()}); shared by a transport's connections
      * @param deadlineTimer closes the connection when a read deadline passes over TLS (see {@link ReadWatchdog});
      *     null for none
      */
-    public Http1Connection(SocketChannel channel, SSLSocket ssl, int readBufferSize, int writeBufferSize,
+    public Http1Connection(SocketChannel channel, SSLSocket ssl, BufferPool readBuffers, BufferPool writeBuffers,
             Ticker ticker, ScheduledExecutorService deadlineTimer) throws IOException {
         this.channel = channel;
         this.ssl = ssl;
@@ -71,9 +72,9 @@ public final class Http1Connection implements WireConnection {
         this.rawIn = channel.socket().getInputStream();
         this.timedInput = new TimedInput(ioSocket, ioSocket.getInputStream(), ticker,
                 ssl != null && deadlineTimer != null ? new ReadWatchdog(deadlineTimer, channel, ticker) : null);
-        this.in = new WireInput(timedInput, readBufferSize);
+        this.in = new WireInput(timedInput, readBuffers);
         this.counting = new CountingOutput(ioSocket.getOutputStream());
-        this.out = new BufferedOutputStream(counting, writeBufferSize);
+        this.out = new WireOutput(counting, writeBuffers);
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
         this.codec = new Http1ExchangeCodec(this);
@@ -123,6 +124,17 @@ public final class Http1Connection implements WireConnection {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    /**
+     * Lends the read and write buffers back to their pools, as an idle connection needs neither; a buffer still
+     * holding bytes (received and unread, or unsent) is kept. The next exchange takes them again. Called only
+     * while the connection is idle and nobody else uses it (by the pool's maintenance, after its probe).
+     */
+    @Override
+    public void trimWhileIdle() {
+        in.releaseBufferIfEmpty();
+        out.releaseBufferIfEmpty();
     }
 
     /** The TLS session, or null for plain TCP. */

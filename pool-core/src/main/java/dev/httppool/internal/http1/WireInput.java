@@ -23,7 +23,11 @@ public final class WireInput extends InputStream {
     static final int TOO_LONG = -2;
 
     private final InputStream in;
-    private final byte[] buf;
+    private final int size;
+    /** Where the buffer comes from and goes back to while empty; null: this stream's own, kept for life. */
+    private final BufferPool buffers;
+    /** Null while released ({@link #releaseBufferIfEmpty()}); taken again by the next read. */
+    private byte[] buf;
     private int pos;
     private int limit;
     private long consumed;
@@ -41,7 +45,40 @@ public final class WireInput extends InputStream {
         if (bufferSize < 1) {
             throw new IllegalArgumentException("bufferSize must be at least 1, got " + bufferSize);
         }
+        this.size = bufferSize;
+        this.buffers = null;
         this.buf = new byte[bufferSize];
+    }
+
+    /**
+     * A stream whose buffer is taken from {@code buffers} when a read needs it and can be lent back while empty.
+     *
+     * @param in the connection's input stream, read only through this object from now on
+     */
+    public WireInput(InputStream in, BufferPool buffers) {
+        this.in = Objects.requireNonNull(in, "in");
+        this.buffers = buffers;
+        this.size = buffers.bufferSize();
+    }
+
+    /**
+     * Lends the buffer back to its pool if it holds no unread byte (bytes received but not yet read stay where
+     * they are, so {@link #buffered()} still counts them); the next read takes one again.
+     *
+     * @return whether the buffer was lent back
+     */
+    public boolean releaseBufferIfEmpty() {
+        if (buffers == null || buf == null || pos != limit) {
+            return false;
+        }
+        buffers.give(buf);
+        if (lineArray == buf) {
+            lineArray = null;
+        }
+        buf = null;
+        pos = 0;
+        limit = 0;
+        return true;
     }
 
     @Override
@@ -65,7 +102,7 @@ public final class WireInput extends InputStream {
         }
         int avail = limit - pos;
         if (avail == 0) {
-            if (len >= buf.length) {
+            if (len >= size) {
                 int n = readUnderlying(b, off, len);
                 if (n > 0) {
                     consumed += n;
@@ -181,6 +218,9 @@ public final class WireInput extends InputStream {
         byte[] spill = null;
         int spillLen = 0;
         int scan = pos;
+        if (buf == null) {
+            buf = buffers.take();
+        }
         for (;;) {
             byte[] b = buf;
             int lf = -1;
@@ -281,6 +321,9 @@ public final class WireInput extends InputStream {
 
     /** Fills the empty buffer; returns the byte count or -1 at end of stream. */
     private int fill() throws IOException {
+        if (buf == null) {
+            buf = buffers.take();
+        }
         pos = 0;
         limit = 0;
         int n = readUnderlying(buf, 0, buf.length);

@@ -266,6 +266,7 @@ public final class ConnPool {
         hp.waiting++;
         if (!config.disableKeepAlives()) {
             hp.idleWaiters.addLast(w);
+            w.queuedForIdle = true;
         }
         int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
@@ -509,6 +510,7 @@ public final class ConnPool {
         pc.reused = true;
         WantConn w;
         while ((w = hp.idleWaiters.pollFirst()) != null) {
+            w.queuedForIdle = false;
             if (!w.done) {
                 return w.deliverLocked(pc, null, a);
             }

@@ -1,6 +1,7 @@
 package dev.httppool.internal.pool;
 
 import dev.httppool.CloseReason;
+import dev.httppool.internal.exchange.WireConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -190,31 +191,41 @@ public final class IdleMaintenance {
     }
 
     /**
-     * Looks at every idle connection idle for at least {@link ConnPool#PROBE_AFTER_IDLE_NANOS} without blocking,
-     * and closes those the server closed or wrote to. The probes run outside the lock; a connection being probed
-     * is skipped by checkout.
+     * Looks, without blocking, at each idle connection due for it: idle for at least
+     * {@link ConnPool#PROBE_AFTER_IDLE_NANOS} and not looked at in the last {@link #PROBE_INTERVAL_NANOS}; closes
+     * those the server closed or wrote to. Only the connections due are visited (the idle list keeps them in the
+     * order they fall due), so a pass costs O(due), not O(idle connections or keys). The probes run outside the
+     * lock; a connection being probed is skipped by checkout.
      *
      * @return how many were closed
      */
     int closeDeadIdle(long now) {
-        List<PooledConnection> candidates = new ArrayList<>();
+        List<PooledConnection> candidates = null;
         pool.lock.lock();
         try {
-            for (PooledConnection pc = pool.lru.newest(); pc != null; pc = pc.lruOlder) {
-                if (!pc.probing && now - pc.idleAtNanos >= ConnPool.PROBE_AFTER_IDLE_NANOS) {
+            for (PooledConnection pc; (pc = pool.lru.dueForProbe(now)) != null; ) {
+                pool.lru.probedAt(pc, now, PROBE_INTERVAL_NANOS);
+                if (!pc.probing) {
                     pc.probing = true;
+                    if (candidates == null) {
+                        candidates = new ArrayList<>();
+                    }
                     candidates.add(pc);
                 }
             }
         } finally {
             pool.lock.unlock();
         }
-        if (candidates.isEmpty()) {
+        if (candidates == null) {
             return 0;
         }
         boolean[] dead = new boolean[candidates.size()];
         for (int i = 0; i < dead.length; i++) {
-            dead[i] = candidates.get(i).wire.isDeadWhileIdle();
+            WireConnection wire = candidates.get(i).wire;
+            dead[i] = wire.isDeadWhileIdle();
+            if (!dead[i]) {
+                wire.trimWhileIdle(); // an idle connection's buffers go back to the transport's pool
+            }
         }
         PoolActions a = null;
         int n = 0;

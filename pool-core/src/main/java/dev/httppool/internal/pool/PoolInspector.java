@@ -125,6 +125,9 @@ final class PoolInspector {
             }
             n++;
         }
+        if (lru.probeOrderSize() != n) {
+            return "probe order holds " + lru.probeOrderSize() + " but LRU holds " + n;
+        }
         if (n != lru.size() || n != idleSum) {
             return "LRU holds " + n + " (size " + lru.size() + ") but idle lists hold " + idleSum;
         }
@@ -152,6 +155,10 @@ final class PoolInspector {
         }
         if (hp.idle.size() > idleCap) {
             return hp.key + ": " + hp.idle.size() + " idle > its idle cap " + idleCap;
+        }
+        if (hp.idleWaiters.stream().anyMatch(w -> !w.queuedForIdle)
+                || hp.dialWaiters.stream().anyMatch(w -> !w.waitingForPermission)) {
+            return hp.key + ": a waiter in a queue does not know it is there";
         }
         boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
         if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {

@@ -57,6 +57,12 @@ public final class PooledConnection implements Exchange.Releaser {
     // Written by the exchange holding it before its response is handed over, then guarded by ConnPool.lock: the
     // weak reference watching the response body (LeakWatch).
     LeakWatch.BodyRef bodyRef;
+    // Guarded by ConnPool.lock: when the background probe is next due to look at it while idle, and its links in
+    // IdleLru's probe order (the queue of those not probed since they went idle, or of those probed already).
+    long probeAtNanos;
+    boolean probedWhileIdle;
+    PooledConnection probeNext;
+    PooledConnection probePrev;
 
     PooledConnection(ConnPool pool, long id, HostPool host, WireConnection wire, long createdNanos) {
         this.pool = pool;

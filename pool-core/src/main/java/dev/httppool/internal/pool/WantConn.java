@@ -40,11 +40,14 @@ final class WantConn {
     PooledConnection conn;
     // Guarded by lock: the dial error delivered instead of a connection, if any.
     IOException error;
-    // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds).
+    // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds), that is
+    // in host.dialWaiters.
     boolean waitingForPermission;
     // Written under lock by the requesting thread, read by it after its wait: it queued at maxConnsPerHost, when.
     boolean queuedAtMax;
     long queuedAtNanos;
+    // Guarded by lock: in host.idleWaiters (taken off it by a returned connection's pollFirst, or on leaving).
+    boolean queuedForIdle;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
 
@@ -82,11 +85,21 @@ final class WantConn {
         return true;
     }
 
+    /**
+     * Takes the want off the queues it is still in. Only those: looking for it in a queue it has already been
+     * polled from scans that whole queue under the lock, which with thousands of waiters on a key cost more than
+     * the hand-off itself. Served in order, a want is at or near the head of the queue it is still in.
+     */
     private void leaveQueuesLocked() {
         done = true;
-        waitingForPermission = false;
-        host.idleWaiters.remove(this);
-        host.dialWaiters.remove(this);
+        if (queuedForIdle) {
+            host.idleWaiters.remove(this);
+            queuedForIdle = false;
+        }
+        if (waitingForPermission) {
+            host.dialWaiters.remove(this);
+            waitingForPermission = false;
+        }
         host.waiting--;
     }
 

@@ -1,0 +1,3 @@
+module httppool.dev/benchmarks/go-footprint
+
+go 1.19
