@@ -188,7 +188,7 @@ public final class ConnPool {
                     if (queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
-                        advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
+                        advisor.rejectedLocked(key, limits, RejectReason.MAX_WAITING, now);
                     } else {
                         w = new WantConn(hp, trace);
                         w.request = request;
@@ -395,7 +395,7 @@ public final class ConnPool {
                     long now = ticker.nanoTime();
                     int cap = w.host.limits.idleCapLocked(w.host, now);
                     stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
-                    advisor.rejectedLocked(w.host.key, RejectReason.WAIT_TIMEOUT, now);
+                    advisor.rejectedLocked(w.host.key, w.host.limits, RejectReason.WAIT_TIMEOUT, now);
                 }
                 removeIfUnusedLocked(w.host);
             }
