@@ -17,6 +17,7 @@ import dev.httppool.RejectReason;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.ManualDials;
 import java.time.Duration;
@@ -24,10 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,24 +47,8 @@ class AdvisorTest {
             events.add("waited " + nanos);
         }
     };
-    private final Logger adviceLogger = Logger.getLogger("dev.httppool.advice");
-    private final List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.WARNING) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private WarningCapture capture;
+    private List<LogRecord> warnings;
     private ConnPool pool;
 
     private void pool(TransportConfig.Builder config) {
@@ -75,12 +57,13 @@ class AdvisorTest {
 
     @BeforeEach
     void captureWarnings() {
-        adviceLogger.addHandler(capture);
+        capture = WarningCapture.on("dev.httppool.advice");
+        warnings = capture.records();
     }
 
     @AfterEach
     void invariantsHold() {
-        adviceLogger.removeHandler(capture);
+        capture.close();
         if (pool != null) {
             assertThat(pool.checkInvariants()).isNull();
         }
