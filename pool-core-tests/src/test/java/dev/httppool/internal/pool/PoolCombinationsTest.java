@@ -1,0 +1,95 @@
+package dev.httppool.internal.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httppool.ClientTrace;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.HostOverride;
+import dev.httppool.LeakDetection;
+import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
+import dev.httppool.testing.FakeMuxWire;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.ManualDials;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool's features where they meet (each is tested alone elsewhere): warm pools with shared HTTP/2
+ * connections, leak detection with shared HTTP/2 connections. Dials run on demand and make {@link FakeMuxWire}s;
+ * the ticker is moved by hand.
+ */
+class PoolCombinationsTest {
+
+    private static final ConnectMethodKey H2 = new ConnectMethodKey("", "https", "h2.test:443", false);
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final ManualDials dials = new ManualDials();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<FakeMuxWire> wires = new CopyOnWriteArrayList<>();
+    private final List<Runnable> scheduled = new ArrayList<>();
+    private final List<LeakDetection> leaks = new CopyOnWriteArrayList<>();
+    private ConnPool pool;
+
+    private ConnPool pool(TransportConfig config) {
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void leaked(ConnectMethodKey key, LeakDetection how) {
+                leaks.add(how);
+            }
+        };
+        pool = new ConnPool(config, ticker, (key, trace) -> {
+            FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), 10);
+            wires.add(w);
+            return w;
+        }, dials, listener, () -> { });
+        return pool;
+    }
+
+    @AfterEach
+    void invariantsHold() {
+        if (pool != null) {
+            assertThat(pool.checkInvariants()).isNull();
+            pool.close();
+        }
+    }
+
+    /** Runs the background runs the warm pools asked for, as the maintenance thread would. */
+    private void runScheduled() {
+        List<Runnable> due;
+        synchronized (scheduled) {
+            due = new ArrayList<>(scheduled);
+            scheduled.clear();
+        }
+        due.forEach(Runnable::run);
+    }
+
+    @Test
+    void aWarmHttp2KeyKeepsItsMinIdleConnectionsWithoutDialingForever() {
+        pool(TransportConfig.builder().hosts(List.of(HostOverride.builder("https://h2.test").minIdle(2).build()))
+                .build());
+        pool.warmPools().start(ConnectMethodKey::direct, (task, delay) -> {
+            synchronized (scheduled) {
+                scheduled.add(task);
+            }
+        });
+        runScheduled();
+        assertThat(dials.queued()).isEqualTo(2);
+
+        // Each dial's end may ask for a run; a warm key that has its connections starts none.
+        for (int round = 0; round < 5 && dials.queued() > 0; round++) {
+            dials.completeAll();
+            runScheduled();
+        }
+
+        assertThat(dials.queued()).as("dials still queued after the warm key was filled").isZero();
+        assertThat(wires).as("connections dialed").hasSize(2);
+        assertThat(pool.snapshot().key(H2.toString()).idle()).isEqualTo(2);
+        assertThat(wires).noneMatch(w -> w.closed);
+    }
+}
