@@ -14,7 +14,9 @@ import dev.httppool.testing.ManualDials;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,5 +93,46 @@ class PoolCombinationsTest {
         assertThat(wires).as("connections dialed").hasSize(2);
         assertThat(pool.snapshot().key(H2.toString()).idle()).isEqualTo(2);
         assertThat(wires).noneMatch(w -> w.closed);
+    }
+
+    /** Acquires on another thread (a dial may be needed), completing queued dials until it returns. */
+    private PooledConnection acquire() throws Exception {
+        CompletableFuture<PooledConnection> got = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(H2, ClientTrace.NONE);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!got.isDone() && System.nanoTime() < deadline) {
+            if (dials.queued() > 0) {
+                dials.completeNext();
+            }
+            Thread.onSpinWait();
+        }
+        return got.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSharedHttp2ConnectionWhoseStreamsEachEndInTimeIsNotReportedAsLeaked() throws Exception {
+        pool(TransportConfig.builder().leakDetectionThreshold(Duration.ofSeconds(1)).build());
+        PooledConnection first = acquire();
+        ticker.advance(500);
+        PooledConnection second = acquire();
+        assertThat(second).as("a stream of the same shared connection").isSameAs(first);
+        ticker.advance(100);
+        pool.release(first, null);
+        ticker.advance(500);
+        PooledConnection third = acquire();
+        ticker.advance(100);
+        pool.release(second, null);
+        ticker.advance(300); // 1.5 s since the connection was first taken; no stream is held for 1 s
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(leaks).as("leaks reported").isEmpty();
+        pool.release(third, null);
+        assertThat(pool.snapshot().totals().active()).isZero();
     }
 }
