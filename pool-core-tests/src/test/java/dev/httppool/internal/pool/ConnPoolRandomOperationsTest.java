@@ -330,9 +330,10 @@ class ConnPoolRandomOperationsTest {
             }
             int at = sameKeyBefore.indexOf(got.id);
             assertThat(at).as("a request served at once got one of its key's idle connections").isNotNegative();
-            List<Long> skipped = pool.limits.fifo ? sameKeyBefore.subList(0, at)
+            boolean fifo = pool.hostLimits.match(r.key).fifo; // its key's strategy: a hosts entry may set one
+            List<Long> skipped = fifo ? sameKeyBefore.subList(0, at)
                     : sameKeyBefore.subList(at + 1, sameKeyBefore.size());
-            assertThat(idleIds()).as("connections skipped by the " + (pool.limits.fifo ? "FIFO" : "LIFO")
+            assertThat(idleIds()).as("connections skipped by the " + (fifo ? "FIFO" : "LIFO")
                     + " lease are closed").noneMatch(id -> id == got.id || skipped.contains(id));
         }
 
