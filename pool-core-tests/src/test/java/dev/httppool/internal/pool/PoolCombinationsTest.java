@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +38,10 @@ class PoolCombinationsTest {
     private final List<Runnable> scheduled = new ArrayList<>();
     private final List<LeakDetection> leaks = new CopyOnWriteArrayList<>();
     private ConnPool pool;
+    private int maxStreams = 10;
+    private volatile Thread gated;
+    private final CountDownLatch atGate = new CountDownLatch(1);
+    private final CountDownLatch openGate = new CountDownLatch(1);
 
     private ConnPool pool(TransportConfig config) {
         TransportListener listener = new TransportListener() {
@@ -44,9 +49,22 @@ class PoolCombinationsTest {
             public void leaked(ConnectMethodKey key, LeakDetection how) {
                 leaks.add(how);
             }
+
+            @Override
+            public void waited(ConnectMethodKey key, long nanos) {
+                if (Thread.currentThread() == gated) { // holds a woken waiter before it asks again
+                    gated = null;
+                    atGate.countDown();
+                    try {
+                        openGate.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
         };
         pool = new ConnPool(config, ticker, (key, trace) -> {
-            FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), 10);
+            FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), maxStreams);
             wires.add(w);
             return w;
         }, dials, listener, () -> { });
@@ -134,5 +152,64 @@ class PoolCombinationsTest {
         assertThat(leaks).as("leaks reported").isEmpty();
         pool.release(third, null);
         assertThat(pool.snapshot().totals().active()).isZero();
+    }
+
+    /** Acquires on a new thread; the future ends with the connection or the failure. */
+    private CompletableFuture<PooledConnection> acquireOnThread(Thread[] thread) {
+        CompletableFuture<PooledConnection> got = new CompletableFuture<>();
+        thread[0] = new Thread(() -> {
+            try {
+                got.complete(pool.acquire(H2, ClientTrace.NONE));
+            } catch (Throwable e) {
+                got.completeExceptionally(e);
+            }
+        });
+        thread[0].setDaemon(true);
+        thread[0].start();
+        return got;
+    }
+
+    private void awaitWaiting(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.snapshot().totals().waiting() != n) {
+            assertThat(System.nanoTime()).as("waiting reaches " + n + ": " + pool.snapshot()).isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    @Test
+    void aWaiterWokenToLookForAStreamIsNotRefusedByMaxWaitingWhenItQueuesAgain() throws Exception {
+        maxStreams = 2;
+        pool(TransportConfig.builder().maxConnsPerHost(1).maxWaitingPerHost(1).build());
+        PooledConnection s1 = acquire();
+        PooledConnection s2 = acquire(); // the shared connection is full; the key at maxConnsPerHost
+        Thread[] first = new Thread[1];
+        gated = null;
+        CompletableFuture<PooledConnection> w1 = acquireOnThread(first);
+        awaitWaiting(1);
+        gated = first[0];
+
+        pool.release(s2, null); // a stream frees: the waiter is woken to look again
+        assertThat(atGate.await(5, TimeUnit.SECONDS)).isTrue();
+        PooledConnection s3 = acquire(); // meanwhile another request takes the freed stream
+        Thread[] second = new Thread[1];
+        CompletableFuture<PooledConnection> w2 = acquireOnThread(second); // and a later one queues
+        awaitWaiting(1);
+        openGate.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!w1.isDone() && pool.snapshot().totals().waiting() != 2 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertThat(w1).as("the first waiter, which queued before the second one").isNotDone();
+
+        pool.release(s1, null); // then each gets the next stream that frees
+        pool.release(s3, null);
+        PooledConnection got1 = w1.get(5, TimeUnit.SECONDS);
+        PooledConnection got2 = w2.get(5, TimeUnit.SECONDS);
+        assertThat(got1).isSameAs(s1);
+        assertThat(got2).isSameAs(s1);
+        pool.release(got1, null);
+        pool.release(got2, null);
+        assertThat(pool.snapshot().totals().waiting()).isZero();
     }
 }
