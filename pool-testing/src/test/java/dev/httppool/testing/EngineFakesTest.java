@@ -91,4 +91,23 @@ class EngineFakesTest {
         assertThat(shifted.isOutOfStep()).isTrue();
         assertThat(shifted.isDeadWhileIdle()).isFalse();
     }
+
+    @Test
+    void aFakeMuxWireTakesStreamsUntilGoAwayOrCloseAndTellsItsListener() {
+        FakeMuxWire wire = new FakeMuxWire(3, 5);
+        List<String> told = new ArrayList<>();
+        wire.onChange(() -> told.add(wire.takesNewStreams() ? "open" : "ended " + wire.endReason()));
+        assertThat(wire.maxConcurrentStreams()).isEqualTo(5);
+        assertThat(wire.takesNewStreams()).isTrue();
+        assertThat(wire.isDeadWhileIdle()).isFalse();
+
+        wire.goAway();
+        wire.close();
+        wire.close();
+
+        assertThat(told).containsExactly("ended GOAWAY", "ended GOAWAY");
+        assertThat(wire.isDeadWhileIdle()).isTrue();
+        assertThat(wire.closed).isTrue();
+        assertThat(wire).hasToString("mux#3");
+    }
 }

@@ -121,12 +121,12 @@ public final class ConnPool {
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace, Request request) throws IOException {
         long start = ticker.nanoTime();
         Throwable origin = leaks.origin();
-        for (;;) {
+        for (boolean again = false; ; again = true) {
             PooledConnection pc = mux.lease(key, start);
             if (pc != null) {
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
-            pc = acquireOwned(key, trace, start, request, origin);
+            pc = acquireOwned(key, trace, start, request, origin, again);
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
                 pc = mux.adopt(pc);
             }
@@ -141,9 +141,12 @@ public final class ConnPool {
     /**
      * A connection of this pool's own ({@link ConnPool}'s idle list, a hand-off or a dial), or null when the wait
      * ended without one and the caller must ask again.
+     *
+     * @param again whether the request asks again (it was admitted before, and woken or served a connection it
+     *     could not use): {@code maxWaitingPerHost} does not refuse it now that later requests have queued
      */
     private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start, Request request,
-            Throwable origin) throws IOException {
+            Throwable origin, boolean again) throws IOException {
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -185,7 +188,7 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
-                    if (queueFullLocked(hp)) {
+                    if (!again && queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
                         advisor.rejectedLocked(key, limits, RejectReason.MAX_WAITING, now);
