@@ -239,7 +239,8 @@ public final class ConnPool {
         lock.lock();
         try {
             if (counted) {
-                withdrawCheckoutLocked(pc, true);
+                pc.requests--;
+                stats.reuseWithdrawnLocked(pc.host);
             }
             a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
         } finally {
@@ -328,23 +329,6 @@ public final class ConnPool {
         return false;
     }
 
-    /** Takes back a checkout counted for a request that will not use {@code pc} after all. */
-    private void withdrawCheckoutLocked(PooledConnection pc, boolean reused) {
-        pc.requests--;
-        if (reused) {
-            stats.reuseWithdrawnLocked(pc.host);
-        }
-    }
-
-    private void withdrawCheckout(PooledConnection pc, boolean reused) {
-        lock.lock();
-        try {
-            withdrawCheckoutLocked(pc, reused);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
         lock.lock();
         try {
@@ -400,23 +384,13 @@ public final class ConnPool {
 
     /**
      * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
-     * reads of {@code reusedConn} and the checkout counted with it after the writes made under the lock that
-     * delivered it ({@link #handOverLocked}).
+     * read of {@code reused} after the write made under the lock that delivered it.
      */
     private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
-        if (w.reusedConn && discardedOutOfStep(pc, true)) {
+        if (pc.reused && discardedOutOfStep(pc, false)) {
             return null;
         }
-        return gotConn(pc, w.trace, start, false, 0, w.reusedConn);
-    }
-
-    /**
-     * Serves waiter {@code w} with {@code pc} and counts the checkout under the same lock, so the woken waiter
-     * need not take the lock again (with thousands of waiters, every request is such a hand-off).
-     */
-    PoolActions handOverLocked(WantConn w, PooledConnection pc, long now, PoolActions a) {
-        w.reusedConn = countCheckoutLocked(pc, w.request, w.origin, now);
-        return w.deliverLocked(pc, null, a);
+        return gotConn(pc, w.trace, start, false, 0, countCheckout(pc, w.request, w.origin));
     }
 
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
@@ -441,7 +415,6 @@ public final class ConnPool {
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
-                withdrawCheckout(won, w.reusedConn); // counted when handed over; never used
                 releaseOwned(won, null);
             }
             Thread.currentThread().interrupt();
@@ -549,7 +522,7 @@ public final class ConnPool {
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             w.queuedForIdle = false;
             if (!w.done) {
-                return handOverLocked(w, pc, now, a);
+                return w.deliverLocked(pc, null, a);
             }
         }
         if (closeIdle && !warm) {

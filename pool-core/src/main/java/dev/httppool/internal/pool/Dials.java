@@ -66,7 +66,7 @@ final class Dials {
             if (pool.closed || w.dialAbandoned) {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
-                a = pool.handOverLocked(w, pc, pool.ticker.nanoTime(), a);
+                a = w.deliverLocked(pc, null, a);
             } else if (wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns).

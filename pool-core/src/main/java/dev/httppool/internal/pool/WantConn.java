@@ -38,9 +38,6 @@ final class WantConn {
     boolean done;
     // Guarded by lock: the delivered connection, if any.
     PooledConnection conn;
-    // Guarded by lock (read after the wake-up): the checkout of conn was counted when it was handed over
-    // (ConnPool.handOverLocked), and conn had served before.
-    boolean reusedConn;
     // Guarded by lock: the dial error delivered instead of a connection, if any.
     IOException error;
     // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds), that is
