@@ -81,6 +81,19 @@ class EngineFakesTest {
     }
 
     @Test
+    void aFakeWireHoldsItsLivenessCheckUntilItsGateOpens() throws Exception {
+        FakeWire wire = new FakeWire(1);
+        wire.probeGate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> probe =
+                java.util.concurrent.CompletableFuture.supplyAsync(wire::isDeadWhileIdle);
+
+        assertThat(wire.probeStarted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(probe).isNotDone();
+        wire.probeGate.countDown();
+        assertThat(probe.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
     void aFakeWireLooksOutOfStepOnceClosedOrMarkedSo() {
         FakeWire closed = new FakeWire(1);
         FakeWire shifted = new FakeWire(2);

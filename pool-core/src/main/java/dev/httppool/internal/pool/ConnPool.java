@@ -273,6 +273,16 @@ public final class ConnPool {
         }
         int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
+            if (hp.dialWaiters.size() < hp.idle.size()) {
+                // Every idle connection of this key is under the background probe (checkout skipped them), and
+                // fewer requests wait for them than there are: Go would reuse one, so wait for the probe rather
+                // than dial. Queued as if for permission: a probe that finds it dead closes it, and its slot
+                // starts this want's dial (decConnsLocked); a live one is handed over by the probe. Under the
+                // cap, dialWaiters holds only such wants.
+                hp.dialWaiters.addLast(w);
+                w.waitingForPermission = true;
+                return a;
+            }
             hp.conns++;
             hp.dialsInProgress.add(w);
             return PoolActions.dial(a, w);
