@@ -3,9 +3,11 @@ package dev.httppool.internal.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.HostOverride;
 import dev.httppool.LeakDetection;
+import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.testing.FakeMuxWire;
@@ -152,6 +154,25 @@ class PoolCombinationsTest {
         assertThat(leaks).as("leaks reported").isEmpty();
         pool.release(third, null);
         assertThat(pool.snapshot().totals().active()).isZero();
+    }
+
+    @Test
+    void anHttp2ConnectionWhoseLastStreamEndsIsClosedWhenAnotherOfItsKeyHasRoomSoOneConnectionRemains()
+            throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.defaults());
+        PooledConnection first = acquire();
+        PooledConnection second = acquire();
+        assertThat(second).as("the first is at its stream limit: a second connection").isNotSameAs(first);
+
+        pool.release(second, null); // the first is full: the second is kept idle
+        pool.release(first, null); // the second, idle, has room: the first is not needed
+
+        PoolSnapshot s = pool.snapshot();
+        assertThat(s.totals().idle()).isEqualTo(1);
+        assertThat(s.totals().connections()).isEqualTo(1);
+        assertThat(s.stats().closed()).containsEntry(CloseReason.TOO_MANY_IDLE_HOST.tag(), 1L);
+        assertThat(wires.get(0).closed).isTrue();
     }
 
     /** Acquires on a new thread; the future ends with the connection or the failure. */

@@ -531,6 +531,9 @@ public final class ConnPool {
         if (closeIdle && !warm) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
+        if (pc.wire instanceof MultiplexedConnection && !warm && limits.minIdle == 0 && mux.hasRoomLocked(hp)) {
+            return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a); // another HTTP/2 connection carries the key
+        }
         limits.noteInUseLocked(hp, now);
         int cap = limits.idleCapLocked(hp, now);
         if (hp.idle.size() >= cap) {
