@@ -169,6 +169,16 @@ public final class NginxServer implements AutoCloseable {
         }
     }
 
+    /** The access log file ({@link #accessLog()} reads it whole; benchmarks read it from an offset). */
+    public Path accessLogFile() {
+        return prefix.resolve("logs/access.log");
+    }
+
+    /** The server's certificate, in PEM (for clients outside this JVM, e.g. Go's). */
+    public Path certificatePem() {
+        return prefix.resolve("cert.pem");
+    }
+
     /** The access log's lines so far, one per finished request. */
     public List<String> accessLog() {
         try {
