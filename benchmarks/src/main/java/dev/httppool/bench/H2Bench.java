@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * {@code <date>-h2.md} (or {@code <date>-h2-quick.md}).
  *
  * <p>Arguments: {@code --go PATH --out DIR [--quick] [--concurrency 1,16] [--paths /small,/files/16k]
- * [--clients a,b] [--requests N] [--jvm-arg ARG]...}.
+ * [--clients a,b] [--requests N] [--repeats N] [--jvm-arg ARG]... [--before-classes DIR]}: with the last, also
+ * {@value #BEFORE}.
  */
 public final class H2Bench {
 
@@ -46,8 +47,10 @@ public final class H2Bench {
         List<String> clients = new ArrayList<>(H2Clients.JVM);
         clients.add(2, "h2-go");
         int requests = 0;
+        int repeats = 1;
         List<String> jvmArgs = new ArrayList<>();
         String command = "H2Bench";
+        String before = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--go" -> go = args[++i];
@@ -57,13 +60,18 @@ public final class H2Bench {
                 case "--paths" -> paths = List.of(args[++i].split(","));
                 case "--clients" -> clients = new ArrayList<>(List.of(args[++i].split(",")));
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
+                case "--repeats" -> repeats = Integer.parseInt(args[++i]);
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--command" -> command = args[++i];
+                case "--before-classes" -> before = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         if (go == null) {
             clients.remove("h2-go");
+        }
+        if (before != null) {
+            clients.add(clients.indexOf("h2-httppool") + 1, BEFORE);
         }
         if (quick) {
             cs = List.of(16);
@@ -80,25 +88,33 @@ public final class H2Bench {
             long[] logOffset = {0};
             for (String path : paths) {
                 for (int c : cs) {
-                    List<Row> rows = new ArrayList<>();
+                    Map<String, List<Row>> byClient = new LinkedHashMap<>();
                     int n = requests > 0 ? requests : quick ? 2000 : Math.max(10_000, 40 * c);
-                    for (String client : clients) {
-                        Params p = new Params(client, URI.create(nginx.url(path)), c, n, quick ? 200 : 400,
-                                quick ? 2 : 3, quick ? 4 : 8, c, c);
-                        System.out.printf(Locale.ROOT, "%s C=%d %s ... ", path, c, client);
-                        Row row = new Row();
-                        row.result = trial(p, go, nginx, jvmArgs, out.resolve(date + "-h2-child-stderr.log"));
-                        readLog(nginx.accessLogFile(), logOffset, row);
-                        System.out.printf(Locale.ROOT, "%.0f req/s, %.1f us CPU/req, %s on %d connection(s)%n",
-                                row.result.rps, row.result.cpuNanosPerRequest / 1e3, row.protocols,
-                                row.connections.size());
-                        rows.add(row);
+                    for (int rep = 0; rep < repeats; rep++) {
+                        for (String client : clients) {
+                            Params p = new Params(client, URI.create(nginx.url(path)), c, n, quick ? 200 : 400,
+                                    quick ? 2 : 3, quick ? 4 : 8, c, c);
+                            System.out.printf(Locale.ROOT, "%s C=%d %s ... ", path, c, client);
+                            Row row = new Row();
+                            row.result = trial(p, go, before, nginx, jvmArgs,
+                                    out.resolve(date + "-h2-child-stderr.log"));
+                            readLog(nginx.accessLogFile(), logOffset, row);
+                            System.out.printf(Locale.ROOT, "%.0f req/s, %.1f us CPU/req, %s on %d connection(s)%n",
+                                    row.result.rps, row.result.cpuNanosPerRequest / 1e3, row.protocols,
+                                    row.connections.size());
+                            byClient.computeIfAbsent(client, k -> new ArrayList<>()).add(row);
+                        }
+                    }
+                    List<Row> rows = new ArrayList<>();
+                    for (List<Row> trials : byClient.values()) {
+                        trials.sort(java.util.Comparator.comparingDouble(t -> t.result.rps));
+                        rows.add(trials.get(trials.size() / 2)); // the median trial by req/s
                     }
                     cells.put(path + " C=" + c, rows);
                 }
             }
         }
-        Files.writeString(report, markdown(cells, command, quick));
+        Files.writeString(report, markdown(cells, command, quick, repeats));
         System.out.println("wrote " + report);
     }
 
@@ -125,8 +141,8 @@ public final class H2Bench {
         }
     }
 
-    private static Result trial(Params p, String go, NginxServer nginx, List<String> jvmArgs, Path err)
-            throws Exception {
+    private static Result trial(Params p, String go, String before, NginxServer nginx, List<String> jvmArgs,
+            Path err) throws Exception {
         List<String> cmd = new ArrayList<>();
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (p.client().equals("h2-go")) {
@@ -138,9 +154,10 @@ public final class H2Bench {
             cmd.addAll(jvmArgs);
             cmd.add("-Dbench.ca=" + nginx.certificatePem());
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            boolean old = p.client().equals(BEFORE);
+            cmd.add((old ? before + java.io.File.pathSeparator : "") + System.getProperty("java.class.path"));
             cmd.add(TrialMain.class.getName());
-            cmd.add(p.client());
+            cmd.add(old ? "h2-httppool" : p.client());
         }
         cmd.add(p.url().toString());
         cmd.addAll(List.of(Integer.toString(p.concurrency()), Integer.toString(p.requests()),
@@ -155,6 +172,7 @@ public final class H2Bench {
                 if (line.equals("READY") || line.startsWith("RESULT ")) {
                     if (line.startsWith("RESULT ")) {
                         r = Result.parse(line);
+                        r.client = p.client();
                     }
                     in.write('\n');
                     in.flush();
@@ -171,18 +189,25 @@ public final class H2Bench {
         return r;
     }
 
+    /**
+     * httppool over HTTP/2 with pool-core's classes from {@code --before-classes} first on the class path: the
+     * same run measures a change to the HTTP/2 data path before and after.
+     */
+    static final String BEFORE = "h2-httppool-before";
+
     private static final List<String> H2_PEERS = List.of("h2-go", "h2-jetty", "h2-okhttp", "h2-jdk");
 
-    static String markdown(Map<String, List<Row>> cells, String command, boolean quick) {
+    static String markdown(Map<String, List<Row>> cells, String command, boolean quick, int repeats) {
         StringBuilder sb = new StringBuilder();
         sb.append("# HTTP/2 side by side over TLS (nginx ").append(quick ? "quick run" : "full run").append(")\n\n");
         sb.append("`").append(command).append("`; ").append(Runtime.getRuntime().availableProcessors())
                 .append(" CPUs shared with other builds (ratios are from one interleaved run; absolute numbers are "
                         + "not comparable across runs). Protocol and connections are what nginx's access log saw "
                         + "during each trial (warm-up included). CPU/req is the client process's CPU time over the "
-                        + "measured requests.\n\n");
+                        + "measured requests. Each row is the median (by req/s) of " + repeats
+                        + " interleaved trial(s).\n\n");
         StringBuilder summary = new StringBuilder("| cell | h2-httppool req/s | best h2 peer | × best peer | × h2-jdk "
-                + "| × h1-httppool | CPU/req vs h2-go |\n|---|---:|---|---:|---:|---:|---:|\n");
+                + "| × h1-httppool | CPU/req vs h2-go | × before |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Row>> cell : cells.entrySet()) {
             Map<String, Result> by = new LinkedHashMap<>();
             sb.append("## ").append(cell.getKey()).append("\n\n| client | protocol | conns | req/s | p50 µs | p99 µs "
@@ -208,11 +233,11 @@ public final class H2Bench {
                     best = r;
                 }
             }
-            summary.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s |%n", cell.getKey(),
+            summary.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s | %s |%n", cell.getKey(),
                     ours.rps, best == null ? "–" : best.client, ratio(ours, best), ratio(ours, by.get("h2-jdk")),
                     ratio(ours, by.get("h1-httppool")), by.get("h2-go") == null ? "–"
                             : String.format(Locale.ROOT, "%.2f×", ours.cpuNanosPerRequest
-                                    / by.get("h2-go").cpuNanosPerRequest)));
+                                    / by.get("h2-go").cpuNanosPerRequest), ratio(ours, by.get(BEFORE))));
         }
         return "" + sb.insert(sb.indexOf("## "), "## Summary (h2-httppool against the others)\n\n" + summary
                 + "\n");
