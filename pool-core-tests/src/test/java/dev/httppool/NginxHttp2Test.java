@@ -102,7 +102,8 @@ class NginxHttp2Test extends TransportTestSupport {
             assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(sha256(file));
         }
 
-        assertThat(nginx.accessLog()).hasSize(n + 1).allMatch(l -> l.contains(" HTTP/2.0 200 GET /files/1m.bin"));
+        assertThat(nginx.awaitAccessLog(n + 1)).hasSize(n + 1)
+                .allMatch(l -> l.contains(" HTTP/2.0 200 GET /files/1m.bin"));
         assertThat(nginx.connectionsServing()).hasSize(1);
         assertThat(transport.snapshot().stats().dials()).isEqualTo(1);
     }
@@ -165,6 +166,7 @@ class NginxHttp2Test extends TransportTestSupport {
         assertThat(sha256(Files.readAllBytes(nginx.files().resolve("up.bin")))).isEqualTo(sha256(up));
 
         assertThat(getSha256(transport, nginx.url("/files/up.bin"))).isEqualTo(sha256(up));
+        assertThat(nginx.awaitAccessLog(2)).hasSize(2);
         assertThat(nginx.connectionsServing()).hasSize(1);
     }
 
@@ -178,6 +180,7 @@ class NginxHttp2Test extends TransportTestSupport {
         big.close(); // 64 MiB left: more than a drain may read, so the stream is reset
 
         assertThat(small(transport)).isEqualTo("200 hello, world\n");
+        assertThat(nginx.awaitAccessLog(1)).isNotEmpty();
         assertThat(nginx.connectionsServing()).hasSize(1);
         assertThat(transport.snapshot().stats().closed()).isEmpty();
         assertThat(transport.snapshot().stats().dials()).isEqualTo(1);

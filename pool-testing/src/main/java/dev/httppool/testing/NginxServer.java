@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -187,6 +188,20 @@ public final class NginxServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The access log once it has at least {@code lines} lines, waiting up to 10 s for them: nginx writes a
+     * request's line after it has sent the response, so a client can see the response before its line is there.
+     */
+    public List<String> awaitAccessLog(int lines) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> log = accessLog();
+        while (log.size() < lines && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling another process's file
+            log = accessLog();
+        }
+        return log;
     }
 
     /** The distinct connection serial numbers ({@code $connection}) that served requests so far. */

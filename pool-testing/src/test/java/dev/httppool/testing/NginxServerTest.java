@@ -36,7 +36,7 @@ class NginxServerTest {
             assertThat(put.statusCode()).isEqualTo(201);
             assertThat(Files.readString(nginx.files().resolve("a.txt"))).isEqualTo("stored");
             assertThat(get.body()).isEqualTo("stored");
-            assertThat(nginx.accessLog()).hasSize(3).allMatch(line -> line.contains(" HTTP/2.0 "));
+            assertThat(nginx.awaitAccessLog(3)).hasSize(3).allMatch(line -> line.contains(" HTTP/2.0 "));
             assertThat(nginx.connectionsServing()).hasSize(1);
             prefix = nginx.files().getParent();
         }
