@@ -105,7 +105,11 @@ class NginxHttp2Test extends TransportTestSupport {
         assertThat(nginx.awaitAccessLog(n + 1)).hasSize(n + 1)
                 .allMatch(l -> l.contains(" HTTP/2.0 200 GET /files/1m.bin"));
         assertThat(nginx.connectionsServing()).hasSize(1);
-        assertThat(transport.snapshot().stats().dials()).isEqualTo(1);
+        // A burst that arrives while the only connection moves from the idle list to the shared one may dial
+        // more; such a dial loses to the shared connection and is closed unused (Go's discard rule).
+        PoolSnapshot.Stats stats = transport.snapshot().stats();
+        assertThat(stats.dials() - stats.closed().getOrDefault(CloseReason.TOO_MANY_IDLE_HOST.tag(), 0L))
+                .as("dials that were kept").isEqualTo(1);
     }
 
     @Test
