@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -198,7 +199,7 @@ class CancellationTest extends TransportTestSupport {
             String url = "http://127.0.0.1:" + port + "/";
 
             CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(
-                    () -> FaultIsolationTest.failureOf(transport, url));
+                    () -> FaultIsolationTest.failureOf(transport, url), Async.THREADS);
             awaitTrue("first request dialing", () -> transport.snapshot().totals().dialing() == 1);
             Throwable second = FaultIsolationTest.failureOf(transport, url);
 

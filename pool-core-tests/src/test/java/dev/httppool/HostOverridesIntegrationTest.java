@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
@@ -35,7 +36,7 @@ class HostOverridesIntegrationTest extends TransportTestSupport {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        });
+        }, Async.THREADS);
         awaitTrue("the second request waits", () -> transport.snapshot().totals().waiting() == 1);
         List<Response> others = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

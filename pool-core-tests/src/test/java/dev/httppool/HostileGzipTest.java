@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -94,7 +95,7 @@ class HostileGzipTest extends TransportTestSupport {
         Response response = transport.roundTrip(Request.get(server.url("/endless")));
 
         CompletableFuture<Throwable> read = CompletableFuture.supplyAsync(
-                () -> catchThrowable(() -> response.body().readAllBytes()));
+                () -> catchThrowable(() -> response.body().readAllBytes()), Async.THREADS);
         Throwable thrown = read.get(5, TimeUnit.SECONDS);
         response.close();
 

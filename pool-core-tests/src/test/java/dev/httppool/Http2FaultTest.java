@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.H2ScriptServer;
 import dev.httppool.testing.H2ScriptServer.Mode;
 import dev.httppool.testing.Http2TestServer;
@@ -37,9 +38,9 @@ class Http2FaultTest extends TransportTestSupport {
         Transport transport = h2Transport(TransportConfig.builder().maxConnsPerHost(1).build());
         Request post = Request.builder(server.url("/")).post(RequestBody.of("payload")).build();
 
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call(transport, post));
+        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> call(transport, post), Async.THREADS);
         awaitTrue("first stream open", () -> server.streamsOn(0).size() == 1);
-        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call(transport, post));
+        CompletableFuture<String> second = CompletableFuture.supplyAsync(() -> call(transport, post), Async.THREADS);
 
         assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("ok");
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("ok");

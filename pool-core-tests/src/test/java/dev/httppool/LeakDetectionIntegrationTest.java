@@ -3,6 +3,7 @@ package dev.httppool;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.RecordingListener;
@@ -58,7 +59,7 @@ class LeakDetectionIntegrationTest extends TransportTestSupport {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
+        }, Async.THREADS);
         awaitTrue("the waiter queued behind the leaked connection",
                 () -> transport.snapshot().totals().waiting() == 1);
 

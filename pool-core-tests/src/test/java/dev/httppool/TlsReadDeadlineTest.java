@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import dev.httppool.testing.TestTls;
 import dev.httppool.testing.TricklingRelay;
@@ -45,7 +46,7 @@ class TlsReadDeadlineTest extends TransportTestSupport {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
 
         Throwable failure = null;
         try {

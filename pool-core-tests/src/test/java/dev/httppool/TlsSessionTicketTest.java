@@ -2,6 +2,7 @@ package dev.httppool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.ScriptServer;
@@ -60,7 +61,7 @@ class TlsSessionTicketTest extends TransportTestSupport {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
         await(dialer.entered(2), "the second request's dial");
         assertThat(readToEof(first)).isEqualTo("ok /first"); // its connection serves the second request
         assertThat(second.get(5, TimeUnit.SECONDS)).isEqualTo("ok /second");

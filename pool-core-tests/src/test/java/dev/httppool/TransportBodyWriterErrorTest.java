@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,7 @@ class TransportBodyWriterErrorTest extends TransportTestSupport {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, Async.THREADS);
 
         Throwable thrown = catchThrowable(() -> call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
 

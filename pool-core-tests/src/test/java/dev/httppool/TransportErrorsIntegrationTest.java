@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.EOFException;
@@ -65,7 +66,7 @@ class TransportErrorsIntegrationTest extends TransportTestSupport {
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, Async.THREADS);
         closing.get(5, TimeUnit.SECONDS);
 
         await(serverWriteFailed, "the server's writes to fail");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.RecordingListener;
@@ -212,7 +213,7 @@ class TransportKeepAliveRulesIntegrationTest extends TransportTestSupport {
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }, Async.THREADS);
         awaitTrue("waiter queued", () -> transport.snapshot().totals().waiting() == 1);
 
         transport.close();

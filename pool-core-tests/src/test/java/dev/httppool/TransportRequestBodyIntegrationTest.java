@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -136,7 +137,7 @@ class TransportRequestBodyIntegrationTest extends TransportTestSupport {
                     } catch (IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }, Async.THREADS);
 
         // Writing the body takes longer than the header timeout.
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ScriptServer;
 import java.net.SocketTimeoutException;
@@ -139,7 +140,7 @@ class TransportTimeoutIntegrationTest extends TransportTestSupport {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                });
+                }, Async.THREADS);
         // Held well past the earlier request's 100 ms read timeout before answering.
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(400);
         awaitTrue("past the earlier read timeout", () -> System.nanoTime() - until > 0);

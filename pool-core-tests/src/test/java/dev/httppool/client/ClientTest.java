@@ -9,6 +9,7 @@ import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
 import dev.httppool.Transport;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.ScriptServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -332,7 +333,7 @@ class ClientTest {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Async.THREADS);
 
             assertThat(body.get(5, TimeUnit.SECONDS)).isEqualTo("arrived");
         } finally {

@@ -85,7 +85,7 @@ class EngineFakesTest {
         FakeWire wire = new FakeWire(1);
         wire.probeGate = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CompletableFuture<Boolean> probe =
-                java.util.concurrent.CompletableFuture.supplyAsync(wire::isDeadWhileIdle);
+                java.util.concurrent.CompletableFuture.supplyAsync(wire::isDeadWhileIdle, Async.THREADS);
 
         assertThat(wire.probeStarted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(probe).isNotDone();

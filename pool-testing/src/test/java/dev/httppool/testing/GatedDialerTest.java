@@ -28,7 +28,7 @@ class GatedDialerTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Async.THREADS);
 
             assertThat(dialer.entered(1).await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(dialer.started()).isEqualTo(1);

@@ -16,6 +16,7 @@ import dev.httppool.PoolTestSupport;
 import dev.httppool.RejectReason;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.FakeWire;
@@ -76,7 +77,7 @@ class AdvisorTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
     }
 
     /** {@code n} requests hold a connection of KEY_A at once, then return them in order. */

@@ -10,6 +10,7 @@ import dev.httppool.CloseReason;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
 import dev.httppool.TransportConfig;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
 import dev.httppool.testing.RecordingListener;
@@ -56,7 +57,7 @@ class AutoIdleCapTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, Async.THREADS);
             if (dial) {
                 dials.awaitQueued(before + 1);
                 dials.completeNext();

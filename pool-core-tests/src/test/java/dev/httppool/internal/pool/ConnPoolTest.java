@@ -18,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httppool.PoolTestSupport;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.ManualDials;
@@ -507,7 +508,7 @@ class ConnPoolTest {
             private void check(String event) {
                 // Another thread can take the lock only if this thread does not hold it.
                 try {
-                    CompletableFuture.supplyAsync(() -> pool.snapshot()).get(2, SECONDS);
+                    CompletableFuture.supplyAsync(() -> pool.snapshot(), Async.THREADS).get(2, SECONDS);
                 } catch (Exception e) {
                     violations.add(event);
                 }

@@ -9,6 +9,7 @@ import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
 import dev.httppool.testing.RecordingListener;
@@ -37,7 +38,7 @@ class FilteredSnapshotTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
         dials.awaitQueued(before + 1);
         dials.completeNext();
         return got.get(5, SECONDS);

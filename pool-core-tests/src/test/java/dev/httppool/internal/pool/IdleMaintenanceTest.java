@@ -10,6 +10,7 @@ import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
 import dev.httppool.TransportConfig;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.ManualDials;
@@ -45,7 +46,7 @@ class IdleMaintenanceTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
         dials.awaitQueued(1);
         dials.completeNext();
         PooledConnection pc = got.get(5, SECONDS);
@@ -155,14 +156,14 @@ class IdleMaintenanceTest {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
     }
 
     /** Starts a maintenance probe pass on another thread and returns once it is probing {@code wire}. */
     private CompletableFuture<Integer> probeHeldAt(FakeWire wire) throws Exception {
         wire.probeGate = new CountDownLatch(1);
         CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(
-                () -> pool.maintenance().closeDeadIdle(ticker.nanoTime()));
+                () -> pool.maintenance().closeDeadIdle(ticker.nanoTime()), Async.THREADS);
         assertThat(wire.probeStarted.await(5, SECONDS)).as("the probe started").isTrue();
         return pass;
     }

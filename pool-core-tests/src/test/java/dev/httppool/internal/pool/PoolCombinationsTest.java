@@ -10,6 +10,7 @@ import dev.httppool.LeakDetection;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeMuxWire;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
@@ -123,7 +124,7 @@ class PoolCombinationsTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        });
+        }, Async.THREADS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!got.isDone() && System.nanoTime() < deadline) {
             if (dials.queued() > 0) {

@@ -9,6 +9,7 @@ import dev.httppool.Transport;
 import dev.httppool.spring.HttpPoolTransports;
 import dev.httppool.spring.actuate.HttpPoolEndpoint;
 import dev.httppool.spring.metrics.HttpPoolMeterBinder;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.Http2TestServer;
 import dev.httppool.testing.TestTls;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -94,7 +95,7 @@ class HttpPoolHttp2Tests {
                     } catch (java.io.IOException e) {
                         throw new RuntimeException(e);
                     }
-                }));
+                }, Async.THREADS));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> server.holding() == 3);
 

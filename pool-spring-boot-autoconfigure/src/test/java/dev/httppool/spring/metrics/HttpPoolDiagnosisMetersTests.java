@@ -12,6 +12,7 @@ import dev.httppool.Response;
 import dev.httppool.Transport;
 import dev.httppool.TransportConfig;
 import dev.httppool.spring.HttpPoolTransports;
+import dev.httppool.testing.Async;
 import dev.httppool.testing.TestServer;
 import dev.httppool.testing.TestTls;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,7 +93,7 @@ class HttpPoolDiagnosisMetersTests {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, Async.THREADS);
         awaitWaiting(1);
         Throwable refused = catchThrowable(() -> get(server.url("/hello")));
         held.body().readAllBytes();
