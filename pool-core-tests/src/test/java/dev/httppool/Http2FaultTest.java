@@ -107,6 +107,44 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void paddingGoesBackToTheWindowsSoAServerThatPadsEveryFrameDeliversABodyLargerThanBothWindows()
+            throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.PADDED_BODY));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        CompletableFuture<String> body = CompletableFuture.supplyAsync(
+                () -> call(transport, Request.get(server.url("/"))));
+
+        assertThat(body.get(30, TimeUnit.SECONDS)).hasSize(H2ScriptServer.PADDED_BODY_BYTES).matches("x+");
+        assertThat(transport.snapshot().stats().closed()).isEmpty();
+    }
+
+    @Test
+    void aServerThatSendsBeyondTheConnectionWindowGetsFlowControlErrorAndTheConnectionCloses() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.WINDOW_IGNORED));
+        Transport transport = h2Transport(TransportConfig.defaults());
+        List<Response> unread = new java.util.ArrayList<>();
+
+        try {
+            // Four streams of 4 MiB fill the 16 MiB connection window; the fifth overruns it.
+            for (int i = 0; i < 5; i++) {
+                unread.add(transport.roundTrip(Request.get(server.url("/"))));
+            }
+        } catch (IOException expected) {
+            // the fifth head may already find the connection ended
+        }
+
+        // The first stream's buffered 4 MiB are still delivered; then it fails with the connection's error.
+        Throwable thrown = catchThrowable(() -> unread.get(0).body().readAllBytes());
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("beyond the connection window");
+        for (Response r : unread) {
+            r.close();
+        }
+        awaitTrue("the connection closed as broken", () -> closed(transport, CloseReason.BROKEN) == 1);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
     void http2WorksThroughAConnectProxyWithTlsInsideTheTunnel() throws Exception {
         Http2TestServer server = closeLater(Http2TestServer.start());
         TestProxy proxy = closeLater(TestProxy.start());

@@ -81,6 +81,9 @@ public final class Http2Connection implements MultiplexedConnection {
     volatile int peerMaxConcurrentStreams = 100;
     // Guarded by lock: bytes the callers read and we have not given back to the connection window yet.
     long connUnacked;
+    // Guarded by lock: flow-controlled bytes received and not yet given back to the connection window (buffered,
+    // read or unacked): the server may never make this exceed CONNECTION_WINDOW.
+    long connReceived;
     // Guarded by lock: the GOAWAY's last stream id once one arrived, else -1.
     int goAwayLastStreamId = -1;
     /** Why no new stream may start, once one of GOAWAY, a ping timeout or the end of the connection happened. */
@@ -246,15 +249,11 @@ public final class Http2Connection implements MultiplexedConnection {
         lock.lock();
         try {
             s.unacked += n;
-            connUnacked += n;
             if (!s.remoteEnded && s.unacked >= STREAM_WINDOW / 2) {
                 streamUpdate = (int) s.unacked;
                 s.unacked = 0;
             }
-            if (connUnacked >= CONNECTION_WINDOW / 2) {
-                connUpdate = (int) connUnacked;
-                connUnacked = 0;
-            }
+            connUpdate = creditConnectionLocked(n);
         } finally {
             lock.unlock();
         }
@@ -264,6 +263,21 @@ public final class Http2Connection implements MultiplexedConnection {
         if (connUpdate > 0) {
             sendControl(TYPE_WINDOW_UPDATE, 0, connUpdate);
         }
+    }
+
+    /**
+     * Adds {@code n} bytes to what goes back to the connection window and returns the WINDOW_UPDATE increment to
+     * send now (once half the window is due), or 0. The caller holds {@link #lock}.
+     */
+    int creditConnectionLocked(long n) {
+        connUnacked += n;
+        if (connUnacked < CONNECTION_WINDOW / 2) {
+            return 0;
+        }
+        int update = (int) connUnacked;
+        connUnacked = 0;
+        connReceived -= update;
+        return update;
     }
 
     /**
@@ -283,14 +297,10 @@ public final class Http2Connection implements MultiplexedConnection {
             streams.remove(s.id);
             windowed.signalAll(); // a body writer waiting for this stream's window stops
             reset = !s.remoteEnded && s.failure == null && !closed;
-            unread = s.buffered + s.unacked;
+            // The stream's unacked bytes are in connUnacked already (consumed): only its unread ones go back now.
+            unread = creditConnectionLocked(s.buffered);
             s.buffered = 0;
             s.data.clear();
-            connUnacked += unread;
-            unread = connUnacked >= CONNECTION_WINDOW / 2 ? connUnacked : 0;
-            if (unread > 0) {
-                connUnacked = 0;
-            }
         } finally {
             lock.unlock();
         }

@@ -90,21 +90,24 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     }
 
     @Override
-    public void data(int streamId, boolean endStream, byte[] buf, int off, int len) throws IOException {
+    public void data(int streamId, boolean endStream, byte[] buf, int off, int len, int flowControlled)
+            throws IOException {
         int giveBack = 0;
+        Http2Stream padded = null;
         c.lock.lock();
         try {
+            if (c.connReceived + flowControlled > Http2Connection.CONNECTION_WINDOW) {
+                throw Http2Exception.connectionError(FLOW_CONTROL_ERROR, "server sent " + flowControlled
+                        + " bytes beyond the connection window of " + Http2Connection.CONNECTION_WINDOW);
+            }
+            c.connReceived += flowControlled;
             Http2Stream s = c.streams.get(streamId);
             if (s == null || s.done || s.remoteEnded) {
                 // A stream we reset or finished: the bytes still count against the connection window.
-                c.connUnacked += len;
-                if (c.connUnacked >= Http2Connection.CONNECTION_WINDOW / 2) {
-                    giveBack = (int) c.connUnacked;
-                    c.connUnacked = 0;
-                }
+                giveBack = c.creditConnectionLocked(flowControlled);
             } else {
-                if (s.buffered + s.unacked + len > Http2Connection.STREAM_WINDOW) {
-                    throw Http2Exception.streamError(streamId, FLOW_CONTROL_ERROR, "server sent " + len
+                if (s.buffered + s.unacked + flowControlled > Http2Connection.STREAM_WINDOW) {
+                    throw Http2Exception.streamError(streamId, FLOW_CONTROL_ERROR, "server sent " + flowControlled
                             + " bytes beyond the stream window of " + Http2Connection.STREAM_WINDOW);
                 }
                 if (!s.finalHeadSeen) {
@@ -117,6 +120,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 if (endStream) {
                     s.remoteEnded = true;
                 }
+                if (flowControlled > len) {
+                    padded = s;
+                }
                 s.readable.signalAll();
             }
         } finally {
@@ -124,6 +130,10 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         }
         if (giveBack > 0) {
             c.sendControl(TYPE_WINDOW_UPDATE, 0, giveBack);
+        }
+        if (padded != null) {
+            // Padding is never read by the caller: it goes back to both windows as if read at once.
+            c.consumed(padded, flowControlled - len);
         }
     }
 
