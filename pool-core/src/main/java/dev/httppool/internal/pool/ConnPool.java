@@ -124,11 +124,16 @@ public final class ConnPool {
         for (;;) {
             PooledConnection pc = mux.lease(key, start);
             if (pc != null) {
+                countStream(pc, request, origin);
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
             pc = acquireOwned(key, trace, start, request, origin);
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
+                PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
+                if (pc != null && pc != dialed) {
+                    countStream(pc, request, origin); // a stream of another shared connection served it
+                }
             }
             if (pc != null) {
                 return pc;
@@ -317,6 +322,21 @@ public final class ConnPool {
             return true;
         }
         return false;
+    }
+
+    /**
+     * A new stream of shared {@code pc} was leased to {@code request}: a request it carries (so
+     * {@code maxRequestsPerConn} counts streams), a reuse in the stats, and the request the snapshot shows for it.
+     */
+    private void countStream(PooledConnection pc, Request request, Throwable origin) {
+        lock.lock();
+        try {
+            pc.requests++;
+            stats.reusedLocked(pc.host);
+            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, ticker.nanoTime());
+        } finally {
+            lock.unlock();
+        }
     }
 
     private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
@@ -723,7 +743,7 @@ public final class ConnPool {
 
     /** The same view with only the keys whose address is {@code address} (all keys when null). */
     public PoolSnapshot snapshot(String address) {
-        Map<ConnectMethodKey, Integer> streams = mux.streamsByKey(); // its own lock, never taken inside ours
+        Map<PooledConnection, Integer> streams = mux.openStreams(); // its own lock, never taken inside ours
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),
