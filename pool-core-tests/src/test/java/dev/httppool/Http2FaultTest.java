@@ -65,6 +65,19 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void aServerThatNeverSendsItsSettingsFailsTheDialWithinTheTlsHandshakeTimeout() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.NO_SETTINGS));
+        Transport transport = h2Transport(TransportConfig.builder()
+                .tlsHandshakeTimeout(Duration.ofMillis(300)).build());
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("sent no SETTINGS within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
     void aConnectionThatGetsGoAwayAfterItsLastResponseIsClosedAsGoawayAndTheNextRequestDials() throws Exception {
         H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_WHEN_IDLE));
         Transport transport = h2Transport(TransportConfig.defaults());

@@ -37,6 +37,8 @@ import javax.net.ssl.SSLSocket;
  *       updated them (padding counts against them): a client that does not give padding back stalls it;</li>
  *   <li>{@link Mode#WINDOW_IGNORED}: answers each request with a head and {@link #IGNORED_WINDOW_BYTES} bytes
  *       without END_STREAM, ignoring the connection window (not the stream's), so a few streams overrun it;</li>
+ *   <li>{@link Mode#NO_SETTINGS}: completes the TLS handshake, reads the preface and then sends nothing, not even
+ *       its SETTINGS;</li>
  *   <li>{@link Mode#TRAILERS}: answers each request with {@code 200}, body {@code ok} and the trailer
  *       {@code x-checksum: ok}.</li>
  * </ul>
@@ -47,7 +49,7 @@ public final class H2ScriptServer implements AutoCloseable {
     /** What the server does on one connection. */
     public enum Mode {
         ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD, PADDED_BODY, WINDOW_IGNORED,
-        TRAILERS
+        TRAILERS, NO_SETTINGS
     }
 
     /** The PINGs {@link Mode#PING_FLOOD} sends. */
@@ -134,6 +136,12 @@ public final class H2ScriptServer implements AutoCloseable {
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
             byte[] preface = new byte[PREFACE_LENGTH];
             in.readFully(preface);
+            if (mode == Mode.NO_SETTINGS) {
+                while (in.read(preface) >= 0) {
+                    // silent until the client goes away
+                }
+                return;
+            }
             frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
             if (mode == Mode.PING_FLOOD) {
                 for (int i = 0; i < FLOOD_PINGS; i++) {

@@ -47,7 +47,10 @@ public final class Http2Connection implements MultiplexedConnection {
     static final int CONNECTION_WINDOW = 16 << 20;
     /** Our SETTINGS_MAX_FRAME_SIZE: the RFC's default. */
     static final int MAX_FRAME_SIZE = DEFAULT_MAX_FRAME_SIZE;
-    /** How long {@link #open} waits for the server's first SETTINGS (it carries its stream limit). */
+    /**
+     * How long {@link #open} waits for the server's first SETTINGS (it carries its stream limit) when neither
+     * {@code tlsHandshakeTimeout} nor {@code dialTimeout} is set: the settings' own default.
+     */
     static final long SETTINGS_WAIT_MILLIS = 10_000;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -127,11 +130,12 @@ public final class Http2Connection implements MultiplexedConnection {
         }
         Http2Reader reader = new Http2Reader(c);
         readers.execute(reader);
+        long waitMillis = settingsWaitMillis(config);
         try {
-            if (!c.settingsReceived.await(SETTINGS_WAIT_MILLIS, TimeUnit.MILLISECONDS) || c.closed) {
+            if (!c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS) || c.closed) {
                 c.close();
-                throw new IOException("HTTP/2 server sent no SETTINGS within " + SETTINGS_WAIT_MILLIS + " ms ("
-                        + c.remoteAddress + ")");
+                throw new IOException("HTTP/2 server sent no SETTINGS within " + waitMillis + " ms of the TLS"
+                        + " handshake (" + c.remoteAddress + ")");
             }
         } catch (InterruptedException e) {
             c.close();
@@ -139,6 +143,16 @@ public final class Http2Connection implements MultiplexedConnection {
             throw new InterruptedIOException("interrupted waiting for the HTTP/2 server's SETTINGS");
         }
         return c;
+    }
+
+    /**
+     * The server's SETTINGS are the first frame it owes after the handshake, so they are part of setting the
+     * connection up: awaited for {@code tlsHandshakeTimeout} after it, or {@code dialTimeout} when that is unset.
+     */
+    static long settingsWaitMillis(TransportConfig config) {
+        long tls = config.tlsHandshakeTimeout().toMillis();
+        long dial = config.dialTimeout().toMillis();
+        return tls > 0 ? tls : dial > 0 ? dial : SETTINGS_WAIT_MILLIS;
     }
 
     @Override
