@@ -78,6 +78,17 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void aHeadOverMaxResponseHeaderBytesFailsWithTheSameErrorAsInHttp11() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.HUGE_HEAD));
+        Transport transport = h2Transport(TransportConfig.builder().maxResponseHeaderBytes(1000).build());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(java.net.ProtocolException.class)
+                .hasMessageContaining("server response headers exceeded 1000 bytes; aborted");
+    }
+
+    @Test
     void aConnectionThatGetsGoAwayAfterItsLastResponseIsClosedAsGoawayAndTheNextRequestDials() throws Exception {
         H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_WHEN_IDLE));
         Transport transport = h2Transport(TransportConfig.defaults());

@@ -39,6 +39,8 @@ import javax.net.ssl.SSLSocket;
  *       without END_STREAM, ignoring the connection window (not the stream's), so a few streams overrun it;</li>
  *   <li>{@link Mode#NO_SETTINGS}: completes the TLS handshake, reads the preface and then sends nothing, not even
  *       its SETTINGS;</li>
+ *   <li>{@link Mode#HUGE_HEAD}: answers each request with a head holding one field of {@link #HUGE_FIELD_BYTES}
+ *       bytes;</li>
  *   <li>{@link Mode#TRAILERS}: answers each request with {@code 200}, body {@code ok} and the trailer
  *       {@code x-checksum: ok}.</li>
  * </ul>
@@ -49,8 +51,11 @@ public final class H2ScriptServer implements AutoCloseable {
     /** What the server does on one connection. */
     public enum Mode {
         ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD, PADDED_BODY, WINDOW_IGNORED,
-        TRAILERS, NO_SETTINGS
+        TRAILERS, NO_SETTINGS, HUGE_HEAD
     }
+
+    /** The value length of the field {@link Mode#HUGE_HEAD} sends. */
+    public static final int HUGE_FIELD_BYTES = 5_000;
 
     /** The PINGs {@link Mode#PING_FLOOD} sends. */
     public static final int FLOOD_PINGS = 5_000;
@@ -183,6 +188,17 @@ public final class H2ScriptServer implements AutoCloseable {
                         for (int sent = 0; sent < IGNORED_WINDOW_BYTES; sent += 16_384) {
                             frame(out, 0, 0, streamId, new byte[16_384]);
                         }
+                    } else if (mode == Mode.HUGE_HEAD) {
+                        byte[] head = new byte[1 + 7 + 3 + HUGE_FIELD_BYTES];
+                        head[0] = (byte) 0x88; // :status 200
+                        head[1] = 0; // literal without indexing, new name
+                        head[2] = 5;
+                        System.arraycopy("x-big".getBytes(StandardCharsets.US_ASCII), 0, head, 3, 5);
+                        head[8] = 0x7f; // value length 5000 = 127 + 4873, in 7-bit groups
+                        head[9] = (byte) (0x80 | (HUGE_FIELD_BYTES - 127) & 0x7f);
+                        head[10] = (byte) ((HUGE_FIELD_BYTES - 127) >>> 7);
+                        java.util.Arrays.fill(head, 11, head.length, (byte) 'a');
+                        frame(out, 1, 5, streamId, head); // HEADERS END_STREAM END_HEADERS
                     } else if (mode == Mode.TRAILERS) {
                         frame(out, 1, 4, streamId, new byte[] {(byte) 0x88});
                         frame(out, 0, 0, streamId, "ok".getBytes(StandardCharsets.US_ASCII));

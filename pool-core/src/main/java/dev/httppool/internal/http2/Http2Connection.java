@@ -102,10 +102,9 @@ public final class Http2Connection implements MultiplexedConnection {
         this.ticker = ticker;
         this.in = ssl.getInputStream();
         this.output = new Http2Output(ssl.getOutputStream());
-        // Twice the limit: a head over the limit itself is refused by the stream with Go's message, not here.
-        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE,
-                config.maxResponseHeaderBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2
-                        : 2 * config.maxResponseHeaderBytes() + 1024);
+        // One limit with the HTTP/1.1 parser: max-response-header-bytes, as name + value + 32 per field (the stream
+        // checks each head against what interim heads left of it).
+        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, config.maxResponseHeaderBytes());
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
     }

@@ -9,6 +9,7 @@ import dev.httppool.internal.exchange.UnprocessedRequestException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -71,7 +72,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                     }
                     answer();
                     c.sendControl(TYPE_RST_STREAM, e.streamId(), e.errorCode());
-                    failStream(e.streamId(), e);
+                    failStream(e.streamId(), callersError(e));
                 }
             }
         } catch (Http2Exception e) {
@@ -355,6 +356,18 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             c.lock.unlock();
         }
         c.changed();
+    }
+
+    /** A head over max-response-header-bytes fails as in HTTP/1.1 (a ProtocolException); other errors as they are. */
+    private static IOException callersError(Http2Exception e) {
+        String message = e.getMessage();
+        int at = message == null ? -1 : message.indexOf(HpackDecoder.HEADERS_EXCEEDED);
+        if (at >= 0) {
+            ProtocolException p = new ProtocolException(message.substring(at));
+            p.initCause(e);
+            return p;
+        }
+        return e;
     }
 
     /** Counts one frame the server made us send; too many in a window end the connection. */
