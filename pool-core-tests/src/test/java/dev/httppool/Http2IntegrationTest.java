@@ -182,6 +182,33 @@ class Http2IntegrationTest extends TransportTestSupport {
     }
 
     @Test
+    void inAColdBurstEveryGotConnNamesTheConnectionThatServedTheRequestNotADiscardedDial() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.defaults());
+        List<String> gotConnAddresses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClientTrace trace = new ClientTrace() {
+            @Override
+            public void gotConn(GotConnInfo info) {
+                gotConnAddresses.add(info.localAddress());
+            }
+        };
+        int n = 30;
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.builder(server.url("/hello"))
+                    .trace(trace).build()))));
+        }
+        for (Future<String> f : results) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+        }
+        awaitPoolClean(transport);
+
+        // A discarded dial carries no request, so the server never saw it.
+        assertThat(gotConnAddresses).hasSize(n).allSatisfy(address -> assertThat(server.clientPortsSeen())
+                .contains(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+    }
+
+    @Test
     void unneededHttp2DialsOfAColdBurstGiveNoIdleCapAdvice() throws Exception {
         Http2TestServer server = h2Server(128);
         Transport transport = h2Transport(TransportConfig.defaults());

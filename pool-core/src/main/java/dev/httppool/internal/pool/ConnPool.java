@@ -133,6 +133,10 @@ public final class ConnPool {
                 pc = mux.adopt(pc);
                 if (pc != null && pc != dialed) {
                     countStream(pc, request, origin); // a stream of another shared connection served it
+                    return gotConn(pc, trace, start, false, 0, true);
+                }
+                if (pc != null) {
+                    return gotConn(pc, trace, start, pc.gotWasIdle, pc.gotIdleNanos, pc.gotReused);
                 }
             }
             if (pc != null) {
@@ -350,6 +354,16 @@ public final class ConnPool {
 
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
+        if (pc.wire instanceof MultiplexedConnection && !pc.shared && !pc.gotDeferred) {
+            // Not yet adopted: MuxConns may serve the request on another connection; acquire() reports the one
+            // that serves it. The request owns pc until then, so these plain fields are its own.
+            pc.gotDeferred = true;
+            pc.gotWasIdle = wasIdle;
+            pc.gotIdleNanos = idleNanos;
+            pc.gotReused = reused;
+            return pc;
+        }
+        pc.gotDeferred = false;
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
         onIdle.run(); // the maintenance watches held connections too
         PoolLog.handedOut(pc, reused, wasIdle, idleNanos);

@@ -43,6 +43,12 @@ public final class PooledConnection implements Exchange.Releaser {
     volatile boolean shared;
     // Guarded by MuxConns.lock: streams leased on it while shared.
     int streams;
+    // Owned by the request that acquired it, between ConnPool.acquireOwned and MuxConns.adopt: what its gotConn
+    // reports, deferred until adopt says which connection serves the request.
+    boolean gotDeferred;
+    boolean gotWasIdle;
+    long gotIdleNanos;
+    boolean gotReused;
     // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
     PooledConnection lruNewer;
     PooledConnection lruOlder;
