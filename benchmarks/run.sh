@@ -6,6 +6,8 @@
 # Usage: benchmarks/run.sh [--quick] [--no-jmh] [--no-one-cpu] [runner options: --clients a,b --concurrency 1,16 --repeats N
 #        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin --one-cpu --lifecycle --no-lifecycle]
 #        benchmarks/run.sh --spread [--quick]   (only the churn-and-spread benchmark: <date>-spread.md; no nginx, no Go)
+#        benchmarks/run.sh --h2 [--quick] [--concurrency 1,16 --paths /small,/files/16k --clients a,b --requests N]
+#            (only the HTTP/2 side-by-side over TLS to nginx, H2Bench: <date>-h2.md; quick = C=16, /small)
 # Quick mode also runs httppool-lifecycle (max-conn-lifetime 5m + 30s jitter, lease-strategy fifo) next to httppool
 # and reports the ratio: the hot-path cost of the lifecycle settings.
 # Full mode also runs the C=1 supplement with nginx and the client on one CPU (--one-cpu; <date>-one-cpu.md);
@@ -18,11 +20,13 @@ quick=false
 jmh=true
 one_cpu=true
 spread=false
+h2=false
 args=()
 for a in "$@"; do
   case "$a" in
     --quick) quick=true; one_cpu=false; args+=("$a") ;;
     --spread) spread=true ;;
+    --h2) h2=true ;;
     --no-jmh) jmh=false ;;
     --no-one-cpu) one_cpu=false ;;
     *) args+=("$a") ;;
@@ -58,6 +62,11 @@ cp="$here/target/classes:$(cat "$here/target/classpath.txt")"
 # The reactor hands sibling modules over as their jars in target/; make sure they are there.
 echo "building the Go client"
 (cd "$here/go" && GOFLAGS=-mod=mod go build -o "$here/target/goclient" .)
+
+if $h2; then
+  exec java -cp "$cp" dev.httppool.bench.H2Bench --go "$here/target/goclient" --out "$here/results" \
+    --command "$cmdline" "${args[@]}"
+fi
 
 date="$(date -u +%Y-%m-%d)"
 mkdir -p "$here/results"

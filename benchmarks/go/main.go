@@ -7,6 +7,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,6 +109,23 @@ func main() {
 	}
 	tr.MaxIdleConnsPerHost = idlePerHost
 	tr.MaxConnsPerHost = connsPerHost
+	name := "go"
+	// GOCLIENT_CA names a PEM certificate to trust: the HTTP/2 run (H2Bench) speaks TLS to nginx and Go's
+	// Transport picks h2 by ALPN; GOCLIENT_NAME is the client name it reports.
+	if ca := os.Getenv("GOCLIENT_CA"); ca != "" {
+		pem, err := os.ReadFile(ca)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "reading GOCLIENT_CA:", err)
+			os.Exit(2)
+		}
+		roots := x509.NewCertPool()
+		roots.AppendCertsFromPEM(pem)
+		tr.TLSClientConfig = &tls.Config{RootCAs: roots}
+		tr.ForceAttemptHTTP2 = true
+	}
+	if v := os.Getenv("GOCLIENT_NAME"); v != "" {
+		name = v
+	}
 	client := &http.Client{Transport: tr}
 
 	var warm []string
@@ -177,8 +196,8 @@ func main() {
 		}
 		return float64(lat[i]) / 1e3
 	}
-	fmt.Printf("RESULT client=go c=%d n=%d seconds=%.6f p50us=%.2f p99us=%.2f cpuns=%.1f allocb=%.1f errors=%d warmup=%s\n",
-		c, n, elapsed.Seconds(), pct(0.50), pct(0.99), float64(cpu)/float64(n),
+	fmt.Printf("RESULT client=%s c=%d n=%d seconds=%.6f p50us=%.2f p99us=%.2f cpuns=%.1f allocb=%.1f errors=%d warmup=%s\n",
+		name, c, n, elapsed.Seconds(), pct(0.50), pct(0.99), float64(cpu)/float64(n),
 		float64(ms1.TotalAlloc-ms0.TotalAlloc)/float64(n), errs, strings.Join(warm, ";"))
 	// The runner reads its counters now; connections close only after it answers.
 	stdin.ReadString('\n')

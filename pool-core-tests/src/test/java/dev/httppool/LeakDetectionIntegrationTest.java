@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.ScriptServer;
 import java.io.IOException;
@@ -15,10 +16,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,33 +27,18 @@ import org.junit.jupiter.api.Timeout;
 class LeakDetectionIntegrationTest extends TransportTestSupport {
 
     private final RecordingListener listener = new RecordingListener();
-    private final Logger poolLogger = Logger.getLogger("dev.httppool.pool");
-    private final List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.WARNING) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private WarningCapture capture;
+    private List<LogRecord> warnings;
 
     @BeforeEach
     void captureWarnings() {
-        poolLogger.addHandler(capture);
+        capture = WarningCapture.on("dev.httppool.pool");
+        warnings = capture.records();
     }
 
     @AfterEach
     void stopCapturing() {
-        poolLogger.removeHandler(capture);
+        capture.close();
     }
 
     private boolean leaked(String key, LeakDetection detection) {

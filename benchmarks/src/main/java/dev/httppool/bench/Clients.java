@@ -138,6 +138,9 @@ final class Clients {
             case "raw":
                 return new RawClient(uri, p.concurrency());
             default:
+                if (H2Clients.handles(p.client())) {
+                    return H2Clients.create(p);
+                }
                 throw new IllegalArgumentException("unknown client: " + p.client());
         }
     }
@@ -173,7 +176,7 @@ final class Clients {
         void close() throws Exception;
     }
 
-    private static BenchClient restClient(URI uri, ClientHttpRequestFactory factory, Closer closer) {
+    static BenchClient restClient(URI uri, ClientHttpRequestFactory factory, Closer closer) {
         RestClient rc = RestClient.builder().requestFactory(factory).build();
         return new BenchClient() {
             @Override

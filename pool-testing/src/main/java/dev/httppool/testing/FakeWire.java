@@ -2,6 +2,8 @@ package dev.httppool.testing;
 
 import dev.httppool.internal.exchange.ExchangeCodec;
 import dev.httppool.internal.exchange.WireConnection;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A connection without a socket, for tests of the pool alone: it records whether it was closed and can be made to
@@ -19,6 +21,10 @@ public final class FakeWire implements WireConnection {
     public volatile boolean closed;
     /** How many times the pool asked it to {@linkplain #trimWhileIdle() trim} while idle. */
     public volatile int trims;
+    /** Set by a test to hold the idle liveness check until it counts down (at most 5 seconds). */
+    public volatile CountDownLatch probeGate;
+    /** Counts down when the idle liveness check starts, so a test can act while it is under way. */
+    public final CountDownLatch probeStarted = new CountDownLatch(1);
 
     public FakeWire(int id) {
         this.id = id;
@@ -32,6 +38,15 @@ public final class FakeWire implements WireConnection {
 
     @Override
     public boolean isDeadWhileIdle() {
+        probeStarted.countDown();
+        CountDownLatch gate = probeGate;
+        if (gate != null) {
+            try {
+                gate.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return dead || closed;
     }
 

@@ -81,6 +81,19 @@ class EngineFakesTest {
     }
 
     @Test
+    void aFakeWireHoldsItsLivenessCheckUntilItsGateOpens() throws Exception {
+        FakeWire wire = new FakeWire(1);
+        wire.probeGate = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> probe =
+                java.util.concurrent.CompletableFuture.supplyAsync(wire::isDeadWhileIdle);
+
+        assertThat(wire.probeStarted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(probe).isNotDone();
+        wire.probeGate.countDown();
+        assertThat(probe.get(5, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
     void aFakeWireLooksOutOfStepOnceClosedOrMarkedSo() {
         FakeWire closed = new FakeWire(1);
         FakeWire shifted = new FakeWire(2);
@@ -90,5 +103,24 @@ class EngineFakesTest {
         assertThat(closed.isOutOfStep()).isTrue();
         assertThat(shifted.isOutOfStep()).isTrue();
         assertThat(shifted.isDeadWhileIdle()).isFalse();
+    }
+
+    @Test
+    void aFakeMuxWireTakesStreamsUntilGoAwayOrCloseAndTellsItsListener() {
+        FakeMuxWire wire = new FakeMuxWire(3, 5);
+        List<String> told = new ArrayList<>();
+        wire.onChange(() -> told.add(wire.takesNewStreams() ? "open" : "ended " + wire.endReason()));
+        assertThat(wire.maxConcurrentStreams()).isEqualTo(5);
+        assertThat(wire.takesNewStreams()).isTrue();
+        assertThat(wire.isDeadWhileIdle()).isFalse();
+
+        wire.goAway();
+        wire.close();
+        wire.close();
+
+        assertThat(told).containsExactly("ended GOAWAY", "ended GOAWAY");
+        assertThat(wire.isDeadWhileIdle()).isTrue();
+        assertThat(wire.closed).isTrue();
+        assertThat(wire).hasToString("mux#3");
     }
 }

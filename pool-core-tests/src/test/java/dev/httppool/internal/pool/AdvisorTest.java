@@ -5,9 +5,11 @@ import static dev.httppool.PoolTestSupport.KEY_B;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.HostOverride;
 import dev.httppool.PoolExhaustedException;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
@@ -15,6 +17,7 @@ import dev.httppool.RejectReason;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.ManualDials;
 import java.time.Duration;
@@ -22,10 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,24 +47,8 @@ class AdvisorTest {
             events.add("waited " + nanos);
         }
     };
-    private final Logger adviceLogger = Logger.getLogger("dev.httppool.advice");
-    private final List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.WARNING) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private WarningCapture capture;
+    private List<LogRecord> warnings;
     private ConnPool pool;
 
     private void pool(TransportConfig.Builder config) {
@@ -73,12 +57,13 @@ class AdvisorTest {
 
     @BeforeEach
     void captureWarnings() {
-        adviceLogger.addHandler(capture);
+        capture = WarningCapture.on("dev.httppool.advice");
+        warnings = capture.records();
     }
 
     @AfterEach
     void invariantsHold() {
-        adviceLogger.removeHandler(capture);
+        capture.close();
         if (pool != null) {
             assertThat(pool.checkInvariants()).isNull();
         }
@@ -254,6 +239,34 @@ class AdvisorTest {
         assertThat(queued.get(5, SECONDS)).isSameAs(held.get(0));
         assertThat(events).as("the queued request's time at maxConnsPerHost")
                 .containsExactly("rejected max-waiting", "waited " + Duration.ofMillis(250).toNanos());
+        for (PooledConnection pc : held) {
+            pool.release(pc, null);
+        }
+    }
+
+    @Test
+    void aKeyWithAHostsEntryIsAdvisedFromTheEntrysMaxConnsPerHostNotTheGlobalOne() throws Exception {
+        pool(PoolTestSupport.config().maxConnsPerHost(10)
+                .hosts(List.of(HostOverride.builder(KEY_A.host()).maxConnsPerHost(2).maxWaitingPerHost(1).build())));
+        List<PooledConnection> held = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            CompletableFuture<PooledConnection> got = acquireAsync(KEY_A);
+            dials.awaitQueued(1);
+            dials.completeNext();
+            held.add(got.get(5, SECONDS));
+        }
+        CompletableFuture<PooledConnection> queued = acquireAsync(KEY_A);
+        long deadline = System.nanoTime() + SECONDS.toNanos(5);
+        while (pool.snapshot().key(KEY_A.toString()).waiting() < 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait(); // bounded: the queued request shows in the snapshot
+        }
+
+        assertThat(catchThrowable(() -> pool.acquire(KEY_A, ClientTrace.NONE)))
+                .isInstanceOf(PoolExhaustedException.class);
+        assertThat(advice()).extracting(PoolSnapshot.Advice::setting, PoolSnapshot.Advice::current,
+                PoolSnapshot.Advice::suggested).containsExactly(tuple("max-conns-per-host", "2", "4"));
+        pool.release(held.get(0), null);
+        held.set(0, queued.get(5, SECONDS));
         for (PooledConnection pc : held) {
             pool.release(pc, null);
         }

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random sequences of pool operations (acquire, release reusable or broken, cancel, dial success or failure,
- * time passing, expiry, server closes, close idle), checking the pool's invariants after every step and its
+ * time passing, expiry, server closes, close idle, warm refills, leaked bodies reclaimed), checking the pool's invariants after every step and its
  * accounting at the end. Seeds 1..N; {@code -Dhttppool.randomops.seeds=N} runs more. A failure names its seed.
  *
  * <p>Each seed also draws the lifecycle and limit settings (lifetime with jitter, requests per connection, lease
@@ -72,12 +72,14 @@ class ConnPoolRandomOperationsTest {
         final Set<PooledConnection> broken = Collections.newSetFromMap(new IdentityHashMap<>());
         final StringBuilder trail = new StringBuilder();
         final Random hintRandom;
+        final Random leakRandom;
         final Model model = new Model();
 
         Run(long seed) {
             this.seed = seed;
             this.random = new Random(seed);
             this.hintRandom = new Random(seed * 31 + 17);
+            this.leakRandom = new Random(seed * 31 + 29);
             TransportConfig.Builder builder = TransportConfig.builder()
                     .maxIdleConns(random.nextInt(5))
                     .maxIdleConnsPerHost(random.nextInt(5) - 1) // -1: AUTO_IDLE_CONNS_PER_HOST
@@ -173,6 +175,9 @@ class ConnPoolRandomOperationsTest {
                 case 5:
                     if (!held.isEmpty()) {
                         PooledConnection pc = held.remove(random.nextInt(held.size()));
+                        if (leak(pc)) {
+                            break;
+                        }
                         boolean reusable = random.nextInt(4) != 0;
                         trail.append("release ").append(pc).append(reusable ? " reusable" : " broken");
                         if (reusable) {
@@ -235,6 +240,49 @@ class ConnPoolRandomOperationsTest {
         }
 
         /**
+         * Sometimes (from its own sequence) makes the response body streaming from held {@code pc} unreachable, as
+         * the collector finds it: before its return (the maintenance reclaims the connection, closing it), or just
+         * after a normal return (the reclaim then finds nothing to do, whoever holds the connection by then).
+         *
+         * @return whether {@code pc} was dealt with here (leaked, or returned) rather than to be returned by the
+         *     caller
+         */
+        boolean leak(PooledConnection pc) {
+            int kind = leakRandom.nextInt(8);
+            if (kind > 1) {
+                return false;
+            }
+            pc.responding(new Object());
+            LeakWatch.BodyRef ref = pc.bodyRef;
+            ref.enqueue(); // what the collector does once the body is unreachable
+            if (kind == 1) {
+                trail.append("release ").append(pc).append(" reusable, its body's reference queued after\n");
+                model.released(pc, ticker.nanoTime());
+                pool.release(pc, null);
+            } else {
+                trail.append("leak ").append(pc).append(", reclaimed\n");
+            }
+            PooledConnection.State before = stateOf(pc);
+            pool.leaks.run(ticker.nanoTime(), IdleMaintenance.PROBE_INTERVAL_NANOS, 1);
+            if (kind == 0) {
+                assertThat(((FakeWire) pc.wire).closed).as("a leaked connection is closed").isTrue();
+                assertThat(stateOf(pc)).isEqualTo(PooledConnection.State.CLOSED);
+            } else {
+                assertThat(stateOf(pc)).as("a returned connection is left to whoever has it").isEqualTo(before);
+            }
+            return true;
+        }
+
+        PooledConnection.State stateOf(PooledConnection pc) {
+            pool.lock.lock();
+            try {
+                return pc.state;
+            } finally {
+                pool.lock.unlock();
+            }
+        }
+
+        /**
          * Sometimes gives {@code pc} a server's {@code Keep-Alive} hint before it is returned, as the exchange does
          * with {@code respectServerKeepAlive}: a timeout of 1 to 3 s (1: not kept idle), a max of 0 to 2 more
          * requests, both or none. Drawn from its own sequence.
@@ -282,9 +330,10 @@ class ConnPoolRandomOperationsTest {
             }
             int at = sameKeyBefore.indexOf(got.id);
             assertThat(at).as("a request served at once got one of its key's idle connections").isNotNegative();
-            List<Long> skipped = pool.limits.fifo ? sameKeyBefore.subList(0, at)
+            boolean fifo = pool.hostLimits.match(r.key).fifo; // its key's strategy: a hosts entry may set one
+            List<Long> skipped = fifo ? sameKeyBefore.subList(0, at)
                     : sameKeyBefore.subList(at + 1, sameKeyBefore.size());
-            assertThat(idleIds()).as("connections skipped by the " + (pool.limits.fifo ? "FIFO" : "LIFO")
+            assertThat(idleIds()).as("connections skipped by the " + (fifo ? "FIFO" : "LIFO")
                     + " lease are closed").noneMatch(id -> id == got.id || skipped.contains(id));
         }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
 import dev.httppool.TransportConfig;
 import dev.httppool.testing.FakeTicker;
@@ -15,6 +16,7 @@ import dev.httppool.testing.ManualDials;
 import dev.httppool.testing.RecordingListener;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,5 +145,102 @@ class IdleMaintenanceTest {
 
         assertThat(next).isEqualTo(-1);
         assertThat(pool.snapshot().stats().closed()).containsEntry("server-closed", 1L);
+    }
+
+    /** Starts a request for {@code key} on another thread. */
+    private CompletableFuture<PooledConnection> acquireAsync(ConnectMethodKey key) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(key, ClientTrace.NONE);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Starts a maintenance probe pass on another thread and returns once it is probing {@code wire}. */
+    private CompletableFuture<Integer> probeHeldAt(FakeWire wire) throws Exception {
+        wire.probeGate = new CountDownLatch(1);
+        CompletableFuture<Integer> pass = CompletableFuture.supplyAsync(
+                () -> pool.maintenance().closeDeadIdle(ticker.nanoTime()));
+        assertThat(wire.probeStarted.await(5, SECONDS)).as("the probe started").isTrue();
+        return pass;
+    }
+
+    private void awaitWaiting(ConnectMethodKey key, int n) {
+        long deadline = System.nanoTime() + SECONDS.toNanos(5);
+        for (PoolSnapshot.KeyStats s; (s = pool.snapshot().key(key.toString())) == null || s.waiting() < n; ) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " waiting on " + key + ", snapshot " + pool.snapshot());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aRequestWaitsForTheIdleConnectionUnderTheProbeInsteadOfDialingAnother() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection idle = idleConnection(KEY_A);
+        FakeWire wire = (FakeWire) idle.wire;
+        ticker.advance(Duration.ofMillis(10));
+        CompletableFuture<Integer> pass = probeHeldAt(wire);
+
+        CompletableFuture<PooledConnection> got = acquireAsync(KEY_A);
+        awaitWaiting(KEY_A, 1);
+        wire.probeGate.countDown();
+
+        assertThat(pass.get(5, SECONDS)).as("closed by the probe").isZero();
+        assertThat(got.get(5, SECONDS)).as("the probed connection, handed over").isSameAs(idle);
+        assertThat(dials.queued()).as("dials started for the request").isZero();
+        assertThat(dials.dialed).as("connections made").hasSize(1);
+        pool.release(idle, null);
+    }
+
+    @Test
+    void aRequestThatWaitedForAProbedConnectionTheServerClosedDialsInItsPlace() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection idle = idleConnection(KEY_A);
+        FakeWire wire = (FakeWire) idle.wire;
+        wire.dead = true;
+        ticker.advance(Duration.ofMillis(10));
+        CompletableFuture<Integer> pass = probeHeldAt(wire);
+
+        CompletableFuture<PooledConnection> got = acquireAsync(KEY_A);
+        awaitWaiting(KEY_A, 1);
+        wire.probeGate.countDown();
+        assertThat(pass.get(5, SECONDS)).as("closed by the probe").isEqualTo(1);
+        dials.awaitQueued(1);
+        dials.completeNext();
+
+        PooledConnection fresh = got.get(5, SECONDS);
+        assertThat(fresh).isNotSameAs(idle);
+        assertThat(((FakeWire) fresh.wire).id).isEqualTo(2);
+        assertThat(pool.snapshot().key(KEY_A.toString()).connections()).as("the dead one's slot, taken over").isEqualTo(1);
+        pool.release(fresh, null);
+    }
+
+    @Test
+    void withMoreRequestsThanProbedIdleConnectionsTheRestDialAsGoWould() throws Exception {
+        pool(PoolTestSupport.config());
+        PooledConnection idle = idleConnection(KEY_A);
+        FakeWire wire = (FakeWire) idle.wire;
+        ticker.advance(Duration.ofMillis(10));
+        CompletableFuture<Integer> pass = probeHeldAt(wire);
+
+        CompletableFuture<PooledConnection> first = acquireAsync(KEY_A);
+        awaitWaiting(KEY_A, 1);
+        CompletableFuture<PooledConnection> second = acquireAsync(KEY_A);
+        dials.awaitQueued(1);
+        dials.completeNext();
+        PooledConnection dialed = CompletableFuture.anyOf(first, second).thenApply(PooledConnection.class::cast)
+                .get(5, SECONDS);
+        wire.probeGate.countDown();
+        pass.get(5, SECONDS);
+
+        assertThat(java.util.List.of(first.get(5, SECONDS), second.get(5, SECONDS)))
+                .containsExactlyInAnyOrder(idle, dialed);
+        assertThat(dials.dialed).as("one dial for two requests and one probed idle connection").hasSize(2);
+        pool.release(idle, null);
+        pool.release(dialed, null);
     }
 }

@@ -9,6 +9,7 @@ import dev.httppool.PoolTestSupport;
 import dev.httppool.Request;
 import dev.httppool.TransportConfig;
 import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.RecordingListener;
 import java.lang.ref.WeakReference;
@@ -19,10 +20,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,24 +34,8 @@ class LeakWatchTest {
     private final FakeTicker ticker = new FakeTicker();
     private final RecordingListener listener = new RecordingListener();
     private final AtomicInteger wires = new AtomicInteger();
-    private final Logger poolLogger = Logger.getLogger("dev.httppool.pool");
-    private final List<LogRecord> warnings = Collections.synchronizedList(new ArrayList<>());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel() == Level.WARNING) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private WarningCapture capture;
+    private List<LogRecord> warnings;
     private ConnPool pool;
 
     private ConnPool pool(TransportConfig.Builder config) {
@@ -64,12 +46,13 @@ class LeakWatchTest {
 
     @BeforeEach
     void captureWarnings() {
-        poolLogger.addHandler(capture);
+        capture = WarningCapture.on("dev.httppool.pool");
+        warnings = capture.records();
     }
 
     @AfterEach
     void invariantsHold() {
-        poolLogger.removeHandler(capture);
+        capture.close();
         if (pool != null) {
             assertThat(pool.checkInvariants()).isNull();
         }

@@ -39,6 +39,8 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     private final FrameReader frames;
     private final int pingIntervalMillis;
     private final long pingTimeoutNanos;
+    /** Callers to wake once this thread is about to wait for the socket or write to it. */
+    private final Wakeups wakeups;
     /** The header block being gathered (HEADERS, then CONTINUATIONs), its stream and END_STREAM flag. */
     private byte[] block = new byte[1024];
     private int blockLength;
@@ -50,6 +52,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
     Http2Reader(Http2Connection c) {
         this.c = c;
+        this.wakeups = new Wakeups(c.lock);
         this.pingIntervalMillis = (int) Math.min(Integer.MAX_VALUE, c.config.http2PingInterval().toMillis());
         this.pingTimeoutNanos = c.config.http2PingTimeout().toNanos();
         this.frames = new FrameReader(new HealthCheckedInput(c.in), Http2Connection.MAX_FRAME_SIZE,
@@ -71,12 +74,12 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                         throw e;
                     }
                     answer();
-                    c.sendControl(TYPE_RST_STREAM, e.streamId(), e.errorCode());
+                    send(TYPE_RST_STREAM, e.streamId(), e.errorCode());
                     failStream(e.streamId(), callersError(e));
                 }
             }
         } catch (Http2Exception e) {
-            c.sendControl(TYPE_GOAWAY, 0, e.errorCode());
+            send(TYPE_GOAWAY, 0, e.errorCode());
             c.fail(e, CloseReason.BROKEN);
         } catch (PingTimeout e) {
             c.fail(e, CloseReason.PING_TIMEOUT);
@@ -87,6 +90,8 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             if (e instanceof Error) {
                 throw (Error) e;
             }
+        } finally {
+            wakeups.now();
         }
     }
 
@@ -124,16 +129,18 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 if (flowControlled > len) {
                     padded = s;
                 }
-                s.readable.signalAll();
+                wakeups.later(s);
             }
         } finally {
             c.lock.unlock();
         }
         if (giveBack > 0) {
-            c.sendControl(TYPE_WINDOW_UPDATE, 0, giveBack);
+            send(TYPE_WINDOW_UPDATE, 0, giveBack);
         }
         if (padded != null) {
-            // Padding is never read by the caller: it goes back to both windows as if read at once.
+            // Padding is never read by the caller: it goes back to both windows as if read at once (a write:
+            // the callers marked for a wake-up are woken first).
+            wakeups.now();
             c.consumed(padded, flowControlled - len);
         }
     }
@@ -213,10 +220,15 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             if (endStream) {
                 s.remoteEnded = true;
             }
-            s.readable.signalAll();
+            wakeups.later(s);
         } finally {
             c.lock.unlock();
         }
+    }
+
+    private void send(int type, int streamId, long value) {
+        wakeups.now();
+        c.sendControl(type, streamId, value);
     }
 
     @Override
@@ -253,7 +265,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         } finally {
             c.lock.unlock();
         }
-        c.sendControl(TYPE_SETTINGS, 0, 0);
+        send(TYPE_SETTINGS, 0, 0);
         c.settingsReceived.countDown();
         c.changed();
     }
@@ -268,7 +280,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             return;
         }
         answer();
-        c.sendControl(TYPE_PING, 1, payload);
+        send(TYPE_PING, 1, payload);
     }
 
     @Override
@@ -411,6 +423,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (wakeups.pending() && in.available() < len) {
+                wakeups.now();
+            }
             for (;;) {
                 try {
                     return in.read(b, off, len);
@@ -422,7 +437,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                     if (!pingOutstanding) {
                         pingOutstanding = true;
                         pingSentNanos = now;
-                        c.sendControl(TYPE_PING, 0, HEALTH_PING);
+                        send(TYPE_PING, 0, HEALTH_PING);
                         c.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos)));
                     } else if (now - pingSentNanos >= pingTimeoutNanos) {
                         throw new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "

@@ -18,6 +18,8 @@ final class AdviceWindow {
     private static final int RULES = Advisor.Rule.values().length;
 
     // Per rule, BUCKETS counts; bucket i holds minute (bucket - i) before the current one, as a ring.
+    // The limits of the key's last event (its hosts entry's, or the global ones): the advice quotes these.
+    ConnLimits limits;
     private final long[] counts = new long[RULES * BUCKETS];
     private final int[] peakInUse = new int[BUCKETS];
     private final long[] minServerIdle = new long[BUCKETS];

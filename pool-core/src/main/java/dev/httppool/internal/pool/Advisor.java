@@ -114,6 +114,7 @@ public final class Advisor {
             }
             long now = ticker.nanoTime();
             AdviceWindow w = windowLocked(pc.key(), now);
+            w.limits = pc.host.limits;
             w.add(Rule.IDLE_CAP, now);
             // The idle ones were in use with the others lately: together they are the concurrency to keep.
             w.peakInUse(pc.host.active() + pc.host.idle.size(), idleCap, now);
@@ -121,6 +122,7 @@ public final class Advisor {
         } else if (reason == CloseReason.SERVER_CLOSED && pc.reused) {
             long now = ticker.nanoTime();
             AdviceWindow w = windowLocked(pc.key(), now);
+            w.limits = pc.host.limits;
             w.add(Rule.IDLE_TIMEOUT, now);
             w.serverIdle(now - pc.idleAtNanos, now);
             checkLocked(pc.key(), w, Rule.IDLE_TIMEOUT, now);
@@ -128,8 +130,9 @@ public final class Advisor {
     }
 
     /** A request for {@code key} was rejected. */
-    void rejectedLocked(ConnectMethodKey key, RejectReason reason, long now) {
+    void rejectedLocked(ConnectMethodKey key, ConnLimits limits, RejectReason reason, long now) {
         AdviceWindow w = windowLocked(key, now);
+        w.limits = limits;
         w.add(Rule.WAITS, now);
         w.rejected(reason);
         checkLocked(key, w, Rule.WAITS, now);
@@ -216,8 +219,9 @@ public final class Advisor {
                 }
                 int cap = w.idleCap();
                 int peak = Math.max(w.peakInUse(now), cap + 1);
-                String current = config.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST
-                        ? "auto (" + cap + ")" : Integer.toString(cap);
+                boolean auto = w.limits != null ? w.limits.autoIdleCap()
+                        : config.maxIdleConnsPerHost() == TransportConfig.AUTO_IDLE_CONNS_PER_HOST;
+                String current = auto ? "auto (" + cap + ")" : Integer.toString(cap);
                 return advice(key, rule, current, Integer.toString(peak), n + " connections were closed on return "
                         + "in the last 5 minutes because " + cap + " were idle already while other requests were in "
                         + "flight; up to " + peak + " were open at once: each burst dials again (churn, TIME_WAIT)");
@@ -227,17 +231,19 @@ public final class Advisor {
                     return null;
                 }
                 long serverIdle = w.minServerIdle(now);
-                if (!config.idleConnTimeout().isZero() && config.idleConnTimeout().toNanos() < serverIdle) {
+                Duration idleTimeout = w.limits != null ? Duration.ofNanos(w.limits.idleTimeoutNanos)
+                        : config.idleConnTimeout();
+                if (!idleTimeout.isZero() && idleTimeout.toNanos() < serverIdle) {
                     return null; // ours is shorter already: the server closed them for another reason
                 }
                 long serverSeconds = TimeUnit.NANOSECONDS.toSeconds(serverIdle);
                 long suggested = Math.max(1, serverSeconds - 1);
-                return advice(key, rule, seconds(config.idleConnTimeout()), suggested + "s", n + " idle connections "
+                return advice(key, rule, seconds(idleTimeout), suggested + "s", n + " idle connections "
                         + "were closed by the server in the last 5 minutes, the soonest after " + serverSeconds
                         + " s idle: keep them idle for less than the server does");
             }
             case WAITS: {
-                int max = config.maxConnsPerHost();
+                int max = w.limits != null ? w.limits.maxConnsPerHost : config.maxConnsPerHost();
                 if (n < REJECTIONS || max <= 0) {
                     return null;
                 }

@@ -121,13 +121,13 @@ public final class ConnPool {
     public PooledConnection acquire(ConnectMethodKey key, ClientTrace trace, Request request) throws IOException {
         long start = ticker.nanoTime();
         Throwable origin = leaks.origin();
-        for (;;) {
+        for (boolean again = false; ; again = true) {
             PooledConnection pc = mux.lease(key, start);
             if (pc != null) {
                 countStream(pc, request, origin);
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
-            pc = acquireOwned(key, trace, start, request, origin);
+            pc = acquireOwned(key, trace, start, request, origin, again);
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
                 PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
@@ -150,9 +150,12 @@ public final class ConnPool {
     /**
      * A connection of this pool's own ({@link ConnPool}'s idle list, a hand-off or a dial), or null when the wait
      * ended without one and the caller must ask again.
+     *
+     * @param again whether the request asks again (it was admitted before, and woken or served a connection it
+     *     could not use): {@code maxWaitingPerHost} does not refuse it now that later requests have queued
      */
     private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start, Request request,
-            Throwable origin) throws IOException {
+            Throwable origin, boolean again) throws IOException {
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
@@ -194,10 +197,10 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
-                    if (queueFullLocked(hp)) {
+                    if (!again && queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
-                        advisor.rejectedLocked(key, RejectReason.MAX_WAITING, now);
+                        advisor.rejectedLocked(key, limits, RejectReason.MAX_WAITING, now);
                     } else {
                         w = new WantConn(hp, trace);
                         w.request = request;
@@ -279,6 +282,16 @@ public final class ConnPool {
         }
         int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
+            if (hp.dialWaiters.size() < hp.idle.size()) {
+                // Every idle connection of this key is under the background probe (checkout skipped them), and
+                // fewer requests wait for them than there are: Go would reuse one, so wait for the probe rather
+                // than dial. Queued as if for permission: a probe that finds it dead closes it, and its slot
+                // starts this want's dial (decConnsLocked); a live one is handed over by the probe. Under the
+                // cap, dialWaiters holds only such wants.
+                hp.dialWaiters.addLast(w);
+                w.waitingForPermission = true;
+                return a;
+            }
             hp.conns++;
             hp.dialsInProgress.add(w);
             return PoolActions.dial(a, w);
@@ -429,7 +442,7 @@ public final class ConnPool {
                     long now = ticker.nanoTime();
                     int cap = w.host.limits.idleCapLocked(w.host, now);
                     stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
-                    advisor.rejectedLocked(w.host.key, RejectReason.WAIT_TIMEOUT, now);
+                    advisor.rejectedLocked(w.host.key, w.host.limits, RejectReason.WAIT_TIMEOUT, now);
                 }
                 removeIfUnusedLocked(w.host);
             }
@@ -551,6 +564,9 @@ public final class ConnPool {
         }
         if (closeIdle && !warm) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
+        }
+        if (pc.wire instanceof MultiplexedConnection && !warm && limits.minIdle == 0 && mux.hasRoomLocked(hp)) {
+            return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a); // another HTTP/2 connection carries the key
         }
         limits.noteInUseLocked(hp, now);
         int cap = limits.idleCapLocked(hp, now);

@@ -67,9 +67,10 @@ final class Dials {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
                 a = w.deliverLocked(pc, null, a);
-            } else if (wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
+            } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
-                // TestTransportDiscardsUnneededConns).
+                // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with
+                // another dial, closed in turn, for ever.
                 a = pool.closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
             } else {
                 a = pool.putOrCloseLocked(pc, a, w.warm != null);

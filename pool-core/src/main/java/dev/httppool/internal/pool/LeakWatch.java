@@ -93,7 +93,9 @@ final class LeakWatch {
                             next = Math.min(next, Math.max(minDelayNanos, thresholdNanos - held));
                             break; // the rest of this key's list was checked out later
                         }
-                        if (!pc.leakReported) {
+                        // A shared HTTP/2 connection is lent as streams: its checkout names its latest stream, and
+                        // how long it has carried streams says nothing of a leak of an earlier one.
+                        if (!pc.leakReported && !pc.shared) {
                             pc.leakReported = true;
                             overdue = overdue == null ? new ArrayList<>(2) : overdue;
                             overdue.add(new LeakReport(hp.key, held, pc.request, pc.thread, pc.origin));

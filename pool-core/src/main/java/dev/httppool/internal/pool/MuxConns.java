@@ -295,6 +295,38 @@ final class MuxConns {
         pool.run(a);
     }
 
+    /**
+     * With the pool's lock held: whether {@code hp}'s key has an HTTP/2 connection with room for another stream,
+     * idle in the pool or shared here. An HTTP/2 connection whose last stream ended is not kept idle beside it:
+     * one connection per key carries the streams (Go's pool keeps one; two dials of a cold burst that each
+     * found the other between the shared list and the idle list would otherwise both stay).
+     */
+    boolean hasRoomLocked(HostPool hp) {
+        for (PooledConnection pc : hp.idle) {
+            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                return true;
+            }
+        }
+        if (count == 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(hp.key);
+            if (list != null) {
+                for (PooledConnection pc : list) {
+                    MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+                    if (mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes {@code pc} for {@code reason} if it is idle now; otherwise whoever holds it decides. */
     private void closeIfIdle(PooledConnection pc, CloseReason reason) {
         PoolActions a = null;

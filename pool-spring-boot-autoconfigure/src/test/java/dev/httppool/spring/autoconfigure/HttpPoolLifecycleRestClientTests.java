@@ -130,7 +130,9 @@ class HttpPoolLifecycleRestClientTests {
             assertThat(client.get().uri(server.url("/hello")).retrieve().body(String.class))
                     .isEqualTo("hello from upstream");
             assertThat(server.distinctClientConnections()).isEqualTo(2);
-            assertThat(transport.snapshot().stats().closed()).containsEntry("max-lifetime", 1L);
+            // the first connection was closed for its lifetime; on a slow machine the second may reach its own
+            // 200 ms before the snapshot, so at least one
+            assertThat(transport.snapshot().stats().closed().get("max-lifetime")).isGreaterThanOrEqualTo(1L);
             assertCountsBackToZero(transport);
         });
     }

@@ -1,0 +1,236 @@
+package dev.httppool.internal.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
+import dev.httppool.HostOverride;
+import dev.httppool.LeakDetection;
+import dev.httppool.PoolSnapshot;
+import dev.httppool.TransportConfig;
+import dev.httppool.TransportListener;
+import dev.httppool.testing.FakeMuxWire;
+import dev.httppool.testing.FakeTicker;
+import dev.httppool.testing.ManualDials;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pool's features where they meet (each is tested alone elsewhere): warm pools with shared HTTP/2
+ * connections, leak detection with shared HTTP/2 connections. Dials run on demand and make {@link FakeMuxWire}s;
+ * the ticker is moved by hand.
+ */
+class PoolCombinationsTest {
+
+    private static final ConnectMethodKey H2 = new ConnectMethodKey("", "https", "h2.test:443", false);
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final ManualDials dials = new ManualDials();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final List<FakeMuxWire> wires = new CopyOnWriteArrayList<>();
+    private final List<Runnable> scheduled = new ArrayList<>();
+    private final List<LeakDetection> leaks = new CopyOnWriteArrayList<>();
+    private ConnPool pool;
+    private int maxStreams = 10;
+    private volatile Thread gated;
+    private final CountDownLatch atGate = new CountDownLatch(1);
+    private final CountDownLatch openGate = new CountDownLatch(1);
+
+    private ConnPool pool(TransportConfig config) {
+        TransportListener listener = new TransportListener() {
+            @Override
+            public void leaked(ConnectMethodKey key, LeakDetection how) {
+                leaks.add(how);
+            }
+
+            @Override
+            public void waited(ConnectMethodKey key, long nanos) {
+                if (Thread.currentThread() == gated) { // holds a woken waiter before it asks again
+                    gated = null;
+                    atGate.countDown();
+                    try {
+                        openGate.await(5, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        pool = new ConnPool(config, ticker, (key, trace) -> {
+            FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), maxStreams);
+            wires.add(w);
+            return w;
+        }, dials, listener, () -> { });
+        return pool;
+    }
+
+    @AfterEach
+    void invariantsHold() {
+        if (pool != null) {
+            assertThat(pool.checkInvariants()).isNull();
+            pool.close();
+        }
+    }
+
+    /** Runs the background runs the warm pools asked for, as the maintenance thread would. */
+    private void runScheduled() {
+        List<Runnable> due;
+        synchronized (scheduled) {
+            due = new ArrayList<>(scheduled);
+            scheduled.clear();
+        }
+        due.forEach(Runnable::run);
+    }
+
+    @Test
+    void aWarmHttp2KeyKeepsItsMinIdleConnectionsWithoutDialingForever() {
+        pool(TransportConfig.builder().hosts(List.of(HostOverride.builder("https://h2.test").minIdle(2).build()))
+                .build());
+        pool.warmPools().start(ConnectMethodKey::direct, (task, delay) -> {
+            synchronized (scheduled) {
+                scheduled.add(task);
+            }
+        });
+        runScheduled();
+        assertThat(dials.queued()).isEqualTo(2);
+
+        // Each dial's end may ask for a run; a warm key that has its connections starts none.
+        for (int round = 0; round < 5 && dials.queued() > 0; round++) {
+            dials.completeAll();
+            runScheduled();
+        }
+
+        assertThat(dials.queued()).as("dials still queued after the warm key was filled").isZero();
+        assertThat(wires).as("connections dialed").hasSize(2);
+        assertThat(pool.snapshot().key(H2.toString()).idle()).isEqualTo(2);
+        assertThat(wires).noneMatch(w -> w.closed);
+    }
+
+    /** Acquires on another thread (a dial may be needed), completing queued dials until it returns. */
+    private PooledConnection acquire() throws Exception {
+        CompletableFuture<PooledConnection> got = CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(H2, ClientTrace.NONE);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!got.isDone() && System.nanoTime() < deadline) {
+            if (dials.queued() > 0) {
+                dials.completeNext();
+            }
+            Thread.onSpinWait();
+        }
+        return got.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aSharedHttp2ConnectionWhoseStreamsEachEndInTimeIsNotReportedAsLeaked() throws Exception {
+        pool(TransportConfig.builder().leakDetectionThreshold(Duration.ofSeconds(1)).build());
+        PooledConnection first = acquire();
+        ticker.advance(500);
+        PooledConnection second = acquire();
+        assertThat(second).as("a stream of the same shared connection").isSameAs(first);
+        ticker.advance(100);
+        pool.release(first, null);
+        ticker.advance(500);
+        PooledConnection third = acquire();
+        ticker.advance(100);
+        pool.release(second, null);
+        ticker.advance(300); // 1.5 s since the connection was first taken; no stream is held for 1 s
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(leaks).as("leaks reported").isEmpty();
+        pool.release(third, null);
+        assertThat(pool.snapshot().totals().active()).isZero();
+    }
+
+    @Test
+    void anHttp2ConnectionWhoseLastStreamEndsIsClosedWhenAnotherOfItsKeyHasRoomSoOneConnectionRemains()
+            throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.defaults());
+        PooledConnection first = acquire();
+        PooledConnection second = acquire();
+        assertThat(second).as("the first is at its stream limit: a second connection").isNotSameAs(first);
+
+        pool.release(second, null); // the first is full: the second is kept idle
+        pool.release(first, null); // the second, idle, has room: the first is not needed
+
+        PoolSnapshot s = pool.snapshot();
+        assertThat(s.totals().idle()).isEqualTo(1);
+        assertThat(s.totals().connections()).isEqualTo(1);
+        assertThat(s.stats().closed()).containsEntry(CloseReason.TOO_MANY_IDLE_HOST.tag(), 1L);
+        assertThat(wires.get(0).closed).isTrue();
+    }
+
+    /** Acquires on a new thread; the future ends with the connection or the failure. */
+    private CompletableFuture<PooledConnection> acquireOnThread(Thread[] thread) {
+        CompletableFuture<PooledConnection> got = new CompletableFuture<>();
+        thread[0] = new Thread(() -> {
+            try {
+                got.complete(pool.acquire(H2, ClientTrace.NONE));
+            } catch (Throwable e) {
+                got.completeExceptionally(e);
+            }
+        });
+        thread[0].setDaemon(true);
+        thread[0].start();
+        return got;
+    }
+
+    private void awaitWaiting(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (pool.snapshot().totals().waiting() != n) {
+            assertThat(System.nanoTime()).as("waiting reaches " + n + ": " + pool.snapshot()).isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    @Test
+    void aWaiterWokenToLookForAStreamIsNotRefusedByMaxWaitingWhenItQueuesAgain() throws Exception {
+        maxStreams = 2;
+        pool(TransportConfig.builder().maxConnsPerHost(1).maxWaitingPerHost(1).build());
+        PooledConnection s1 = acquire();
+        PooledConnection s2 = acquire(); // the shared connection is full; the key at maxConnsPerHost
+        Thread[] first = new Thread[1];
+        gated = null;
+        CompletableFuture<PooledConnection> w1 = acquireOnThread(first);
+        awaitWaiting(1);
+        gated = first[0];
+
+        pool.release(s2, null); // a stream frees: the waiter is woken to look again
+        assertThat(atGate.await(5, TimeUnit.SECONDS)).isTrue();
+        PooledConnection s3 = acquire(); // meanwhile another request takes the freed stream
+        Thread[] second = new Thread[1];
+        CompletableFuture<PooledConnection> w2 = acquireOnThread(second); // and a later one queues
+        awaitWaiting(1);
+        openGate.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!w1.isDone() && pool.snapshot().totals().waiting() != 2 && System.nanoTime() < deadline) {
+            Thread.yield();
+        }
+        assertThat(w1).as("the first waiter, which queued before the second one").isNotDone();
+
+        pool.release(s1, null); // then each gets the next stream that frees
+        pool.release(s3, null);
+        PooledConnection got1 = w1.get(5, TimeUnit.SECONDS);
+        PooledConnection got2 = w2.get(5, TimeUnit.SECONDS);
+        assertThat(got1).isSameAs(s1);
+        assertThat(got2).isSameAs(s1);
+        pool.release(got1, null);
+        pool.release(got2, null);
+        assertThat(pool.snapshot().totals().waiting()).isZero();
+    }
+}
