@@ -66,6 +66,30 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void aServerThatNeverSendsItsSettingsFailsTheDialWithinTheTlsHandshakeTimeout() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.NO_SETTINGS));
+        Transport transport = h2Transport(TransportConfig.builder()
+                .tlsHandshakeTimeout(Duration.ofMillis(300)).build());
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("sent no SETTINGS within 300 ms");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aHeadOverMaxResponseHeaderBytesFailsWithTheSameErrorAsInHttp11() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.HUGE_HEAD));
+        Transport transport = h2Transport(TransportConfig.builder().maxResponseHeaderBytes(1000).build());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(java.net.ProtocolException.class)
+                .hasMessageContaining("server response headers exceeded 1000 bytes; aborted");
+    }
+
+    @Test
     void aConnectionThatGetsGoAwayAfterItsLastResponseIsClosedAsGoawayAndTheNextRequestDials() throws Exception {
         H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.GOAWAY_WHEN_IDLE));
         Transport transport = h2Transport(TransportConfig.defaults());
@@ -105,6 +129,44 @@ class Http2FaultTest extends TransportTestSupport {
             assertThat(thrown).isInstanceOf(IOException.class);
         }
         assertThat(closed(transport, CloseReason.BROKEN)).isEqualTo(1);
+    }
+
+    @Test
+    void paddingGoesBackToTheWindowsSoAServerThatPadsEveryFrameDeliversABodyLargerThanBothWindows()
+            throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.PADDED_BODY));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        CompletableFuture<String> body = CompletableFuture.supplyAsync(
+                () -> call(transport, Request.get(server.url("/"))));
+
+        assertThat(body.get(30, TimeUnit.SECONDS)).hasSize(H2ScriptServer.PADDED_BODY_BYTES).matches("x+");
+        assertThat(transport.snapshot().stats().closed()).isEmpty();
+    }
+
+    @Test
+    void aServerThatSendsBeyondTheConnectionWindowGetsFlowControlErrorAndTheConnectionCloses() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.WINDOW_IGNORED));
+        Transport transport = h2Transport(TransportConfig.defaults());
+        List<Response> unread = new java.util.ArrayList<>();
+
+        try {
+            // Four streams of 4 MiB fill the 16 MiB connection window; the fifth overruns it.
+            for (int i = 0; i < 5; i++) {
+                unread.add(transport.roundTrip(Request.get(server.url("/"))));
+            }
+        } catch (IOException expected) {
+            // the fifth head may already find the connection ended
+        }
+
+        // The first stream's buffered 4 MiB are still delivered; then it fails with the connection's error.
+        Throwable thrown = catchThrowable(() -> unread.get(0).body().readAllBytes());
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("beyond the connection window");
+        for (Response r : unread) {
+            r.close();
+        }
+        awaitTrue("the connection closed as broken", () -> closed(transport, CloseReason.BROKEN) == 1);
+        assertThat(server.connections()).isEqualTo(1);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.testing.Http2TestServer;
+import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.TestTls;
 import java.io.IOException;
 import java.io.InputStream;
@@ -118,6 +119,110 @@ class Http2IntegrationTest extends TransportTestSupport {
         long closed = s.stats().closed().values().stream().mapToLong(Long::longValue).sum();
         assertThat(s.totals().idle()).isEqualTo(1);
         assertThat(closed).isEqualTo(dials - 1);
+    }
+
+    @Test
+    void aSharedConnectionIsListedOnceAsActiveWithItsOpenStreamsAndEveryStreamOnItCountsAsReused()
+            throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.builder().maxConnsPerHost(1).build());
+        assertThat(body(transport.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        RecordingListener trace = new RecordingListener();
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.builder(server.url("/hold?q=secret"))
+                    .trace(trace).build()))));
+        }
+        awaitTrue("three requests held at once", () -> server.holding() == 3);
+
+        PoolSnapshot.KeyStats during = key(transport, server);
+        assertThat(during.activeConnections()).singleElement().satisfies(c -> {
+            assertThat(c.protocol()).isEqualTo("h2");
+            assertThat(c.streams()).isEqualTo(3);
+            assertThat(c.requests()).isEqualTo(4);
+            assertThat(c.request()).isEqualTo("GET /hold");
+        });
+        assertThat(during.idleConnections()).isEmpty();
+        assertThat(trace.events()).filteredOn(e -> e.startsWith("gotConn"))
+                .containsExactly("gotConn reused=true wasIdle=true", "gotConn reused=true wasIdle=false",
+                        "gotConn reused=true wasIdle=false");
+
+        server.release();
+        for (Future<String> f : results) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("held");
+        }
+        awaitTrue("the connection idle again", () -> key(transport, server).idle() == 1);
+        PoolSnapshot.KeyStats after = key(transport, server);
+        assertThat(after.activeConnections()).isEmpty();
+        assertThat(after.idleConnections()).singleElement().satisfies(c -> {
+            assertThat(c.protocol()).isEqualTo("h2");
+            assertThat(c.requests()).isEqualTo(4);
+        });
+        assertThat(transport.snapshot().stats().reused()).isEqualTo(3);
+    }
+
+    @Test
+    void maxRequestsPerConnCountsTheStreamsOfAnHttp2Connection() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.builder().maxRequestsPerConn(2).build());
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.get(server.url("/hold"))))));
+            int held = i;
+            awaitTrue(held + " requests held", () -> server.holding() == held);
+        }
+
+        assertThat(server.connectionsSeen()).isEqualTo(2); // two streams on the first, the third on a new one
+        server.release();
+        for (Future<String> f : results) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("held");
+        }
+        awaitTrue("the used-up connection closed as max-requests",
+                () -> closed(transport, CloseReason.MAX_REQUESTS) == 1);
+    }
+
+    @Test
+    void inAColdBurstEveryGotConnNamesTheConnectionThatServedTheRequestNotADiscardedDial() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.defaults());
+        List<String> gotConnAddresses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ClientTrace trace = new ClientTrace() {
+            @Override
+            public void gotConn(GotConnInfo info) {
+                gotConnAddresses.add(info.localAddress());
+            }
+        };
+        int n = 30;
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.builder(server.url("/hello"))
+                    .trace(trace).build()))));
+        }
+        for (Future<String> f : results) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+        }
+        awaitPoolClean(transport);
+
+        // A discarded dial carries no request, so the server never saw it.
+        assertThat(gotConnAddresses).hasSize(n).allSatisfy(address -> assertThat(server.clientPortsSeen())
+                .contains(Integer.parseInt(address.substring(address.lastIndexOf(':') + 1))));
+    }
+
+    @Test
+    void unneededHttp2DialsOfAColdBurstGiveNoIdleCapAdvice() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.defaults());
+        int n = 30;
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.get(server.url("/hello"))))));
+        }
+        for (Future<String> f : results) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("hello");
+        }
+        awaitPoolClean(transport);
+
+        assertThat(transport.snapshot().advice()).isEmpty();
     }
 
     @Test

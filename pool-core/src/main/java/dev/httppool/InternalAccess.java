@@ -2,6 +2,7 @@ package dev.httppool;
 
 import dev.httppool.internal.ApiAccess;
 import java.io.InputStream;
+import java.util.function.Supplier;
 import java.net.URI;
 
 /** Registers this package's non-public constructors and accessors with the engine (see {@link ApiAccess}). */
@@ -16,8 +17,9 @@ final class InternalAccess extends ApiAccess {
 
     @Override
     public Response newResponse(Request request, int status, String reason, String protocol, Headers headers,
-            InputStream body, long contentLength, boolean uncompressed) {
-        return new Response(request, status, reason, protocol, headers, body, contentLength, uncompressed);
+            InputStream body, long contentLength, boolean uncompressed, Supplier<Headers> trailers) {
+        return new Response(request, status, reason, protocol, headers, body, contentLength, uncompressed,
+                trailers);
     }
 
     @Override

@@ -132,10 +132,21 @@ public record PoolSnapshot(Settings settings, Totals totals, Stats stats, List<K
      * @param request the request's method and path, without query string (e.g. {@code GET /orders})
      * @param thread the name of the thread that made the request
      * @param leakSuspected whether it was held longer than {@code leakDetectionThreshold}
+     * @param streams its open HTTP/2 streams (0 for HTTP/1.1). An HTTP/2 connection with open streams is listed
+     *     once: {@code request}, {@code thread}, {@code checkedOutAt} and {@code heldMillis} are those of its most
+     *     recently started stream, and {@code requests} counts its streams
      */
     public record ActiveConnection(long id, String localAddress, String remoteAddress, String protocol,
             Instant checkedOutAt, long heldMillis, long ageMillis, long requests, String request, String thread,
-            boolean leakSuspected) {
+            boolean leakSuspected, int streams) {
+
+        /** An HTTP/1.1 connection (no streams). */
+        public ActiveConnection(long id, String localAddress, String remoteAddress, String protocol,
+                Instant checkedOutAt, long heldMillis, long ageMillis, long requests, String request, String thread,
+                boolean leakSuspected) {
+            this(id, localAddress, remoteAddress, protocol, checkedOutAt, heldMillis, ageMillis, requests, request,
+                    thread, leakSuspected, 0);
+        }
     }
 
     /** The entry for {@code key}, or null when the pool holds nothing for it. */

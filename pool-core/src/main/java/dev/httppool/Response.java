@@ -3,6 +3,7 @@ package dev.httppool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Supplier;
 
 /**
  * An HTTP response whose headers have arrived. The body streams from the connection: read it to the end (the
@@ -19,9 +20,10 @@ public final class Response implements Closeable {
     private final InputStream body;
     private final long contentLength;
     private final boolean uncompressed;
+    private final Supplier<Headers> trailers;
 
     Response(Request request, int status, String reason, String protocol, Headers headers, InputStream body,
-            long contentLength, boolean uncompressed) {
+            long contentLength, boolean uncompressed, Supplier<Headers> trailers) {
         this.request = request;
         this.status = status;
         this.reason = reason;
@@ -30,6 +32,7 @@ public final class Response implements Closeable {
         this.body = body;
         this.contentLength = contentLength;
         this.uncompressed = uncompressed;
+        this.trailers = trailers;
     }
 
     /** The request as the caller passed it to {@link RoundTripper#roundTrip}, even after retries. */
@@ -68,6 +71,15 @@ public final class Response implements Closeable {
     /** Whether the transport decoded a gzip body it asked for ({@code Content-Encoding} was then removed). */
     public boolean uncompressed() {
         return uncompressed;
+    }
+
+    /**
+     * The trailer fields the server sent after the body: those of an HTTP/2 response, or of a chunked HTTP/1.1
+     * one. Like Go's {@code Response.Trailer}, they are known only once the body has been read to its end; before
+     * that, and for a response without trailers, this is empty.
+     */
+    public Headers trailers() {
+        return trailers.get();
     }
 
     /** Closes the body: returns the connection to the pool after a bounded drain, or closes it. */

@@ -8,6 +8,7 @@ import dev.httppool.PoolSnapshot;
 import dev.httppool.Request;
 import dev.httppool.Response;
 import java.io.InputStream;
+import java.util.function.Supplier;
 import java.net.URI;
 
 /**
@@ -46,8 +47,9 @@ public abstract class ApiAccess {
         }
     }
 
+    /** A response; {@code trailers} answers {@link Response#trailers()}. */
     public abstract Response newResponse(Request request, int status, String reason, String protocol, Headers headers,
-            InputStream body, long contentLength, boolean uncompressed);
+            InputStream body, long contentLength, boolean uncompressed, Supplier<Headers> trailers);
 
     public abstract ConnWaitTimeoutException newConnWaitTimeout(ConnectMethodKey key, long waitedMillis,
             PoolSnapshot.KeyStats stats);

@@ -32,16 +32,37 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@link Mode#GOAWAY_WHEN_IDLE}: answers the first request, then sends GOAWAY at once (the connection idle);</li>
  *   <li>{@link Mode#REFUSE_FIRST}: resets the first stream with REFUSED_STREAM and answers the others;</li>
  *   <li>{@link Mode#PING_FLOOD}: after its SETTINGS sends {@link #FLOOD_PINGS} PINGs at once, then answers.</li>
+ *   <li>{@link Mode#PADDED_BODY}: answers each request with {@link #PADDED_BODY_BYTES} bytes {@code x}, one per DATA
+ *       frame padded to 256 bytes, honouring the client's stream and connection windows as it announced and
+ *       updated them (padding counts against them): a client that does not give padding back stalls it;</li>
+ *   <li>{@link Mode#WINDOW_IGNORED}: answers each request with a head and {@link #IGNORED_WINDOW_BYTES} bytes
+ *       without END_STREAM, ignoring the connection window (not the stream's), so a few streams overrun it;</li>
+ *   <li>{@link Mode#NO_SETTINGS}: completes the TLS handshake, reads the preface and then sends nothing, not even
+ *       its SETTINGS;</li>
+ *   <li>{@link Mode#HUGE_HEAD}: answers each request with a head holding one field of {@link #HUGE_FIELD_BYTES}
+ *       bytes;</li>
+ *   <li>{@link Mode#TRAILERS}: answers each request with {@code 200}, body {@code ok} and the trailer
+ *       {@code x-checksum: ok}.</li>
  * </ul>
  * Responses use HPACK's static table only ({@code :status 200} is the single octet {@code 0x88}).
  */
 public final class H2ScriptServer implements AutoCloseable {
 
     /** What the server does on one connection. */
-    public enum Mode { ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD }
+    public enum Mode {
+        ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD, PADDED_BODY, WINDOW_IGNORED,
+        TRAILERS, NO_SETTINGS, HUGE_HEAD
+    }
+
+    /** The value length of the field {@link Mode#HUGE_HEAD} sends. */
+    public static final int HUGE_FIELD_BYTES = 5_000;
 
     /** The PINGs {@link Mode#PING_FLOOD} sends. */
     public static final int FLOOD_PINGS = 5_000;
+    /** The body bytes {@link Mode#PADDED_BODY} sends per request: 17.9 MB of frames, above both client windows. */
+    public static final int PADDED_BODY_BYTES = 70_000;
+    /** The bytes {@link Mode#WINDOW_IGNORED} sends per stream: 4 MiB. */
+    public static final int IGNORED_WINDOW_BYTES = 4 << 20;
 
     private static final int PREFACE_LENGTH = 24;
 
@@ -120,6 +141,12 @@ public final class H2ScriptServer implements AutoCloseable {
             OutputStream out = new BufferedOutputStream(s.getOutputStream());
             byte[] preface = new byte[PREFACE_LENGTH];
             in.readFully(preface);
+            if (mode == Mode.NO_SETTINGS) {
+                while (in.read(preface) >= 0) {
+                    // silent until the client goes away
+                }
+                return;
+            }
             frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
             if (mode == Mode.PING_FLOOD) {
                 for (int i = 0; i < FLOOD_PINGS; i++) {
@@ -129,6 +156,7 @@ public final class H2ScriptServer implements AutoCloseable {
             out.flush();
             List<Integer> pending = new ArrayList<>();
             boolean goneAway = false;
+            Windows windows = new Windows();
             for (;;) {
                 int length = in.readUnsignedByte() << 16 | in.readUnsignedByte() << 8 | in.readUnsignedByte();
                 int type = in.readUnsignedByte();
@@ -144,12 +172,39 @@ public final class H2ScriptServer implements AutoCloseable {
                     continue;
                 }
                 if (type == 4 && (flags & 1) == 0) {
+                    windows.settings(payload);
                     frame(out, 4, 1, 0, new byte[0]); // SETTINGS ack
                 } else if (type == 6 && (flags & 1) == 0) {
                     frame(out, 6, 1, 0, payload); // PING ack
+                } else if (type == 8 && length == 4) {
+                    windows.update(streamId, getInt(payload, 0) & 0x7fff_ffff);
                 } else if (type == 1) {
                     seen.add(streamId);
-                    if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD) {
+                    if (mode == Mode.PADDED_BODY) {
+                        frame(out, 1, 4, streamId, new byte[] {(byte) 0x88});
+                        windows.start(streamId, PADDED_BODY_BYTES);
+                    } else if (mode == Mode.WINDOW_IGNORED) {
+                        frame(out, 1, 4, streamId, new byte[] {(byte) 0x88});
+                        for (int sent = 0; sent < IGNORED_WINDOW_BYTES; sent += 16_384) {
+                            frame(out, 0, 0, streamId, new byte[16_384]);
+                        }
+                    } else if (mode == Mode.HUGE_HEAD) {
+                        byte[] head = new byte[1 + 7 + 3 + HUGE_FIELD_BYTES];
+                        head[0] = (byte) 0x88; // :status 200
+                        head[1] = 0; // literal without indexing, new name
+                        head[2] = 5;
+                        System.arraycopy("x-big".getBytes(StandardCharsets.US_ASCII), 0, head, 3, 5);
+                        head[8] = 0x7f; // value length 5000 = 127 + 4873, in 7-bit groups
+                        head[9] = (byte) (0x80 | (HUGE_FIELD_BYTES - 127) & 0x7f);
+                        head[10] = (byte) ((HUGE_FIELD_BYTES - 127) >>> 7);
+                        java.util.Arrays.fill(head, 11, head.length, (byte) 'a');
+                        frame(out, 1, 5, streamId, head); // HEADERS END_STREAM END_HEADERS
+                    } else if (mode == Mode.TRAILERS) {
+                        frame(out, 1, 4, streamId, new byte[] {(byte) 0x88});
+                        frame(out, 0, 0, streamId, "ok".getBytes(StandardCharsets.US_ASCII));
+                        byte[] trailer = {0, 10, 'x', '-', 'c', 'h', 'e', 'c', 'k', 's', 'u', 'm', 2, 'o', 'k'};
+                        frame(out, 1, 5, streamId, trailer); // HEADERS END_STREAM END_HEADERS, a literal field
+                    } else if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD) {
                         answer(out, streamId);
                     } else if (mode == Mode.REFUSE_FIRST) {
                         if (seen.size() == 1) {
@@ -176,11 +231,64 @@ public final class H2ScriptServer implements AutoCloseable {
                         }
                     }
                 }
+                windows.pump(out);
                 out.flush();
             }
         } catch (IOException e) {
             // the client went away, or the server is closing
         }
+    }
+
+    /**
+     * The client's receive windows as this server sees them, and the padded body it is sending within them: one
+     * body byte per 256-byte DATA frame (pad length, the byte, 254 bytes of padding).
+     */
+    private static final class Windows {
+        private long connection = 65_535;
+        private long initialStream = 65_535;
+        private long stream;
+        private int streamId;
+        private int remaining;
+
+        void settings(byte[] payload) {
+            for (int p = 0; p + 6 <= payload.length; p += 6) {
+                if (((payload[p] & 0xff) << 8 | payload[p + 1] & 0xff) == 4) { // SETTINGS_INITIAL_WINDOW_SIZE
+                    long value = getInt(payload, p + 2) & 0xffff_ffffL;
+                    stream += value - initialStream;
+                    initialStream = value;
+                }
+            }
+        }
+
+        void update(int id, int increment) {
+            if (id == 0) {
+                connection += increment;
+            } else if (id == streamId) {
+                stream += increment;
+            }
+        }
+
+        void start(int id, int bytes) {
+            streamId = id;
+            stream = initialStream;
+            remaining = bytes;
+        }
+
+        void pump(OutputStream out) throws IOException {
+            while (remaining > 0 && connection >= 256 && stream >= 256) {
+                byte[] payload = new byte[256];
+                payload[0] = (byte) 254;
+                payload[1] = 'x';
+                remaining--;
+                frame(out, 0, remaining == 0 ? 0x9 : 0x8, streamId, payload); // PADDED (and END_STREAM)
+                connection -= 256;
+                stream -= 256;
+            }
+        }
+    }
+
+    private static int getInt(byte[] b, int p) {
+        return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
     }
 
     private static void answer(OutputStream out, int streamId) throws IOException {

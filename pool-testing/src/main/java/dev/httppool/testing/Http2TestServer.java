@@ -176,6 +176,15 @@ public final class Http2TestServer implements AutoCloseable {
         return clients.size();
     }
 
+    /** The client ports of the connections that carried requests (a client's local port names its connection). */
+    public Set<Integer> clientPortsSeen() {
+        Set<Integer> ports = new java.util.HashSet<>();
+        for (SocketAddress a : clients) {
+            ports.add(((InetSocketAddress) a).getPort());
+        }
+        return ports;
+    }
+
     /** Requests served or being served. */
     public int requests() {
         return requests.get();

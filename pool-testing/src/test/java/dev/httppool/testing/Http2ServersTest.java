@@ -73,4 +73,44 @@ class Http2ServersTest {
             assertThat(server.streamsOn(0)).containsExactly(1);
         }
     }
+
+    @Test
+    void thePaddedBodyModeSendsWithinTheClientsWindowsAndResumesOnWindowUpdate() throws Exception {
+        try (H2ScriptServer server = H2ScriptServer.start(H2ScriptServer.Mode.PADDED_BODY);
+                SSLSocket s = (SSLSocket) TestTls.get().clientContext().getSocketFactory()
+                        .createSocket("127.0.0.1", server.address().getPort())) {
+            SSLParameters params = s.getSSLParameters();
+            params.setApplicationProtocols(new String[] {"h2"});
+            s.setSSLParameters(params);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // empty SETTINGS: windows of 65,535
+            out.write(new byte[] {0, 0, 1, 1, 5, 0, 0, 0, 1, (byte) 0x82});
+            out.flush();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            for (int i = 0; i < 3; i++) { // SETTINGS, SETTINGS ack, HEADERS
+                readFrame(in);
+            }
+            for (int i = 0; i < 65_535 / 256; i++) {
+                assertThat(readFrame(in)).isEqualTo("0/1:256");
+            }
+            out.write(new byte[] {0, 0, 8, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}); // PING
+            out.flush();
+            assertThat(readFrame(in)).as("the window is spent: the PING ack comes first").isEqualTo("6/0:8");
+            out.write(new byte[] {0, 0, 4, 8, 0, 0, 0, 0, 0, 0, 0, 1, 0}); // WINDOW_UPDATE connection +256
+            out.write(new byte[] {0, 0, 4, 8, 0, 0, 0, 0, 1, 0, 0, 1, 0}); // WINDOW_UPDATE stream 1 +256
+            out.flush();
+            assertThat(readFrame(in)).isEqualTo("0/1:256");
+        }
+    }
+
+    private static String readFrame(DataInputStream in) throws java.io.IOException {
+        int length = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        int stream = in.readInt();
+        in.readFully(new byte[length]);
+        return type + "/" + stream + ":" + length;
+    }
 }

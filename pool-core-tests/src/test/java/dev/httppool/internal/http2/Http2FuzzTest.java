@@ -342,8 +342,8 @@ class Http2FuzzTest {
         }
 
         @Override
-        public void data(int streamId, boolean endStream, byte[] buf, int off, int len) {
-            frames.data(streamId, endStream, buf, off, len);
+        public void data(int streamId, boolean endStream, byte[] buf, int off, int len, int flowControlled) {
+            frames.data(streamId, endStream, buf, off, len, flowControlled);
             flush();
         }
 

@@ -9,7 +9,7 @@ final class RecordingHandler implements FrameReader.Handler {
     final List<String> frames = new ArrayList<>();
 
     @Override
-    public void data(int streamId, boolean endStream, byte[] buf, int off, int len) {
+    public void data(int streamId, boolean endStream, byte[] buf, int off, int len, int flowControlled) {
         frames.add("DATA " + streamId + (endStream ? " END_STREAM " : " ") + Hex.of(buf, off, len));
     }
 

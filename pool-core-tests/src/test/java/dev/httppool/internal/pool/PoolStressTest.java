@@ -148,7 +148,7 @@ class PoolStressTest {
         assertThat(s.totals().active()).as("active after every caller ended").isZero();
         assertThat(s.totals().waiting()).isZero();
         assertThat(s.totals().dialing()).isZero();
-        assertThat(pool.mux.streamsByKey()).as("streams left on shared connections").isEmpty();
+        assertThat(pool.mux.openStreams()).as("streams left on shared connections").isEmpty();
 
         pool.close(); // closes the idle ones, warm included, and starts no warm dial again
         assertThat(pool.snapshot().totals()).as("every count back to zero")

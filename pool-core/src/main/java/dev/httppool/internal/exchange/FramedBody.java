@@ -1,5 +1,6 @@
 package dev.httppool.internal.exchange;
 
+import dev.httppool.Headers;
 import java.io.InputStream;
 import java.util.Objects;
 
@@ -34,6 +35,13 @@ public abstract class FramedBody extends InputStream {
      * extensions, CRLFs, trailers): what reading it has cost on the wire, which bounds the drain on close.
      */
     public abstract long wireBytesRead();
+
+    /**
+     * The trailer fields that followed the body, once it is complete; empty before, and when there were none.
+     */
+    public Headers trailers() {
+        return Headers.empty();
+    }
 
     /** Whether the body ends only when the connection does, which then cannot carry another exchange. */
     public boolean endsWithConnection() {

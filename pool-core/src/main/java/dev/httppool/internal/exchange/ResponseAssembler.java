@@ -13,6 +13,7 @@ import dev.httppool.internal.exchange.ExchangeCodec.Head;
 import dev.httppool.internal.exchange.ExchangeException.Stage;
 import java.net.ProtocolException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Turns a final response head into the caller's {@link Response}: decides whether the connection may carry
@@ -79,7 +80,7 @@ final class ResponseAssembler {
             // Go returns a bodyless response's connection before handing the response over (#13633).
             releaser.release(finalReason(notReusable, pendingWrite), trace);
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
-                    FramedBody.empty(-1), framed.contentLength(), false);
+                    FramedBody.empty(-1), framed.contentLength(), false, trailersOf(framed));
         }
         ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable,
                 reason -> releaser.release(finalReason(reason, pendingWrite), trace),
@@ -89,10 +90,15 @@ final class ResponseAssembler {
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), stripped,
-                    new GzipBody(body), -1, true);
+                    new GzipBody(body), -1, true, trailersOf(framed));
         }
         return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
-                body, framed.contentLength(), false);
+                body, framed.contentLength(), false, trailersOf(framed));
+    }
+
+    /** The trailers of {@code framed}, once it has been read to its end (as Go's {@code Response.Trailer}). */
+    private static Supplier<Headers> trailersOf(FramedBody framed) {
+        return () -> framed.isComplete() ? framed.trailers() : Headers.empty();
     }
 
     /** Why the connection cannot carry another exchange after this response; null if it can. */

@@ -134,6 +134,7 @@ public final class ChunkedInputStream extends FramedBody {
     }
 
     /** The trailer fields; empty until the body is {@linkplain #isComplete() complete}. */
+    @Override
     public Headers trailers() {
         return trailers;
     }

@@ -25,7 +25,12 @@ public final class FrameReader {
      * frame between them, and together hold at most {@code maxHeaderBlockBytes}.
      */
     public interface Handler {
-        void data(int streamId, boolean endStream, byte[] buf, int off, int len) throws IOException;
+        /**
+         * A DATA frame's content, padding stripped; {@code flowControlled} is the frame's whole payload length
+         * (content, padding and pad length), which is what counts against the flow-control windows (RFC 9113 §6.9.1).
+         */
+        void data(int streamId, boolean endStream, byte[] buf, int off, int len, int flowControlled)
+                throws IOException;
 
         void headers(int streamId, boolean endStream, byte[] buf, int off, int len, boolean endHeaders)
                 throws IOException;
@@ -138,7 +143,7 @@ public final class FrameReader {
         requireStream(TYPE_DATA, streamId);
         int pad = padding(TYPE_DATA, length, flags);
         int off = (flags & FLAG_PADDED) != 0 ? 1 : 0;
-        handler.data(streamId, (flags & FLAG_END_STREAM) != 0, buf, off, length - off - pad);
+        handler.data(streamId, (flags & FLAG_END_STREAM) != 0, buf, off, length - off - pad, length);
     }
 
     private void readHeaders(Handler handler, int length, int flags, int streamId) throws IOException {

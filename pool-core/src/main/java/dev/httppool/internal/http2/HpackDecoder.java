@@ -22,6 +22,12 @@ public final class HpackDecoder {
     }
 
     private final HpackTable table;
+    /**
+     * How a header list over the limit is refused: the HTTP/1.1 parser's words (Go's), so that a head over
+     * {@code max-response-header-bytes} fails alike in both protocols. The size counts name + value + 32 per field.
+     */
+    public static final String HEADERS_EXCEEDED = "server response headers exceeded ";
+
     private final int maxTableSize;
     private final long maxHeaderListSize;
     private byte[] scratch = new byte[256];
@@ -113,8 +119,8 @@ public final class HpackDecoder {
             src = null;
         }
         if (listSize > maxHeaderListSize) {
-            throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "response header list exceeds "
-                    + maxHeaderListSize + " bytes (max-response-header-bytes; name + value + 32 per field)");
+            throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, HEADERS_EXCEEDED + maxHeaderListSize
+                    + " bytes; aborted");
         }
         if (malformed != null) {
             throw Http2Exception.streamError(streamId, PROTOCOL_ERROR, "malformed header field: " + malformed);

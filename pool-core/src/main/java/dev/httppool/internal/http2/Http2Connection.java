@@ -47,7 +47,10 @@ public final class Http2Connection implements MultiplexedConnection {
     static final int CONNECTION_WINDOW = 16 << 20;
     /** Our SETTINGS_MAX_FRAME_SIZE: the RFC's default. */
     static final int MAX_FRAME_SIZE = DEFAULT_MAX_FRAME_SIZE;
-    /** How long {@link #open} waits for the server's first SETTINGS (it carries its stream limit). */
+    /**
+     * How long {@link #open} waits for the server's first SETTINGS (it carries its stream limit) when neither
+     * {@code tlsHandshakeTimeout} nor {@code dialTimeout} is set: the settings' own default.
+     */
     static final long SETTINGS_WAIT_MILLIS = 10_000;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -81,6 +84,9 @@ public final class Http2Connection implements MultiplexedConnection {
     volatile int peerMaxConcurrentStreams = 100;
     // Guarded by lock: bytes the callers read and we have not given back to the connection window yet.
     long connUnacked;
+    // Guarded by lock: flow-controlled bytes received and not yet given back to the connection window (buffered,
+    // read or unacked): the server may never make this exceed CONNECTION_WINDOW.
+    long connReceived;
     // Guarded by lock: the GOAWAY's last stream id once one arrived, else -1.
     int goAwayLastStreamId = -1;
     /** Why no new stream may start, once one of GOAWAY, a ping timeout or the end of the connection happened. */
@@ -96,10 +102,9 @@ public final class Http2Connection implements MultiplexedConnection {
         this.ticker = ticker;
         this.in = ssl.getInputStream();
         this.output = new Http2Output(ssl.getOutputStream());
-        // Twice the limit: a head over the limit itself is refused by the stream with Go's message, not here.
-        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE,
-                config.maxResponseHeaderBytes() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 2
-                        : 2 * config.maxResponseHeaderBytes() + 1024);
+        // One limit with the HTTP/1.1 parser: max-response-header-bytes, as name + value + 32 per field (the stream
+        // checks each head against what interim heads left of it).
+        this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, config.maxResponseHeaderBytes());
         this.localAddress = format(channel.socket().getLocalSocketAddress());
         this.remoteAddress = format(channel.socket().getRemoteSocketAddress());
     }
@@ -124,11 +129,12 @@ public final class Http2Connection implements MultiplexedConnection {
         }
         Http2Reader reader = new Http2Reader(c);
         readers.execute(reader);
+        long waitMillis = settingsWaitMillis(config);
         try {
-            if (!c.settingsReceived.await(SETTINGS_WAIT_MILLIS, TimeUnit.MILLISECONDS) || c.closed) {
+            if (!c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS) || c.closed) {
                 c.close();
-                throw new IOException("HTTP/2 server sent no SETTINGS within " + SETTINGS_WAIT_MILLIS + " ms ("
-                        + c.remoteAddress + ")");
+                throw new IOException("HTTP/2 server sent no SETTINGS within " + waitMillis + " ms of the TLS"
+                        + " handshake (" + c.remoteAddress + ")");
             }
         } catch (InterruptedException e) {
             c.close();
@@ -136,6 +142,16 @@ public final class Http2Connection implements MultiplexedConnection {
             throw new InterruptedIOException("interrupted waiting for the HTTP/2 server's SETTINGS");
         }
         return c;
+    }
+
+    /**
+     * The server's SETTINGS are the first frame it owes after the handshake, so they are part of setting the
+     * connection up: awaited for {@code tlsHandshakeTimeout} after it, or {@code dialTimeout} when that is unset.
+     */
+    static long settingsWaitMillis(TransportConfig config) {
+        long tls = config.tlsHandshakeTimeout().toMillis();
+        long dial = config.dialTimeout().toMillis();
+        return tls > 0 ? tls : dial > 0 ? dial : SETTINGS_WAIT_MILLIS;
     }
 
     @Override
@@ -246,15 +262,11 @@ public final class Http2Connection implements MultiplexedConnection {
         lock.lock();
         try {
             s.unacked += n;
-            connUnacked += n;
             if (!s.remoteEnded && s.unacked >= STREAM_WINDOW / 2) {
                 streamUpdate = (int) s.unacked;
                 s.unacked = 0;
             }
-            if (connUnacked >= CONNECTION_WINDOW / 2) {
-                connUpdate = (int) connUnacked;
-                connUnacked = 0;
-            }
+            connUpdate = creditConnectionLocked(n);
         } finally {
             lock.unlock();
         }
@@ -264,6 +276,21 @@ public final class Http2Connection implements MultiplexedConnection {
         if (connUpdate > 0) {
             sendControl(TYPE_WINDOW_UPDATE, 0, connUpdate);
         }
+    }
+
+    /**
+     * Adds {@code n} bytes to what goes back to the connection window and returns the WINDOW_UPDATE increment to
+     * send now (once half the window is due), or 0. The caller holds {@link #lock}.
+     */
+    int creditConnectionLocked(long n) {
+        connUnacked += n;
+        if (connUnacked < CONNECTION_WINDOW / 2) {
+            return 0;
+        }
+        int update = (int) connUnacked;
+        connUnacked = 0;
+        connReceived -= update;
+        return update;
     }
 
     /**
@@ -283,14 +310,10 @@ public final class Http2Connection implements MultiplexedConnection {
             streams.remove(s.id);
             windowed.signalAll(); // a body writer waiting for this stream's window stops
             reset = !s.remoteEnded && s.failure == null && !closed;
-            unread = s.buffered + s.unacked;
+            // The stream's unacked bytes are in connUnacked already (consumed): only its unread ones go back now.
+            unread = creditConnectionLocked(s.buffered);
             s.buffered = 0;
             s.data.clear();
-            connUnacked += unread;
-            unread = connUnacked >= CONNECTION_WINDOW / 2 ? connUnacked : 0;
-            if (unread > 0) {
-                connUnacked = 0;
-            }
         } finally {
             lock.unlock();
         }

@@ -9,6 +9,7 @@ import dev.httppool.internal.exchange.UnprocessedRequestException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -74,7 +75,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                     }
                     answer();
                     send(TYPE_RST_STREAM, e.streamId(), e.errorCode());
-                    failStream(e.streamId(), e);
+                    failStream(e.streamId(), callersError(e));
                 }
             }
         } catch (Http2Exception e) {
@@ -95,21 +96,24 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     }
 
     @Override
-    public void data(int streamId, boolean endStream, byte[] buf, int off, int len) throws IOException {
+    public void data(int streamId, boolean endStream, byte[] buf, int off, int len, int flowControlled)
+            throws IOException {
         int giveBack = 0;
+        Http2Stream padded = null;
         c.lock.lock();
         try {
+            if (c.connReceived + flowControlled > Http2Connection.CONNECTION_WINDOW) {
+                throw Http2Exception.connectionError(FLOW_CONTROL_ERROR, "server sent " + flowControlled
+                        + " bytes beyond the connection window of " + Http2Connection.CONNECTION_WINDOW);
+            }
+            c.connReceived += flowControlled;
             Http2Stream s = c.streams.get(streamId);
             if (s == null || s.done || s.remoteEnded) {
                 // A stream we reset or finished: the bytes still count against the connection window.
-                c.connUnacked += len;
-                if (c.connUnacked >= Http2Connection.CONNECTION_WINDOW / 2) {
-                    giveBack = (int) c.connUnacked;
-                    c.connUnacked = 0;
-                }
+                giveBack = c.creditConnectionLocked(flowControlled);
             } else {
-                if (s.buffered + s.unacked + len > Http2Connection.STREAM_WINDOW) {
-                    throw Http2Exception.streamError(streamId, FLOW_CONTROL_ERROR, "server sent " + len
+                if (s.buffered + s.unacked + flowControlled > Http2Connection.STREAM_WINDOW) {
+                    throw Http2Exception.streamError(streamId, FLOW_CONTROL_ERROR, "server sent " + flowControlled
                             + " bytes beyond the stream window of " + Http2Connection.STREAM_WINDOW);
                 }
                 if (!s.finalHeadSeen) {
@@ -122,6 +126,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 if (endStream) {
                     s.remoteEnded = true;
                 }
+                if (flowControlled > len) {
+                    padded = s;
+                }
                 wakeups.later(s);
             }
         } finally {
@@ -129,6 +136,12 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         }
         if (giveBack > 0) {
             send(TYPE_WINDOW_UPDATE, 0, giveBack);
+        }
+        if (padded != null) {
+            // Padding is never read by the caller: it goes back to both windows as if read at once (a write:
+            // the callers marked for a wake-up are woken first).
+            wakeups.now();
+            c.consumed(padded, flowControlled - len);
         }
     }
 
@@ -355,6 +368,18 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             c.lock.unlock();
         }
         c.changed();
+    }
+
+    /** A head over max-response-header-bytes fails as in HTTP/1.1 (a ProtocolException); other errors as they are. */
+    private static IOException callersError(Http2Exception e) {
+        String message = e.getMessage();
+        int at = message == null ? -1 : message.indexOf(HpackDecoder.HEADERS_EXCEEDED);
+        if (at >= 0) {
+            ProtocolException p = new ProtocolException(message.substring(at));
+            p.initCause(e);
+            return p;
+        }
+        return e;
     }
 
     /** Counts one frame the server made us send; too many in a window end the connection. */

@@ -317,6 +317,16 @@ final class Http2Stream implements ExchangeCodec {
         public long wireBytesRead() {
             return consumed;
         }
+
+        @Override
+        public Headers trailers() {
+            conn.lock.lock();
+            try {
+                return trailers != null ? trailers : Headers.empty();
+            } finally {
+                conn.lock.unlock();
+            }
+        }
     }
 
     private int takeLocked(byte[] b, int off, int len) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,8 +82,18 @@ final class ActiveConnections {
         return previous == newest ? null : hp.key + ": held list's tail is not its newest";
     }
 
-    /** The snapshot's view, built from fields only. */
-    List<PoolSnapshot.ActiveConnection> viewLocked(long now, long wallNow) {
+    /**
+     * Records that a new stream of shared {@code pc} (held since its first stream) was started for {@code request}:
+     * the connection shows that request from now on, and moves to the newest end, as its held time restarts.
+     */
+    void streamLeasedLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+        if (removeLocked(pc)) {
+            addLocked(pc, request, origin, now);
+        }
+    }
+
+    /** The snapshot's view, built from fields only; {@code streams}: open streams of shared connections. */
+    List<PoolSnapshot.ActiveConnection> viewLocked(long now, long wallNow, Map<PooledConnection, Integer> streams) {
         if (oldest == null) {
             return List.of();
         }
@@ -92,7 +103,7 @@ final class ActiveConnections {
             view.add(new PoolSnapshot.ActiveConnection(pc.id, pc.wire.localAddress(), pc.wire.remoteAddress(),
                     pc.wire.protocol(), Instant.ofEpochMilli(wallNow - heldMillis), heldMillis,
                     TimeUnit.NANOSECONDS.toMillis(now - pc.createdNanos), pc.requests, requestLine(pc.request),
-                    pc.thread, pc.leakReported));
+                    pc.thread, pc.leakReported, streams.getOrDefault(pc, 0)));
         }
         return Collections.unmodifiableList(view);
     }

@@ -6,6 +6,7 @@ import dev.httppool.PoolSnapshot;
 import dev.httppool.RejectReason;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
+import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -105,8 +106,11 @@ public final class Advisor {
     /** Notes a close, before {@code pc}'s state changes; only two reasons matter, so most closes cost one test. */
     void closedLocked(PooledConnection pc, CloseReason reason, int idleCap) {
         if (reason == CloseReason.TOO_MANY_IDLE_HOST) {
-            if (pc.state != PooledConnection.State.ACTIVE || pc.host.active() < 2) {
-                return; // an idle one trimmed, or no other request in flight: not churn
+            if (pc.state != PooledConnection.State.ACTIVE || pc.host.active() < 2
+                    || pc.wire instanceof MultiplexedConnection) {
+                // an idle one trimmed, no other request in flight, or an unneeded HTTP/2 dial discarded (its key's
+                // requests share one connection): not churn the idle cap could avoid
+                return;
             }
             long now = ticker.nanoTime();
             AdviceWindow w = windowLocked(pc.key(), now);

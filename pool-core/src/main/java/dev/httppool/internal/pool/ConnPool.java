@@ -124,11 +124,20 @@ public final class ConnPool {
         for (boolean again = false; ; again = true) {
             PooledConnection pc = mux.lease(key, start);
             if (pc != null) {
+                countStream(pc, request, origin);
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
             pc = acquireOwned(key, trace, start, request, origin, again);
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
+                PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
+                if (pc != null && pc != dialed) {
+                    countStream(pc, request, origin); // a stream of another shared connection served it
+                    return gotConn(pc, trace, start, false, 0, true);
+                }
+                if (pc != null) {
+                    return gotConn(pc, trace, start, pc.gotWasIdle, pc.gotIdleNanos, pc.gotReused);
+                }
             }
             if (pc != null) {
                 return pc;
@@ -332,6 +341,21 @@ public final class ConnPool {
         return false;
     }
 
+    /**
+     * A new stream of shared {@code pc} was leased to {@code request}: a request it carries (so
+     * {@code maxRequestsPerConn} counts streams), a reuse in the stats, and the request the snapshot shows for it.
+     */
+    private void countStream(PooledConnection pc, Request request, Throwable origin) {
+        lock.lock();
+        try {
+            pc.requests++;
+            stats.reusedLocked(pc.host);
+            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, ticker.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
         lock.lock();
         try {
@@ -343,6 +367,16 @@ public final class ConnPool {
 
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
+        if (pc.wire instanceof MultiplexedConnection && !pc.shared && !pc.gotDeferred) {
+            // Not yet adopted: MuxConns may serve the request on another connection; acquire() reports the one
+            // that serves it. The request owns pc until then, so these plain fields are its own.
+            pc.gotDeferred = true;
+            pc.gotWasIdle = wasIdle;
+            pc.gotIdleNanos = idleNanos;
+            pc.gotReused = reused;
+            return pc;
+        }
+        pc.gotDeferred = false;
         listener.acquired(pc.key(), reused, ticker.nanoTime() - start);
         onIdle.run(); // the maintenance watches held connections too
         PoolLog.handedOut(pc, reused, wasIdle, idleNanos);
@@ -739,7 +773,7 @@ public final class ConnPool {
 
     /** The same view with only the keys whose address is {@code address} (all keys when null). */
     public PoolSnapshot snapshot(String address) {
-        Map<ConnectMethodKey, Integer> streams = mux.streamsByKey(); // its own lock, never taken inside ours
+        Map<PooledConnection, Integer> streams = mux.openStreams(); // its own lock, never taken inside ours
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),

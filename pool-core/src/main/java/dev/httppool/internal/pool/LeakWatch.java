@@ -93,8 +93,8 @@ final class LeakWatch {
                             next = Math.min(next, Math.max(minDelayNanos, thresholdNanos - held));
                             break; // the rest of this key's list was checked out later
                         }
-                        // A shared HTTP/2 connection is lent as streams: its checkout names only the request that
-                        // dialed or adopted it, long done; how long it has carried streams says nothing of a leak.
+                        // A shared HTTP/2 connection is lent as streams: its checkout names its latest stream, and
+                        // how long it has carried streams says nothing of a leak of an earlier one.
                         if (!pc.leakReported && !pc.shared) {
                             pc.leakReported = true;
                             overdue = overdue == null ? new ArrayList<>(2) : overdue;

@@ -73,8 +73,8 @@ final class MuxConns {
                 long now = pool.ticker.nanoTime();
                 for (PooledConnection pc : list) {
                     MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    if (!mc.takesNewStreams() || pc.host.limits.expired(pc, now)) {
-                        continue; // past its lifetime: closed by the pool when its last stream ends
+                    if (!takesStream(pc, now)) {
+                        continue; // closed when its last stream ends
                     }
                     if (pc.streams < mc.maxConcurrentStreams()) {
                         pc.streams++;
@@ -122,7 +122,7 @@ final class MuxConns {
             if (list != null) {
                 for (PooledConnection other : list) {
                     MultiplexedConnection om = (MultiplexedConnection) other.wire;
-                    if (om.takesNewStreams() && other.streams < om.maxConcurrentStreams()) {
+                    if (takesStream(other, pool.ticker.nanoTime()) && other.streams < om.maxConcurrentStreams()) {
                         other.streams++;
                         chosen = other;
                         break;
@@ -204,15 +204,25 @@ final class MuxConns {
         wakeDialWaiters(pc.key());
     }
 
-    /** Open streams per key, over its shared connections (an empty map, without locking, when there are none). */
-    Map<ConnectMethodKey, Integer> streamsByKey() {
+    /**
+     * Whether shared {@code pc} may start another stream: the server takes new ones, and it is neither past its
+     * lifetime nor at {@code maxRequestsPerConn} streams (read without the pool's lock: a lease racing with another
+     * may start one more). One that may not is closed when its last stream ends.
+     */
+    private static boolean takesStream(PooledConnection pc, long now) {
+        return ((MultiplexedConnection) pc.wire).takesNewStreams() && !pc.host.limits.expired(pc, now)
+                && !pc.host.limits.requestsUsedUp(pc);
+    }
+
+    /** Open streams per shared connection (an empty map, without locking, when there are none). */
+    Map<PooledConnection, Integer> openStreams() {
         if (count == 0) {
             return Map.of();
         }
-        Map<ConnectMethodKey, Integer> streams = new HashMap<>();
+        Map<PooledConnection, Integer> streams = new HashMap<>();
         lock.lock();
         try {
-            shared.forEach((key, list) -> streams.put(key, list.stream().mapToInt(pc -> pc.streams).sum()));
+            shared.forEach((key, list) -> list.forEach(pc -> streams.put(pc, pc.streams)));
         } finally {
             lock.unlock();
         }
@@ -249,8 +259,9 @@ final class MuxConns {
         try {
             List<PooledConnection> list = shared.get(hp.key);
             if (list != null) {
+                long now = pool.ticker.nanoTime();
                 for (PooledConnection pc : list) {
-                    if (((MultiplexedConnection) pc.wire).takesNewStreams()) {
+                    if (takesStream(pc, now)) {
                         return true;
                     }
                 }

@@ -26,7 +26,7 @@ final class PoolInspector {
     }
 
     static PoolSnapshot snapshotLocked(ConnPool pool, Collection<HostPool> hosts, String address, long now,
-            long wallNow, PoolStats stats, Map<ConnectMethodKey, Integer> streams) {
+            long wallNow, PoolStats stats, Map<PooledConnection, Integer> streams) {
         TransportConfig config = pool.config;
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
@@ -41,9 +41,15 @@ final class PoolInspector {
                 idle += hp.idle.size();
                 dialing += hp.dialing();
                 waiting += hp.waiting;
-                PoolSnapshot.KeyStats k = keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now));
-                Integer open = streams.get(hp.key);
-                keys.add(open == null ? k : withStreams(k, open));
+                PoolSnapshot.KeyStats k = keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now),
+                        streams);
+                int open = 0;
+                if (!streams.isEmpty()) {
+                    for (PooledConnection pc : streams.keySet()) {
+                        open += pc.host == hp ? streams.get(pc) : 0;
+                    }
+                }
+                keys.add(open == 0 ? k : withStreams(k, open));
             }
         }
         return new PoolSnapshot(
@@ -78,6 +84,11 @@ final class PoolInspector {
 
     static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
             int idleCap) {
+        return keyStatsLocked(hp, now, wallNow, withIdle, idleCap, Map.of());
+    }
+
+    private static PoolSnapshot.KeyStats keyStatsLocked(HostPool hp, long now, long wallNow, boolean withIdle,
+            int idleCap, Map<PooledConnection, Integer> streams) {
         List<PoolSnapshot.IdleConnection> idleConns = new ArrayList<>(withIdle ? hp.idle.size() : 0);
         if (withIdle) {
             for (PooledConnection pc : hp.idle) {
@@ -90,7 +101,7 @@ final class PoolInspector {
         ConnectMethodKey k = hp.key;
         return new PoolSnapshot.KeyStats(k.toString(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), hp.conns,
                 hp.idle.size(), hp.active(), hp.dialing(), hp.waiting, idleCap, Collections.unmodifiableList(idleConns),
-                withIdle ? hp.checkedOut.viewLocked(now, wallNow) : List.of(), hp.limits.override);
+                withIdle ? hp.checkedOut.viewLocked(now, wallNow, streams) : List.of(), hp.limits.override);
     }
 
     /** The first violated invariant, or null. */

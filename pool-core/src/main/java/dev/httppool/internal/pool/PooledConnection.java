@@ -34,14 +34,21 @@ public final class PooledConnection implements Exchange.Releaser {
     public boolean reused;
     // Guarded by ConnPool.lock
     long idleAtNanos;
-    // Guarded by ConnPool.lock: requests carried, counted at checkout.
-    long requests;
+    // Written under ConnPool.lock: requests carried, counted at checkout (each stream of an HTTP/2 connection is
+    // one); volatile because MuxConns reads it without that lock to stop leasing streams at maxRequestsPerConn.
+    volatile long requests;
     // Guarded by ConnPool.lock: the background probe is looking at it; checkout skips it.
     boolean probing;
     // Written under MuxConns.lock: an HTTP/2 connection lent as streams now (released through MuxConns).
     volatile boolean shared;
     // Guarded by MuxConns.lock: streams leased on it while shared.
     int streams;
+    // Owned by the request that acquired it, between ConnPool.acquireOwned and MuxConns.adopt: what its gotConn
+    // reports, deferred until adopt says which connection serves the request.
+    boolean gotDeferred;
+    boolean gotWasIdle;
+    long gotIdleNanos;
+    boolean gotReused;
     // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
     PooledConnection lruNewer;
     PooledConnection lruOlder;

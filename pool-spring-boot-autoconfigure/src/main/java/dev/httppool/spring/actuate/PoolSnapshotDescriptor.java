@@ -232,6 +232,7 @@ final class PoolSnapshotDescriptor {
         json.put("request", c.request());
         json.put("thread", c.thread());
         json.put("leakSuspected", c.leakSuspected());
+        json.put("streams", c.streams());
         return json;
     }
 

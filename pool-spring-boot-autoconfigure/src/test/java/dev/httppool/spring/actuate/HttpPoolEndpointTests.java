@@ -105,7 +105,7 @@ class HttpPoolEndpointTests {
                 assertThat(list(key, "activeConnections")).singleElement().satisfies((held) -> {
                     assertThat(held).containsOnlyKeys("id", "localAddress", "remoteAddress", "protocol",
                             "checkedOutAt", "heldMillis", "ageMillis", "requests", "request", "thread",
-                            "leakSuspected");
+                            "leakSuspected", "streams");
                     assertThat(held.get("id")).isInstanceOf(Long.class);
                     assertThat(held.get("localAddress")).asString().startsWith("127.0.0.1:");
                     assertThat(held.get("remoteAddress")).isEqualTo(server.address());
@@ -117,6 +117,7 @@ class HttpPoolEndpointTests {
                     assertThat(held.get("request")).isEqualTo("GET /hello");
                     assertThat(held.get("thread")).isEqualTo(Thread.currentThread().getName());
                     assertThat(held.get("leakSuspected")).isEqualTo(false);
+                    assertThat(held.get("streams")).isEqualTo(0);
                 });
             });
             response.body().readAllBytes();
