@@ -34,7 +34,6 @@ class ConnLifetimeTest {
     private final FakeTicker ticker = new FakeTicker();
     private final ManualDials dials = new ManualDials();
     private final RecordingListener listener = new RecordingListener();
-    private final List<CompletableFuture<PooledConnection>> acquires = new ArrayList<>();
     private ConnPool pool;
 
     private void pool(TransportConfig.Builder config) {
@@ -50,26 +49,12 @@ class ConnLifetimeTest {
 
     /** Starts an acquire off the test's thread (it blocks until a dial or a returned connection serves it). */
     private CompletableFuture<PooledConnection> acquireAsync(ConnectMethodKey key) {
-        CompletableFuture<PooledConnection> got = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                got.complete(pool.acquire(key, ClientTrace.NONE));
-            } catch (Throwable e) {
-                got.completeExceptionally(e);
-            }
-        }, "acquire-" + acquires.size());
-        acquires.add(got);
-        t.start();
-        return got;
+        return PoolCallers.acquireAsync(pool, key);
     }
 
     /** Dials one new connection for {@code key} and returns it held. */
     private PooledConnection dialFor(ConnectMethodKey key) throws Exception {
-        int before = dials.queued();
-        CompletableFuture<PooledConnection> got = acquireAsync(key);
-        dials.awaitQueued(before + 1);
-        dials.completeNext();
-        return got.get(5, SECONDS);
+        return PoolCallers.dialFor(pool, dials, key);
     }
 
     private Long closed(String reason) {

@@ -38,7 +38,6 @@ class HostOverridesTest {
 
     private final FakeTicker ticker = new FakeTicker();
     private final ManualDials dials = new ManualDials();
-    private final List<CompletableFuture<PooledConnection>> acquires = new ArrayList<>();
     private ConnPool pool;
 
     private void pool(TransportConfig.Builder config) {
@@ -54,25 +53,11 @@ class HostOverridesTest {
     }
 
     private CompletableFuture<PooledConnection> acquireAsync(ConnectMethodKey key) {
-        CompletableFuture<PooledConnection> got = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                got.complete(pool.acquire(key, ClientTrace.NONE));
-            } catch (Throwable e) {
-                got.completeExceptionally(e);
-            }
-        }, "acquire-" + acquires.size());
-        acquires.add(got);
-        t.start();
-        return got;
+        return PoolCallers.acquireAsync(pool, key);
     }
 
     private PooledConnection dialFor(ConnectMethodKey key) throws Exception {
-        int before = dials.queued();
-        CompletableFuture<PooledConnection> got = acquireAsync(key);
-        dials.awaitQueued(before + 1);
-        dials.completeNext();
-        return got.get(5, SECONDS);
+        return PoolCallers.dialFor(pool, dials, key);
     }
 
     private void awaitWaiting(ConnectMethodKey key, int n) throws InterruptedException {
