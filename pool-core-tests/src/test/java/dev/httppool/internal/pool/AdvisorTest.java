@@ -208,21 +208,30 @@ class AdvisorTest {
         assertThat(pool.maintenance().closeDeadIdle(ticker.nanoTime())).isEqualTo(1);
     }
 
-    @Test
-    void aRequestRefusedAtMaxWaitingPerHostAdvisesMoreConnectionsAndIsReportedAsRejected() throws Exception {
-        pool(PoolTestSupport.config().maxConnsPerHost(3).maxWaitingPerHost(1));
+    private CompletableFuture<PooledConnection> queuedOne;
+
+    /** Holds {@code n} dialed connections of KEY_A and queues one more request ({@link #queuedOne}) behind them. */
+    private List<PooledConnection> holdWithOneQueued(int n) throws Exception {
         List<PooledConnection> held = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < n; i++) {
             CompletableFuture<PooledConnection> got = acquireAsync(KEY_A);
             dials.awaitQueued(1);
             dials.completeNext();
             held.add(got.get(5, SECONDS));
         }
-        CompletableFuture<PooledConnection> queued = acquireAsync(KEY_A);
+        queuedOne = acquireAsync(KEY_A);
         long deadline = System.nanoTime() + SECONDS.toNanos(5);
         while (pool.snapshot().key(KEY_A.toString()).waiting() < 1 && System.nanoTime() < deadline) {
             Thread.onSpinWait(); // bounded: the queued request shows in the snapshot
         }
+        return held;
+    }
+
+    @Test
+    void aRequestRefusedAtMaxWaitingPerHostAdvisesMoreConnectionsAndIsReportedAsRejected() throws Exception {
+        pool(PoolTestSupport.config().maxConnsPerHost(3).maxWaitingPerHost(1));
+        List<PooledConnection> held = holdWithOneQueued(3);
+        CompletableFuture<PooledConnection> queued = queuedOne;
         ticker.advance(Duration.ofMillis(250));
 
         Throwable refused = catchThrowable(() -> pool.acquire(KEY_A, ClientTrace.NONE));
@@ -249,18 +258,8 @@ class AdvisorTest {
     void aKeyWithAHostsEntryIsAdvisedFromTheEntrysMaxConnsPerHostNotTheGlobalOne() throws Exception {
         pool(PoolTestSupport.config().maxConnsPerHost(10)
                 .hosts(List.of(HostOverride.builder(KEY_A.host()).maxConnsPerHost(2).maxWaitingPerHost(1).build())));
-        List<PooledConnection> held = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            CompletableFuture<PooledConnection> got = acquireAsync(KEY_A);
-            dials.awaitQueued(1);
-            dials.completeNext();
-            held.add(got.get(5, SECONDS));
-        }
-        CompletableFuture<PooledConnection> queued = acquireAsync(KEY_A);
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
-        while (pool.snapshot().key(KEY_A.toString()).waiting() < 1 && System.nanoTime() < deadline) {
-            Thread.onSpinWait(); // bounded: the queued request shows in the snapshot
-        }
+        List<PooledConnection> held = holdWithOneQueued(2);
+        CompletableFuture<PooledConnection> queued = queuedOne;
 
         assertThat(catchThrowable(() -> pool.acquire(KEY_A, ClientTrace.NONE)))
                 .isInstanceOf(PoolExhaustedException.class);
