@@ -156,27 +156,30 @@ public final class ConnPool {
      */
     private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start, Request request,
             Throwable origin, boolean again) throws IOException {
+        // Read before the lock, so that its holder makes no call it can do without: the time only bounds idle
+        // ages and stamps the checkout (a few microseconds early under contention), the name is the caller's.
+        String thread = Thread.currentThread().getName();
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
             PoolActions a = null;
-            boolean counted = false;
             PoolSnapshot.KeyStats refused = null;
             int maxWaiting = 0;
             boolean reused = false;
+            boolean probe = false;
             long idleNanos = 0;
+            long now = ticker.nanoTime();
             lock.lock();
             try {
                 if (closed) {
                     throw new IOException("transport is closed");
                 }
-                long now = ticker.nanoTime();
                 HostPool hp = hostLocked(key);
                 ConnLimits limits = hp.limits;
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
-                        idleNanos = now - pc.idleAtNanos;
+                        idleNanos = Math.max(0, now - pc.idleAtNanos);
                         if (limits.idleTimeoutNanos > 0 && idleNanos >= limits.idleTimeoutNanos
                                 || pc.serverIdleExpiredAt(now)) {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
@@ -186,11 +189,9 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
-                        if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
-                            // The hot path: no probe will run, so count the checkout under this lock.
-                            reused = countCheckoutLocked(pc, request, origin, now);
-                            counted = true;
-                        }
+                        // Counted under this lock, probed or not: a connection the probe finds dead is taken back.
+                        reused = countCheckoutLocked(pc, request, origin, thread, now);
+                        probe = idleNanos >= PROBE_AFTER_IDLE_NANOS;
                         break;
                     }
                 }
@@ -205,7 +206,8 @@ public final class ConnPool {
                         w = new WantConn(hp, trace);
                         w.request = request;
                         w.origin = origin;
-                        a = queueLocked(w, a);
+                        w.threadName = thread;
+                        a = queueLocked(w, a, now);
                     }
                 }
             } finally {
@@ -219,13 +221,12 @@ public final class ConnPool {
             if (pc == null) {
                 return await(w, start); // null: served by a connection out of step (closed now), or woken
             }
-            if (!counted) {
+            if (probe) {
                 if (pc.wire.isDeadWhileIdle()) {
-                    releaseOwned(pc, CloseReason.SERVER_CLOSED);
+                    discard(pc, reused, CloseReason.SERVER_CLOSED);
                     continue;
                 }
-                reused = countCheckout(pc, request, origin);
-            } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
+            } else if (discardedOutOfStep(pc, reused)) {
                 continue;
             }
             return gotConn(pc, trace, start, true, idleNanos, reused);
@@ -239,27 +240,39 @@ public final class ConnPool {
      * Bytes that no request asked for mean every later response on it would be an earlier request's; it is
      * closed. Only a request already written when such bytes arrive can still get them.
      *
-     * @param counted whether the checkout of {@code pc}, a reused connection, was counted already (it is taken
-     *     back: the connection is not handed out after all)
+     * @param reused whether its checkout, counted already, was counted as a reuse
      * @return whether {@code pc} was out of step and is closed now
      */
-    private boolean discardedOutOfStep(PooledConnection pc, boolean counted) {
+    private boolean discardedOutOfStep(PooledConnection pc, boolean reused) {
         if (!pc.wire.isOutOfStep()) {
             return false;
         }
+        discard(pc, reused, CloseReason.SERVER_CLOSED);
+        return true;
+    }
+
+    /**
+     * Closes {@code pc}, checked out (and counted) for a request that will not use it after all: its checkout is
+     * taken back first, as if it had never been handed out.
+     */
+    private void discard(PooledConnection pc, boolean reused, CloseReason reason) {
         PoolActions a;
         lock.lock();
         try {
-            if (counted) {
-                pc.requests--;
-                stats.reuseWithdrawnLocked(pc.host);
-            }
-            a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
+            withdrawCheckoutLocked(pc, reused);
+            a = closeLocked(pc, reason, null);
         } finally {
             lock.unlock();
         }
         run(a);
-        return true;
+    }
+
+    /** Takes back a counted checkout of {@code pc} (the request count, the reuse); its held entry goes on return. */
+    private void withdrawCheckoutLocked(PooledConnection pc, boolean reused) {
+        pc.requests--;
+        if (reused) {
+            stats.reuseWithdrawnLocked(pc.host);
+        }
     }
 
     /**
@@ -273,7 +286,7 @@ public final class ConnPool {
     }
 
     /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */
-    private PoolActions queueLocked(WantConn w, PoolActions a) {
+    private PoolActions queueLocked(WantConn w, PoolActions a, long now) {
         HostPool hp = w.host;
         hp.waiting++;
         if (!config.disableKeepAlives()) {
@@ -299,7 +312,7 @@ public final class ConnPool {
         hp.dialWaiters.addLast(w);
         w.waitingForPermission = true;
         w.queuedAtMax = true;
-        w.queuedAtNanos = ticker.nanoTime();
+        w.queuedAtNanos = now;
         return a;
     }
 
@@ -330,10 +343,14 @@ public final class ConnPool {
         return pc;
     }
 
-    /** Counts a connection as handed out to {@code request}; returns whether it had served before. */
-    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+    /**
+     * Counts a connection as handed out to {@code request}, made on the thread named {@code thread}; returns
+     * whether it had served before.
+     */
+    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, String thread,
+            long now) {
         pc.requests++;
-        leaks.checkedOutLocked(pc, request, origin, now);
+        leaks.checkedOutLocked(pc, request, origin, thread, now);
         if (pc.reused) {
             stats.reusedLocked(pc.host);
             return true;
@@ -346,23 +363,25 @@ public final class ConnPool {
      * {@code maxRequestsPerConn} counts streams), a reuse in the stats, and the request the snapshot shows for it.
      */
     private void countStream(PooledConnection pc, Request request, Throwable origin) {
+        String thread = Thread.currentThread().getName();
+        long now = ticker.nanoTime();
         lock.lock();
         try {
             pc.requests++;
             stats.reusedLocked(pc.host);
-            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, ticker.nanoTime());
+            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, thread, now);
         } finally {
             lock.unlock();
         }
     }
 
-    private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
-        lock.lock();
-        try {
-            return countCheckoutLocked(pc, request, origin, ticker.nanoTime());
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Serves waiter {@code w} with {@code pc} under the lock that delivers it, counting the checkout for the
+     * waiter's request and thread there: the waiter, once woken, uses the connection without taking the lock.
+     */
+    PoolActions handOffLocked(WantConn w, PooledConnection pc, long now, PoolActions a) {
+        w.reused = countCheckoutLocked(pc, w.request, w.origin, w.threadName, now);
+        return w.deliverLocked(pc, null, a);
     }
 
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
@@ -420,14 +439,14 @@ public final class ConnPool {
     }
 
     /**
-     * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
-     * read of {@code reused} after the write made under the lock that delivered it.
+     * A connection that served a waiter, its checkout counted by the lock that delivered it, unless it was out of
+     * step (then null). The want's signal orders the reads of {@code reused} after the writes made under that lock.
      */
     private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
-        if (pc.reused && discardedOutOfStep(pc, false)) {
+        if (w.reused && discardedOutOfStep(pc, true)) {
             return null;
         }
-        return gotConn(pc, w.trace, start, false, 0, countCheckout(pc, w.request, w.origin));
+        return gotConn(pc, w.trace, start, false, 0, w.reused);
     }
 
     /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
@@ -452,7 +471,7 @@ public final class ConnPool {
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
-                releaseOwned(won, null);
+                returnUnused(won, w.reused);
             }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
@@ -483,6 +502,17 @@ public final class ConnPool {
             return mux.release(pc, reason); // one stream of an HTTP/2 connection ended
         }
         return releaseOwned(pc, reason);
+    }
+
+    /** Returns {@code pc}, delivered to a waiter that was interrupted before it could use it, as never used. */
+    private void returnUnused(PooledConnection pc, boolean reused) {
+        lock.lock();
+        try {
+            withdrawCheckoutLocked(pc, reused);
+        } finally {
+            lock.unlock();
+        }
+        releaseOwned(pc, null);
     }
 
     /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
@@ -559,7 +589,7 @@ public final class ConnPool {
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             w.queuedForIdle = false;
             if (!w.done) {
-                return w.deliverLocked(pc, null, a);
+                return handOffLocked(w, pc, now, a);
             }
         }
         if (closeIdle && !warm) {
@@ -671,18 +701,27 @@ public final class ConnPool {
         if (a == null) {
             return;
         }
-        for (int i = 0; i < a.closes.size(); i++) {
-            PooledConnection pc = a.closes.get(i);
-            CloseReason reason = a.closeReasons.get(i);
-            PoolLog.closed(pc, reason);
-            pc.wire.close();
-            listener.closed(pc.key(), reason);
+        if (a.closes != null) {
+            for (int i = 0; i < a.closes.size(); i++) {
+                PooledConnection pc = a.closes.get(i);
+                CloseReason reason = a.closeReasons.get(i);
+                PoolLog.closed(pc, reason);
+                pc.wire.close();
+                listener.closed(pc.key(), reason);
+            }
         }
-        for (WantConn w : a.signals) {
-            w.signal();
+        if (a.signal != null) {
+            a.signal.signal();
+            if (a.moreSignals != null) {
+                for (WantConn w : a.moreSignals) {
+                    w.signal();
+                }
+            }
         }
-        for (WantConn w : a.dials) {
-            dials.start(w);
+        if (a.dials != null) {
+            for (WantConn w : a.dials) {
+                dials.start(w);
+            }
         }
         if (a.refill) {
             warm.wake();
