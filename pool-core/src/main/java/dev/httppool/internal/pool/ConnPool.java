@@ -13,7 +13,6 @@ import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,12 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Rules: every field below marked so is guarded by {@link #lock}; methods named {@code ...Locked} need it
  * held. No socket is closed, no dial started, no waiter woken and no listener, trace or logger called while it
  * is held: such work is collected in {@link PoolActions} and run by {@link #run} after unlocking. The waiting
- * protocol lives on {@link WantConn}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance},
- * counters in {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in
- * {@link MuxConns}.
+ * protocol lives on {@link WantConn}, the waiting side of checkout (queue, wait, hand-off, give up) in
+ * {@link Waiters}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance}, counters in
+ * {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in {@link MuxConns}.
  *
  * <p>Why this file is longer than ~400 lines: what is left here is the one state machine that the lock guards
- * (checkout, hand-off, put, close and the per-key counts they keep in step). Its transitions read and write the
+ * (checkout, put, close and the per-key counts they keep in step). Its transitions read and write the
  * same fields and must be read together to check them; spreading them over more files would hide the lock's
  * rules rather than simplify them.
  */
@@ -61,6 +60,8 @@ public final class ConnPool {
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final WarmPools warm = new WarmPools(this);
     private final Dials dials;
+    /** Requests that found no idle connection: queued, served by hand-off or dial, or giving up. */
+    final Waiters waiters = new Waiters(this);
     final Advisor advisor;
     final LeakWatch leaks;
     /** HTTP/2 connections while they carry streams. */
@@ -198,7 +199,7 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
-                    if (!again && queueFullLocked(hp)) {
+                    if (!again && Waiters.queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
                         advisor.rejectedLocked(key, limits, RejectReason.MAX_WAITING, now);
@@ -207,7 +208,7 @@ public final class ConnPool {
                         w.request = request;
                         w.origin = origin;
                         w.threadName = thread;
-                        a = queueLocked(w, a, now);
+                        a = waiters.queueLocked(w, a, now);
                     }
                 }
             } finally {
@@ -219,7 +220,7 @@ public final class ConnPool {
                 throw ApiAccess.get().newPoolExhausted(key, maxWaiting, refused);
             }
             if (pc == null) {
-                return await(w, start); // null: served by a connection out of step (closed now), or woken
+                return waiters.await(w, start); // null: served by a connection out of step (closed now), or woken
             }
             if (probe) {
                 if (pc.wire.isDeadWhileIdle()) {
@@ -243,7 +244,7 @@ public final class ConnPool {
      * @param reused whether its checkout, counted already, was counted as a reuse
      * @return whether {@code pc} was out of step and is closed now
      */
-    private boolean discardedOutOfStep(PooledConnection pc, boolean reused) {
+    boolean discardedOutOfStep(PooledConnection pc, boolean reused) {
         if (!pc.wire.isOutOfStep()) {
             return false;
         }
@@ -268,52 +269,11 @@ public final class ConnPool {
     }
 
     /** Takes back a counted checkout of {@code pc} (the request count, the reuse); its held entry goes on return. */
-    private void withdrawCheckoutLocked(PooledConnection pc, boolean reused) {
+    void withdrawCheckoutLocked(PooledConnection pc, boolean reused) {
         pc.requests--;
         if (reused) {
             stats.reuseWithdrawnLocked(pc.host);
         }
-    }
-
-    /**
-     * Whether a request for {@code hp} must fail at once: the key is at {@code maxConnsPerHost} and
-     * {@code maxWaitingPerHost} requests already wait for permission to dial.
-     */
-    private boolean queueFullLocked(HostPool hp) {
-        int maxWaiting = hp.limits.maxWaitingPerHost;
-        int max = hp.limits.maxConnsPerHost;
-        return maxWaiting > 0 && max > 0 && hp.conns >= max && hp.dialWaiters.size() >= maxWaiting;
-    }
-
-    /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */
-    private PoolActions queueLocked(WantConn w, PoolActions a, long now) {
-        HostPool hp = w.host;
-        hp.waiting++;
-        if (!config.disableKeepAlives()) {
-            hp.idleWaiters.addLast(w);
-            w.queuedForIdle = true;
-        }
-        int max = hp.limits.maxConnsPerHost;
-        if (max <= 0 || hp.conns < max) {
-            if (hp.dialWaiters.size() < hp.idle.size()) {
-                // Every idle connection of this key is under the background probe (checkout skipped them), and
-                // fewer requests wait for them than there are: Go would reuse one, so wait for the probe rather
-                // than dial. Queued as if for permission: a probe that finds it dead closes it, and its slot
-                // starts this want's dial (decConnsLocked); a live one is handed over by the probe. Under the
-                // cap, dialWaiters holds only such wants.
-                hp.dialWaiters.addLast(w);
-                w.waitingForPermission = true;
-                return a;
-            }
-            hp.conns++;
-            hp.dialsInProgress.add(w);
-            return PoolActions.dial(a, w);
-        }
-        hp.dialWaiters.addLast(w);
-        w.waitingForPermission = true;
-        w.queuedAtMax = true;
-        w.queuedAtNanos = now;
-        return a;
     }
 
     /** Pops the most recently used idle connection that no probe is looking at, and marks it handed out. */
@@ -347,7 +307,7 @@ public final class ConnPool {
      * Counts a connection as handed out to {@code request}, made on the thread named {@code thread}; returns
      * whether it had served before.
      */
-    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, String thread,
+    boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, String thread,
             long now) {
         pc.requests++;
         leaks.checkedOutLocked(pc, request, origin, thread, now);
@@ -375,15 +335,6 @@ public final class ConnPool {
         }
     }
 
-    /**
-     * Serves waiter {@code w} with {@code pc} under the lock that delivers it, counting the checkout for the
-     * waiter's request and thread there: the waiter, once woken, uses the connection without taking the lock.
-     */
-    PoolActions handOffLocked(WantConn w, PooledConnection pc, long now, PoolActions a) {
-        w.reused = countCheckoutLocked(pc, w.request, w.origin, w.threadName, now);
-        return w.deliverLocked(pc, null, a);
-    }
-
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
         if (pc.wire instanceof MultiplexedConnection && !pc.shared && !pc.gotDeferred) {
@@ -409,89 +360,6 @@ public final class ConnPool {
     }
 
     /**
-     * Waits for {@code w} to be served, or gives up on timeout or interrupt.
-     *
-     * @return the connection, or null if the one it was served was out of step (and is closed now)
-     */
-    private PooledConnection await(WantConn w, long start) throws IOException {
-        boolean interrupted = false;
-        boolean served;
-        try {
-            served = w.await(w.host.limits.connWaitNanos, start, ticker, lock);
-        } catch (InterruptedException e) {
-            interrupted = true;
-            served = false;
-        }
-        if (w.queuedAtMax) { // written by this thread when it queued
-            listener.waited(w.host.key, ticker.nanoTime() - w.queuedAtNanos);
-        }
-        if (!served) {
-            return giveUp(w, start, interrupted);
-        }
-        // The latch orders these reads after the writes made under the lock.
-        if (w.error != null) {
-            throw w.error;
-        }
-        if (w.conn == null) {
-            return null; // woken to look for a shared HTTP/2 connection
-        }
-        return handedOver(w, w.conn, start);
-    }
-
-    /**
-     * A connection that served a waiter, its checkout counted by the lock that delivered it, unless it was out of
-     * step (then null). The want's signal orders the reads of {@code reused} after the writes made under that lock.
-     */
-    private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
-        if (w.reused && discardedOutOfStep(pc, true)) {
-            return null;
-        }
-        return gotConn(pc, w.trace, start, false, 0, w.reused);
-    }
-
-    /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
-    private PooledConnection giveUp(WantConn w, long start, boolean interrupted) throws IOException {
-        PoolSnapshot.KeyStats stats = null;
-        boolean cancelled;
-        lock.lock();
-        try {
-            cancelled = w.cancelLocked();
-            if (cancelled) {
-                if (!interrupted) {
-                    long now = ticker.nanoTime();
-                    int cap = w.host.limits.idleCapLocked(w.host, now);
-                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
-                    advisor.rejectedLocked(w.host.key, w.host.limits, RejectReason.WAIT_TIMEOUT, now);
-                }
-                removeIfUnusedLocked(w.host);
-            }
-        } finally {
-            lock.unlock();
-        }
-        PooledConnection won = cancelled ? null : w.conn;
-        if (interrupted) {
-            if (won != null) {
-                returnUnused(won, w.reused);
-            }
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
-        }
-        if (!cancelled && w.error != null) {
-            throw w.error;
-        }
-        if (won != null) {
-            return handedOver(w, won, start);
-        }
-        if (!cancelled) {
-            return null; // woken to look for a shared HTTP/2 connection
-        }
-        advisor.logPending();
-        listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
-        throw ApiAccess.get().newConnWaitTimeout(w.host.key,
-                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
-    }
-
-    /**
      * Gives a connection back after its response: {@code reason == null} offers it for reuse (hand-off to the
      * oldest waiter, else the idle list, unless a cap says no); otherwise it is closed for that reason.
      *
@@ -502,17 +370,6 @@ public final class ConnPool {
             return mux.release(pc, reason); // one stream of an HTTP/2 connection ended
         }
         return releaseOwned(pc, reason);
-    }
-
-    /** Returns {@code pc}, delivered to a waiter that was interrupted before it could use it, as never used. */
-    private void returnUnused(PooledConnection pc, boolean reused) {
-        lock.lock();
-        try {
-            withdrawCheckoutLocked(pc, reused);
-        } finally {
-            lock.unlock();
-        }
-        releaseOwned(pc, null);
     }
 
     /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
@@ -589,7 +446,7 @@ public final class ConnPool {
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             w.queuedForIdle = false;
             if (!w.done) {
-                return handOffLocked(w, pc, now, a);
+                return waiters.handOffLocked(w, pc, now, a);
             }
         }
         if (closeIdle && !warm) {

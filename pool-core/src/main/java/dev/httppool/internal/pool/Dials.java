@@ -67,7 +67,7 @@ final class Dials {
             if (pool.closed || w.dialAbandoned) {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
-                a = pool.handOffLocked(w, pc, now, a); // its request's checkout, counted here
+                a = pool.waiters.handOffLocked(w, pc, now, a); // its request's checkout, counted here
             } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with
