@@ -282,6 +282,7 @@ public final class Runner {
         } else {
             r = child(p);
         }
+        r.client = p.client(); // httppool-before's child reports itself as httppool
         r.scenario = scenario;
         r.path = path;
         r.repeat = rep;
