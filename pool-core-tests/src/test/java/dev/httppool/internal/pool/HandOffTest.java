@@ -15,7 +15,6 @@ import dev.httppool.testing.RecordingListener;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,33 +48,19 @@ class HandOffTest {
         }
     }
 
-    /** An acquire on a thread of its own, named {@code name}. */
-    private Waiter acquireOn(String name, ConnectMethodKey key) {
-        Waiter w = new Waiter();
-        w.thread = new Thread(() -> {
-            try {
-                w.result.complete(pool.acquire(key, ClientTrace.NONE));
-            } catch (Throwable e) {
-                w.result.completeExceptionally(e);
-            }
-        }, name);
-        w.thread.setDaemon(true);
-        threads.add(w.thread);
-        w.thread.start();
-        return w;
-    }
-
-    private static final class Waiter {
-        Thread thread;
-        final CompletableFuture<PooledConnection> result = new CompletableFuture<>();
+    /** An acquire on a thread of its own, named {@code name}; joined (after an interrupt) when the test ends. */
+    private PoolCallers.Caller acquireOn(String name, ConnectMethodKey key) {
+        PoolCallers.Caller c = PoolCallers.acquireOn(name, pool, key);
+        threads.add(c.thread);
+        return c;
     }
 
     private PooledConnection held(String name) throws Exception {
         int before = dials.queued();
-        Waiter w = acquireOn(name, KEY_A);
+        PoolCallers.Caller c = acquireOn(name, KEY_A);
         dials.awaitQueued(before + 1);
         dials.completeNext();
-        return w.result.get(5, SECONDS);
+        return c.got.get(5, SECONDS);
     }
 
     private PoolSnapshot.KeyStats stats() {
@@ -97,7 +82,7 @@ class HandOffTest {
     void aReturnedConnectionHandedToAWaiterIsHeldInTheWaitersNameAsSoonAsTheReturnEnds() throws Exception {
         pool(PoolTestSupport.config().maxConnsPerHost(1));
         PooledConnection conn = held("first-holder");
-        Waiter waiter = acquireOn("the-waiter", KEY_A);
+        PoolCallers.Caller waiter = acquireOn("the-waiter", KEY_A);
         awaitWaiting(1);
 
         pool.release(conn, null);
@@ -111,7 +96,7 @@ class HandOffTest {
             assertThat(a.requests()).isEqualTo(2);
         });
         assertThat(pool.snapshot().stats().reused()).isEqualTo(1);
-        assertThat(waiter.result.get(5, SECONDS)).isSameAs(conn);
+        assertThat(waiter.got.get(5, SECONDS)).isSameAs(conn);
         assertThat(stats().activeConnections()).singleElement()
                 .satisfies(a -> assertThat(a.thread()).isEqualTo("the-waiter"));
         assertThat(pool.snapshot().stats().reused()).isEqualTo(1);
@@ -121,7 +106,7 @@ class HandOffTest {
     @Test
     void aConnectionDialedForAWaiterIsHeldInTheWaitersNameNotTheDialingThreads() throws Exception {
         pool(PoolTestSupport.config());
-        Waiter waiter = acquireOn("the-waiter", KEY_A);
+        PoolCallers.Caller waiter = acquireOn("the-waiter", KEY_A);
         dials.awaitQueued(1);
 
         dials.completeNext(); // the dial's outcome is delivered on this (the test's) thread
@@ -132,7 +117,7 @@ class HandOffTest {
             assertThat(a.requests()).isEqualTo(1);
         });
         assertThat(pool.snapshot().stats().reused()).isZero();
-        PooledConnection conn = waiter.result.get(5, SECONDS);
+        PooledConnection conn = waiter.got.get(5, SECONDS);
         assertThat(stats().activeConnections()).singleElement()
                 .satisfies(a -> assertThat(a.thread()).isEqualTo("the-waiter"));
         pool.release(conn, null);
@@ -146,7 +131,7 @@ class HandOffTest {
         for (int round = 0; round < 50; round++) {
             long reusedBefore = pool.snapshot().stats().reused();
             long requestsBefore = stats().activeConnections().get(0).requests();
-            Waiter waiter = acquireOn("waiter-" + round, KEY_A);
+            PoolCallers.Caller waiter = acquireOn("waiter-" + round, KEY_A);
             awaitWaiting(1);
 
             pool.release(conn, null); // delivered to the waiter, which may see its interrupt first
@@ -154,7 +139,7 @@ class HandOffTest {
 
             PooledConnection got;
             try {
-                got = waiter.result.get(5, SECONDS);
+                got = waiter.got.get(5, SECONDS);
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(InterruptedIOException.class);
                 servedInterrupted++;
