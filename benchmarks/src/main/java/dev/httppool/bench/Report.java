@@ -83,6 +83,8 @@ final class Report {
             header("ratio", cs.stream().map(c -> "C=" + c).collect(Collectors.toList()));
             ratio(steady, cs, "httppool", "go");
             ratio(steady, cs, "httppool", "raw");
+            ratio(steady, cs, Runner.BEFORE, "raw");
+            ratio(steady, cs, "httppool", Runner.BEFORE);
             ratio(steady, cs, "go", "raw");
             ratio(steady, cs, Clients.LIFECYCLE, "httppool");
             for (String other : clients) {

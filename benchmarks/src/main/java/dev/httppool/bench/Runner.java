@@ -57,6 +57,12 @@ public final class Runner {
         public List<String> childJvmArgs = List.of("-Xms2g", "-Xmx2g");
         public String notes = "";
         /**
+         * pool-core classes of another commit ({@code --before-classes DIR}): adds {@code httppool-before}, the
+         * {@code httppool} client with those classes first on its class path, interleaved just before
+         * {@code httppool}, so one run measures a pool change before and after.
+         */
+        public String beforeClasses;
+        /**
          * Opt-in ({@code --pin}): nginx on CPU 0, every client process on the other CPUs (taskset). Off by default:
          * on a 2-CPU machine it leaves a JVM one CPU, which changes its GC and JIT ergonomics.
          */
@@ -170,6 +176,9 @@ public final class Runner {
                 case "--notes":
                     o.notes = args[++i];
                     break;
+                case "--before-classes":
+                    o.beforeClasses = args[++i];
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option: " + a);
             }
@@ -217,6 +226,9 @@ public final class Runner {
             int plain = clients.indexOf("httppool");
             if (o.lifecycle && plain >= 0 && !clients.contains(Clients.LIFECYCLE)) {
                 clients.add(plain + 1, Clients.LIFECYCLE); // interleaved next to the run it is compared with
+            }
+            if (o.beforeClasses != null && plain >= 0 && !clients.contains(BEFORE)) {
+                clients.add(plain, BEFORE);
             }
             for (String path : o.paths) {
                 for (int rep = 1; rep <= o.repeats; rep++) {
@@ -270,6 +282,7 @@ public final class Runner {
         } else {
             r = child(p);
         }
+        r.client = p.client(); // httppool-before's child reports itself as httppool
         r.scenario = scenario;
         r.path = path;
         r.repeat = rep;
@@ -282,6 +295,9 @@ public final class Runner {
         return r;
     }
 
+    /** {@code httppool} with the pool-core classes of {@code --before-classes} first on the class path. */
+    static final String BEFORE = "httppool-before";
+
     private Result child(Params p) throws Exception {
         List<String> cmd = new ArrayList<>(pinned(false));
         if (p.client().equals("go")) {
@@ -291,9 +307,10 @@ public final class Runner {
             cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(o.childJvmArgs);
             cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
+            boolean old = p.client().equals(BEFORE);
+            cmd.add((old ? o.beforeClasses + java.io.File.pathSeparator : "") + System.getProperty("java.class.path"));
             cmd.add(TrialMain.class.getName());
-            cmd.add(p.client());
+            cmd.add(old ? "httppool" : p.client());
             cmd.add(p.url().toString());
         }
         cmd.addAll(List.of(Integer.toString(p.concurrency()), Integer.toString(p.requests()),

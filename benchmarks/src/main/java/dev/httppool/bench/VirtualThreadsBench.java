@@ -84,7 +84,7 @@ public final class VirtualThreadsBench {
                 .append(" CPUs, nginx (1 worker) on loopback, GET /small; each trial ").append(warmup)
                 .append(" s warm-up + ").append(seconds).append(" s measured, one JVM, trials in sequence.\n\n")
                 .append("| cap | client | callers | req/s | p50 µs | p99 µs | conns opened | heap MiB | pinned "
-                        + "(client frames) |\n|---:|---|---|---:|---:|---:|---:|---:|---:|\n");
+                        + "(client frames) | CPU µs/req |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         try (Nginx nginx = Nginx.start(List.of(), "nginx")) {
             String url = "http://127.0.0.1:" + nginx.port + "/small";
             for (String cap : caps) {
@@ -153,10 +153,13 @@ public final class VirtualThreadsBench {
         }
         Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
         recording.start(); // after the warm-up: pins by first-use class loading are the JVM's
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         state.recording = true;
         long start = System.nanoTime();
+        long cpuStart = os.getProcessCpuTime();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
         state.recording = false;
+        long cpu = os.getProcessCpuTime() - cpuStart; // this JVM's CPU (the client's; nginx is another process)
         long elapsed = System.nanoTime() - start;
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -194,9 +197,10 @@ public final class VirtualThreadsBench {
         long opened = nginx.accepted() - acceptedBefore - 1; // minus the status request's own
         closer[0].close();
         long count = done.get();
-        return String.format("| %d | %s | %s | %.0f | %d | %d | %d | %.0f | %d (%d) |%s", cap, client,
+        return String.format("| %d | %s | %s | %.0f | %d | %d | %d | %.0f | %d (%d) | %.1f |%s", cap, client,
                 (virtual ? n + " virtual" : n + " platform"), count * 1e9 / elapsed, percentile(micros, count, 0.50),
                 percentile(micros, count, 0.99), opened, heap / 1048576.0, pinned, pinnedClient,
+                count == 0 ? 0.0 : cpu / 1000.0 / count,
                 errors.get() > 0 ? " errors " + errors.get() : "");
     }
 

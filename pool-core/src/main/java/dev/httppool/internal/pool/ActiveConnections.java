@@ -21,10 +21,14 @@ final class ActiveConnections {
     private PooledConnection oldest;
     private PooledConnection newest;
 
-    /** Records {@code pc} as held by {@code request} (null when unknown) on the current thread since {@code now}. */
-    void addLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+    /**
+     * Records {@code pc} as held by {@code request} (null when unknown) on the thread named {@code thread} since
+     * {@code now}. The name is the requesting thread's, read by it before it took the lock: a connection handed to
+     * a waiter is counted under the lock of the thread that delivers it.
+     */
+    void addLocked(PooledConnection pc, Request request, Throwable origin, String thread, long now) {
         pc.request = request;
-        pc.thread = Thread.currentThread().getName();
+        pc.thread = thread;
         pc.origin = origin;
         pc.checkedOutNanos = now;
         pc.leakReported = false;
@@ -86,9 +90,9 @@ final class ActiveConnections {
      * Records that a new stream of shared {@code pc} (held since its first stream) was started for {@code request}:
      * the connection shows that request from now on, and moves to the newest end, as its held time restarts.
      */
-    void streamLeasedLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+    void streamLeasedLocked(PooledConnection pc, Request request, Throwable origin, String thread, long now) {
         if (removeLocked(pc)) {
-            addLocked(pc, request, origin, now);
+            addLocked(pc, request, origin, thread, now);
         }
     }
 

@@ -13,7 +13,6 @@ import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import dev.httppool.internal.exchange.WireConnection;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,12 +31,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Rules: every field below marked so is guarded by {@link #lock}; methods named {@code ...Locked} need it
  * held. No socket is closed, no dial started, no waiter woken and no listener, trace or logger called while it
  * is held: such work is collected in {@link PoolActions} and run by {@link #run} after unlocking. The waiting
- * protocol lives on {@link WantConn}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance},
- * counters in {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in
- * {@link MuxConns}.
+ * protocol lives on {@link WantConn}, the waiting side of checkout (queue, wait, hand-off, give up) in
+ * {@link Waiters}, dialing in {@link Dials}, idle maintenance in {@link IdleMaintenance}, counters in
+ * {@link PoolStats}, views in {@link PoolInspector}, HTTP/2 connections lent as streams in {@link MuxConns}.
  *
  * <p>Why this file is longer than ~400 lines: what is left here is the one state machine that the lock guards
- * (checkout, hand-off, put, close and the per-key counts they keep in step). Its transitions read and write the
+ * (checkout, put, close and the per-key counts they keep in step). Its transitions read and write the
  * same fields and must be read together to check them; spreading them over more files would hide the lock's
  * rules rather than simplify them.
  */
@@ -61,6 +60,8 @@ public final class ConnPool {
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final WarmPools warm = new WarmPools(this);
     private final Dials dials;
+    /** Requests that found no idle connection: queued, served by hand-off or dial, or giving up. */
+    final Waiters waiters = new Waiters(this);
     final Advisor advisor;
     final LeakWatch leaks;
     /** HTTP/2 connections while they carry streams. */
@@ -156,27 +157,30 @@ public final class ConnPool {
      */
     private PooledConnection acquireOwned(ConnectMethodKey key, ClientTrace trace, long start, Request request,
             Throwable origin, boolean again) throws IOException {
+        // Read before the lock, so that its holder makes no call it can do without: the time only bounds idle
+        // ages and stamps the checkout (a few microseconds early under contention), the name is the caller's.
+        String thread = Thread.currentThread().getName();
         for (;;) {
             PooledConnection pc = null;
             WantConn w = null;
             PoolActions a = null;
-            boolean counted = false;
             PoolSnapshot.KeyStats refused = null;
             int maxWaiting = 0;
             boolean reused = false;
+            boolean probe = false;
             long idleNanos = 0;
+            long now = ticker.nanoTime();
             lock.lock();
             try {
                 if (closed) {
                     throw new IOException("transport is closed");
                 }
-                long now = ticker.nanoTime();
                 HostPool hp = hostLocked(key);
                 ConnLimits limits = hp.limits;
                 if (!config.disableKeepAlives()) {
                     closeIdle = false;
                     while ((pc = takeIdleLocked(hp)) != null) {
-                        idleNanos = now - pc.idleAtNanos;
+                        idleNanos = Math.max(0, now - pc.idleAtNanos);
                         if (limits.idleTimeoutNanos > 0 && idleNanos >= limits.idleTimeoutNanos
                                 || pc.serverIdleExpiredAt(now)) {
                             a = closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
@@ -186,18 +190,16 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
-                        if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
-                            // The hot path: no probe will run, so count the checkout under this lock.
-                            reused = countCheckoutLocked(pc, request, origin, now);
-                            counted = true;
-                        }
+                        // Counted under this lock, probed or not: a connection the probe finds dead is taken back.
+                        reused = countCheckoutLocked(pc, request, origin, thread, now);
+                        probe = idleNanos >= PROBE_AFTER_IDLE_NANOS;
                         break;
                     }
                 }
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
-                    if (!again && queueFullLocked(hp)) {
+                    if (!again && Waiters.queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
                         advisor.rejectedLocked(key, limits, RejectReason.MAX_WAITING, now);
@@ -205,7 +207,8 @@ public final class ConnPool {
                         w = new WantConn(hp, trace);
                         w.request = request;
                         w.origin = origin;
-                        a = queueLocked(w, a);
+                        w.threadName = thread;
+                        a = waiters.queueLocked(w, a, now);
                     }
                 }
             } finally {
@@ -217,15 +220,14 @@ public final class ConnPool {
                 throw ApiAccess.get().newPoolExhausted(key, maxWaiting, refused);
             }
             if (pc == null) {
-                return await(w, start); // null: served by a connection out of step (closed now), or woken
+                return waiters.await(w, start); // null: served by a connection out of step (closed now), or woken
             }
-            if (!counted) {
+            if (probe) {
                 if (pc.wire.isDeadWhileIdle()) {
-                    releaseOwned(pc, CloseReason.SERVER_CLOSED);
+                    discard(pc, reused, CloseReason.SERVER_CLOSED);
                     continue;
                 }
-                reused = countCheckout(pc, request, origin);
-            } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
+            } else if (discardedOutOfStep(pc, reused)) {
                 continue;
             }
             return gotConn(pc, trace, start, true, idleNanos, reused);
@@ -239,68 +241,39 @@ public final class ConnPool {
      * Bytes that no request asked for mean every later response on it would be an earlier request's; it is
      * closed. Only a request already written when such bytes arrive can still get them.
      *
-     * @param counted whether the checkout of {@code pc}, a reused connection, was counted already (it is taken
-     *     back: the connection is not handed out after all)
+     * @param reused whether its checkout, counted already, was counted as a reuse
      * @return whether {@code pc} was out of step and is closed now
      */
-    private boolean discardedOutOfStep(PooledConnection pc, boolean counted) {
+    boolean discardedOutOfStep(PooledConnection pc, boolean reused) {
         if (!pc.wire.isOutOfStep()) {
             return false;
         }
-        PoolActions a;
-        lock.lock();
-        try {
-            if (counted) {
-                pc.requests--;
-                stats.reuseWithdrawnLocked(pc.host);
-            }
-            a = closeLocked(pc, CloseReason.SERVER_CLOSED, null);
-        } finally {
-            lock.unlock();
-        }
-        run(a);
+        discard(pc, reused, CloseReason.SERVER_CLOSED);
         return true;
     }
 
     /**
-     * Whether a request for {@code hp} must fail at once: the key is at {@code maxConnsPerHost} and
-     * {@code maxWaitingPerHost} requests already wait for permission to dial.
+     * Closes {@code pc}, checked out (and counted) for a request that will not use it after all: its checkout is
+     * taken back first, as if it had never been handed out.
      */
-    private boolean queueFullLocked(HostPool hp) {
-        int maxWaiting = hp.limits.maxWaitingPerHost;
-        int max = hp.limits.maxConnsPerHost;
-        return maxWaiting > 0 && max > 0 && hp.conns >= max && hp.dialWaiters.size() >= maxWaiting;
+    private void discard(PooledConnection pc, boolean reused, CloseReason reason) {
+        PoolActions a;
+        lock.lock();
+        try {
+            withdrawCheckoutLocked(pc, reused);
+            a = closeLocked(pc, reason, null);
+        } finally {
+            lock.unlock();
+        }
+        run(a);
     }
 
-    /** Queues {@code w} for a returned connection and for a dial: now, or when maxConnsPerHost allows. */
-    private PoolActions queueLocked(WantConn w, PoolActions a) {
-        HostPool hp = w.host;
-        hp.waiting++;
-        if (!config.disableKeepAlives()) {
-            hp.idleWaiters.addLast(w);
-            w.queuedForIdle = true;
+    /** Takes back a counted checkout of {@code pc} (the request count, the reuse); its held entry goes on return. */
+    void withdrawCheckoutLocked(PooledConnection pc, boolean reused) {
+        pc.requests--;
+        if (reused) {
+            stats.reuseWithdrawnLocked(pc.host);
         }
-        int max = hp.limits.maxConnsPerHost;
-        if (max <= 0 || hp.conns < max) {
-            if (hp.dialWaiters.size() < hp.idle.size()) {
-                // Every idle connection of this key is under the background probe (checkout skipped them), and
-                // fewer requests wait for them than there are: Go would reuse one, so wait for the probe rather
-                // than dial. Queued as if for permission: a probe that finds it dead closes it, and its slot
-                // starts this want's dial (decConnsLocked); a live one is handed over by the probe. Under the
-                // cap, dialWaiters holds only such wants.
-                hp.dialWaiters.addLast(w);
-                w.waitingForPermission = true;
-                return a;
-            }
-            hp.conns++;
-            hp.dialsInProgress.add(w);
-            return PoolActions.dial(a, w);
-        }
-        hp.dialWaiters.addLast(w);
-        w.waitingForPermission = true;
-        w.queuedAtMax = true;
-        w.queuedAtNanos = ticker.nanoTime();
-        return a;
     }
 
     /** Pops the most recently used idle connection that no probe is looking at, and marks it handed out. */
@@ -330,10 +303,14 @@ public final class ConnPool {
         return pc;
     }
 
-    /** Counts a connection as handed out to {@code request}; returns whether it had served before. */
-    private boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+    /**
+     * Counts a connection as handed out to {@code request}, made on the thread named {@code thread}; returns
+     * whether it had served before.
+     */
+    boolean countCheckoutLocked(PooledConnection pc, Request request, Throwable origin, String thread,
+            long now) {
         pc.requests++;
-        leaks.checkedOutLocked(pc, request, origin, now);
+        leaks.checkedOutLocked(pc, request, origin, thread, now);
         if (pc.reused) {
             stats.reusedLocked(pc.host);
             return true;
@@ -346,20 +323,13 @@ public final class ConnPool {
      * {@code maxRequestsPerConn} counts streams), a reuse in the stats, and the request the snapshot shows for it.
      */
     private void countStream(PooledConnection pc, Request request, Throwable origin) {
+        String thread = Thread.currentThread().getName();
+        long now = ticker.nanoTime();
         lock.lock();
         try {
             pc.requests++;
             stats.reusedLocked(pc.host);
-            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, ticker.nanoTime());
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
-        lock.lock();
-        try {
-            return countCheckoutLocked(pc, request, origin, ticker.nanoTime());
+            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, thread, now);
         } finally {
             lock.unlock();
         }
@@ -387,89 +357,6 @@ public final class ConnPool {
                 wasIdle ? Duration.ofNanos(idleNanos) : Duration.ZERO,
                 pc.wire.localAddress(), pc.wire.remoteAddress()));
         return pc;
-    }
-
-    /**
-     * Waits for {@code w} to be served, or gives up on timeout or interrupt.
-     *
-     * @return the connection, or null if the one it was served was out of step (and is closed now)
-     */
-    private PooledConnection await(WantConn w, long start) throws IOException {
-        boolean interrupted = false;
-        boolean served;
-        try {
-            served = w.await(w.host.limits.connWaitNanos, start, ticker, lock);
-        } catch (InterruptedException e) {
-            interrupted = true;
-            served = false;
-        }
-        if (w.queuedAtMax) { // written by this thread when it queued
-            listener.waited(w.host.key, ticker.nanoTime() - w.queuedAtNanos);
-        }
-        if (!served) {
-            return giveUp(w, start, interrupted);
-        }
-        // The latch orders these reads after the writes made under the lock.
-        if (w.error != null) {
-            throw w.error;
-        }
-        if (w.conn == null) {
-            return null; // woken to look for a shared HTTP/2 connection
-        }
-        return handedOver(w, w.conn, start);
-    }
-
-    /**
-     * A connection that served a waiter, unless it was out of step (then null). The waiter's latch orders the
-     * read of {@code reused} after the write made under the lock that delivered it.
-     */
-    private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
-        if (pc.reused && discardedOutOfStep(pc, false)) {
-            return null;
-        }
-        return gotConn(pc, w.trace, start, false, 0, countCheckout(pc, w.request, w.origin));
-    }
-
-    /** Ends a wait that was interrupted or timed out; a connection delivered in the meantime is used or returned. */
-    private PooledConnection giveUp(WantConn w, long start, boolean interrupted) throws IOException {
-        PoolSnapshot.KeyStats stats = null;
-        boolean cancelled;
-        lock.lock();
-        try {
-            cancelled = w.cancelLocked();
-            if (cancelled) {
-                if (!interrupted) {
-                    long now = ticker.nanoTime();
-                    int cap = w.host.limits.idleCapLocked(w.host, now);
-                    stats = PoolInspector.waitTimeoutStatsLocked(w.host, now, cap);
-                    advisor.rejectedLocked(w.host.key, w.host.limits, RejectReason.WAIT_TIMEOUT, now);
-                }
-                removeIfUnusedLocked(w.host);
-            }
-        } finally {
-            lock.unlock();
-        }
-        PooledConnection won = cancelled ? null : w.conn;
-        if (interrupted) {
-            if (won != null) {
-                releaseOwned(won, null);
-            }
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
-        }
-        if (!cancelled && w.error != null) {
-            throw w.error;
-        }
-        if (won != null) {
-            return handedOver(w, won, start);
-        }
-        if (!cancelled) {
-            return null; // woken to look for a shared HTTP/2 connection
-        }
-        advisor.logPending();
-        listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
-        throw ApiAccess.get().newConnWaitTimeout(w.host.key,
-                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - start), stats);
     }
 
     /**
@@ -559,7 +446,7 @@ public final class ConnPool {
         while ((w = hp.idleWaiters.pollFirst()) != null) {
             w.queuedForIdle = false;
             if (!w.done) {
-                return w.deliverLocked(pc, null, a);
+                return waiters.handOffLocked(w, pc, now, a);
             }
         }
         if (closeIdle && !warm) {
@@ -671,18 +558,27 @@ public final class ConnPool {
         if (a == null) {
             return;
         }
-        for (int i = 0; i < a.closes.size(); i++) {
-            PooledConnection pc = a.closes.get(i);
-            CloseReason reason = a.closeReasons.get(i);
-            PoolLog.closed(pc, reason);
-            pc.wire.close();
-            listener.closed(pc.key(), reason);
+        if (a.closes != null) {
+            for (int i = 0; i < a.closes.size(); i++) {
+                PooledConnection pc = a.closes.get(i);
+                CloseReason reason = a.closeReasons.get(i);
+                PoolLog.closed(pc, reason);
+                pc.wire.close();
+                listener.closed(pc.key(), reason);
+            }
         }
-        for (WantConn w : a.signals) {
-            w.signal();
+        if (a.signal != null) {
+            a.signal.signal();
+            if (a.moreSignals != null) {
+                for (WantConn w : a.moreSignals) {
+                    w.signal();
+                }
+            }
         }
-        for (WantConn w : a.dials) {
-            dials.start(w);
+        if (a.dials != null) {
+            for (WantConn w : a.dials) {
+                dials.start(w);
+            }
         }
         if (a.refill) {
             warm.wake();

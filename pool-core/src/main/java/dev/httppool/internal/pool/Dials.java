@@ -62,11 +62,12 @@ final class Dials {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
             pool.stats.dialedLocked(hp);
-            pc = new PooledConnection(pool, pool.nextId++, hp, wire, pool.ticker.nanoTime());
+            long now = pool.ticker.nanoTime();
+            pc = new PooledConnection(pool, pool.nextId++, hp, wire, now);
             if (pool.closed || w.dialAbandoned) {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
-                a = w.deliverLocked(pc, null, a);
+                a = pool.waiters.handOffLocked(w, pc, now, a); // its request's checkout, counted here
             } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with

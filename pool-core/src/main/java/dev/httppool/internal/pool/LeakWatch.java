@@ -42,8 +42,8 @@ final class LeakWatch {
         return thresholdNanos > 0 ? new RequestOrigin() : null;
     }
 
-    void checkedOutLocked(PooledConnection pc, Request request, Throwable origin, long now) {
-        pc.host.checkedOut.addLocked(pc, request, origin, now);
+    void checkedOutLocked(PooledConnection pc, Request request, Throwable origin, String thread, long now) {
+        pc.host.checkedOut.addLocked(pc, request, origin, thread, now);
         checkedOut++;
     }
 

@@ -4,8 +4,8 @@ import dev.httppool.ClientTrace;
 import dev.httppool.Request;
 import dev.httppool.Ticker;
 import java.io.IOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * loses (a dial finishing for a request already served or gone) is not wasted: it goes to the next waiter or
  * to the idle list. The winner's outcome is stored here under the lock, and the waiting thread is woken by
  * {@link #signal()} after the lock is released.
+ *
+ * <p>A connection delivered to a waiter is counted as its checkout under the lock that delivers it (the request
+ * it carries, the waiter's thread name, a reuse in the stats), so a served waiter does not take the lock again:
+ * with thousands of callers queued on a key, that second acquisition per hand-off was a third of the pool's
+ * share of the time. The name is read by the waiting thread itself, before it queued ({@link #threadName}); the
+ * delivering thread is another one.
  */
 final class WantConn {
 
@@ -32,7 +38,11 @@ final class WantConn {
     // Set before it is queued: what the connection it gets will show while held (ActiveConnections).
     Request request;
     Throwable origin;
-    private final CountDownLatch ready = new CountDownLatch(1);
+    String threadName;
+    /** The thread that waits (the one that made the want); {@link #signal()} unparks it. */
+    private final Thread waiter = Thread.currentThread();
+    /** Set once by {@link #signal()}, after the outcome fields were written under the lock: publishes them. */
+    private volatile boolean ready;
 
     // Guarded by lock: set once, by whichever of delivery, failure or cancellation comes first.
     boolean done;
@@ -40,6 +50,8 @@ final class WantConn {
     PooledConnection conn;
     // Guarded by lock: the dial error delivered instead of a connection, if any.
     IOException error;
+    // Guarded by lock: whether the delivered connection had served before (its checkout counted as a reuse).
+    boolean reused;
     // Guarded by lock: queued for permission to dial under maxConnsPerHost (what connWaitTimeout bounds), that is
     // in host.dialWaiters.
     boolean waitingForPermission;
@@ -105,7 +117,8 @@ final class WantConn {
 
     /** Wakes the waiting thread; called after the lock is released. */
     void signal() {
-        ready.countDown();
+        ready = true;
+        LockSupport.unpark(waiter);
     }
 
     /**
@@ -117,13 +130,13 @@ final class WantConn {
      */
     boolean await(long connWaitNanos, long start, Ticker ticker, ReentrantLock lock) throws InterruptedException {
         if (connWaitNanos <= 0) {
-            ready.await();
+            awaitReady(0);
             return true;
         }
         for (;;) {
             long remaining = connWaitNanos - (ticker.nanoTime() - start);
             if (remaining > 0) {
-                if (ready.await(Math.min(remaining, MAX_WAIT_SLICE_NANOS), TimeUnit.NANOSECONDS)) {
+                if (awaitReady(Math.min(remaining, MAX_WAIT_SLICE_NANOS))) {
                     return true;
                 }
                 continue;
@@ -136,13 +149,41 @@ final class WantConn {
             } finally {
                 lock.unlock();
             }
-            ready.await(); // permission came: the dial (or a hand-off) ends the wait
+            awaitReady(0); // permission came: the dial (or a hand-off) ends the wait
             return true;
+        }
+    }
+
+    /**
+     * Parks until {@link #signal()} ran, for at most {@code nanos} of real time (0: no limit), as a one-shot latch
+     * would (an interrupt, pending or arriving, ends the wait with {@link InterruptedException}) but without the
+     * latch and the queue node it allocates per waiter: the only thread ever woken is {@link #waiter}.
+     *
+     * @return whether it was signalled
+     */
+    private boolean awaitReady(long nanos) throws InterruptedException {
+        long deadline = nanos > 0 ? System.nanoTime() + nanos : 0;
+        for (;;) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            if (ready) {
+                return true;
+            }
+            if (nanos <= 0) {
+                LockSupport.park(this);
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                LockSupport.parkNanos(this, left);
+            }
         }
     }
 
     /** Whether {@link #signal()} has run: the outcome fields may then be read without the lock. */
     boolean served() {
-        return ready.getCount() == 0;
+        return ready;
     }
 }
