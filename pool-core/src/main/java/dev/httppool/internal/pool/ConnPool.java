@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The connection pool behind a {@code Transport}: Go's idle lists, global LRU, per-key connection counts,
@@ -128,6 +129,9 @@ public final class ConnPool {
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
             pc = acquireOwned(key, trace, start, request, origin, again);
+            if (pc != null && pc.shared) {
+                return pc; // a stream of a shared HTTP/2 connection (idle until now, or found under the lock)
+            }
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
                 PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
@@ -165,6 +169,7 @@ public final class ConnPool {
             int maxWaiting = 0;
             boolean reused = false;
             long idleNanos = 0;
+            boolean streamLeased = false;
             lock.lock();
             try {
                 if (closed) {
@@ -186,6 +191,18 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
+                        if (pc.wire instanceof MultiplexedConnection) {
+                            // Shared again under this lock, in the same step that took it off the idle list: a
+                            // burst arriving meanwhile finds it, and dials nothing.
+                            if (!mux.shareIdleLocked(pc)) {
+                                CloseReason end = ((MultiplexedConnection) pc.wire).endReason();
+                                a = closeLocked(pc, end != null ? end : CloseReason.BROKEN, a);
+                                continue;
+                            }
+                            reused = countCheckoutLocked(pc, request, origin, now);
+                            counted = true;
+                            break;
+                        }
                         if (idleNanos < PROBE_AFTER_IDLE_NANOS) {
                             // The hot path: no probe will run, so count the checkout under this lock.
                             reused = countCheckoutLocked(pc, request, origin, now);
@@ -197,6 +214,15 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
+                    // An HTTP/2 connection that became shared since this request looked (MuxConns.lease) is
+                    // found here: connections become shared, and stop being shared, under this lock.
+                    pc = mux.leaseLocked(hp);
+                    if (pc != null) {
+                        countStreamLocked(pc, request, origin, now);
+                        streamLeased = true;
+                    }
+                }
+                if (pc == null) {
                     if (!again && queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
@@ -219,12 +245,17 @@ public final class ConnPool {
             if (pc == null) {
                 return await(w, start); // null: served by a connection out of step (closed now), or woken
             }
+            if (streamLeased) {
+                return gotConn(pc, trace, start, false, 0, true);
+            }
             if (!counted) {
                 if (pc.wire.isDeadWhileIdle()) {
                     releaseOwned(pc, CloseReason.SERVER_CLOSED);
                     continue;
                 }
                 reused = countCheckout(pc, request, origin);
+            } else if (pc.shared) {
+                mux.sharedAgain(pc); // taken off the idle list and shared under the lock above
             } else if (discardedOutOfStep(pc, true)) { // idle, so it has been returned before: reused
                 continue;
             }
@@ -348,12 +379,16 @@ public final class ConnPool {
     private void countStream(PooledConnection pc, Request request, Throwable origin) {
         lock.lock();
         try {
-            pc.requests++;
-            stats.reusedLocked(pc.host);
-            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, ticker.nanoTime());
+            countStreamLocked(pc, request, origin, ticker.nanoTime());
         } finally {
             lock.unlock();
         }
+    }
+
+    private void countStreamLocked(PooledConnection pc, Request request, Throwable origin, long now) {
+        pc.requests++;
+        stats.reusedLocked(pc.host);
+        pc.host.checkedOut.streamLeasedLocked(pc, request, origin, now);
     }
 
     private boolean countCheckout(PooledConnection pc, Request request, Throwable origin) {
@@ -424,6 +459,10 @@ public final class ConnPool {
      * read of {@code reused} after the write made under the lock that delivered it.
      */
     private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
+        if (pc.shared) { // a stream that MuxConns took for this request on a shared HTTP/2 connection
+            countStream(pc, w.request, w.origin);
+            return gotConn(pc, w.trace, start, false, 0, true);
+        }
         if (pc.reused && discardedOutOfStep(pc, false)) {
             return null;
         }
@@ -452,7 +491,7 @@ public final class ConnPool {
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
             if (won != null) {
-                releaseOwned(won, null);
+                release(won, null); // a stream, when it was one
             }
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for a connection to " + w.host.key);
@@ -487,11 +526,24 @@ public final class ConnPool {
 
     /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
     CloseReason releaseOwned(PooledConnection pc, CloseReason reason) {
+        return releaseOwned(pc, reason, null);
+    }
+
+    /**
+     * As {@link #releaseOwned(PooledConnection, CloseReason)}; with {@code lastStream}, {@code pc} is a shared
+     * HTTP/2 connection whose last stream (when looked at) ended: {@code lastStream}, run under this lock, counts it
+     * off and stops sharing the connection, which is then released in the same hold of the lock; when it says that
+     * another stream was leased meanwhile, nothing is released (and null returned).
+     */
+    CloseReason releaseOwned(PooledConnection pc, CloseReason reason, BooleanSupplier lastStream) {
         PoolActions a;
         CloseReason outcome;
         boolean idled;
         lock.lock();
         try {
+            if (lastStream != null && !lastStream.getAsBoolean()) {
+                return null;
+            }
             if (pc.state != PooledConnection.State.ACTIVE) {
                 return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
             }
