@@ -117,7 +117,8 @@ class Http2LeakDetectionTest extends TransportTestSupport {
                     assertThat(r.getMessage())
                             .startsWith("connection to " + key + " held for 31000 ms by GET /slow/reader");
                     assertThat(Arrays.stream(r.getThrown().getStackTrace()).map(StackTraceElement::getMethodName))
-                            .contains("anHttp2StreamHeldPastTheThresholdIsReportedWithTheStackOfTheCodeThatMadeTheRequest");
+                            .contains("anHttp2StreamHeldPastTheThresholdIsReportedWithTheStackOfTheCodeThatMade"
+                                    + "TheRequest");
                 });
                 held.body().readAllBytes(); // reported, not cut
             }

@@ -34,6 +34,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Lock order: {@link ConnPool}'s lock is never taken while {@link #lock} is held, and nothing blocks, closes or
  * calls out under {@link #lock}. {@link PooledConnection#streams} and the lists are guarded by it.
+ *
+ * <p>Moves between the idle list and the shared ones happen under the pool's lock (taking a connection off the idle
+ * list shares it, the last stream's end unshares it and puts it back), and requests queued for permission to dial
+ * are handed streams, oldest first, as room frees. Longer than ~400 lines: these transitions and the stream counts
+ * they keep in step are one state machine, read together to check the two locks' order.
  */
 final class MuxConns {
 
@@ -70,11 +75,12 @@ final class MuxConns {
                 if (list == null) {
                     return null;
                 }
-                PooledConnection pc = takeRoomLocked(list, pool.ticker.nanoTime());
+                long now = pool.ticker.nanoTime();
+                PooledConnection pc = takeRoomLocked(list, now);
                 if (pc != null) {
                     return pc;
                 }
-                if (!strict || !anyAliveLocked(list)) {
+                if (!strict || !anyFullLocked(list, now)) {
                     return null;
                 }
                 waited = pool.ticker.nanoTime() - start;
@@ -122,10 +128,10 @@ final class MuxConns {
         return null;
     }
 
-    /** Whether one of {@code list} still takes new streams (full, a strict request waits for it). */
-    private static boolean anyAliveLocked(List<PooledConnection> list) {
+    /** Whether one of {@code list} would take a stream but for its limit (a strict request waits for it). */
+    private static boolean anyFullLocked(List<PooledConnection> list, long now) {
         for (PooledConnection pc : list) {
-            if (((MultiplexedConnection) pc.wire).takesNewStreams()) {
+            if (takesStream(pc, now)) {
                 return true;
             }
         }
@@ -339,29 +345,7 @@ final class MuxConns {
      * the pool or shared here (this class's lock is taken inside the pool's, never the other way round).
      */
     boolean hasUsableLocked(HostPool hp) {
-        for (PooledConnection pc : hp.idle) {
-            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
-                return true;
-            }
-        }
-        if (count == 0) {
-            return false;
-        }
-        lock.lock();
-        try {
-            List<PooledConnection> list = shared.get(hp.key);
-            if (list != null) {
-                long now = pool.ticker.nanoTime();
-                for (PooledConnection pc : list) {
-                    if (takesStream(pc, now)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return hasIdleLocked(hp) || anySharedLocked(hp, false);
     }
 
     /**
@@ -402,11 +386,24 @@ final class MuxConns {
      * found the other between the shared list and the idle list would otherwise both stay).
      */
     boolean hasRoomLocked(HostPool hp) {
+        return hasIdleLocked(hp) || anySharedLocked(hp, true);
+    }
+
+    /** With the pool's lock held: whether {@code hp} has an idle HTTP/2 connection that takes new streams. */
+    private static boolean hasIdleLocked(HostPool hp) {
         for (PooledConnection pc : hp.idle) {
             if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
                 return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * With the pool's lock held: whether {@code hp}'s key has a shared connection that takes new streams (with
+     * {@code room}: that has room for another one now).
+     */
+    private boolean anySharedLocked(HostPool hp, boolean room) {
         if (count == 0) {
             return false;
         }
@@ -414,9 +411,12 @@ final class MuxConns {
         try {
             List<PooledConnection> list = shared.get(hp.key);
             if (list != null) {
+                long now = pool.ticker.nanoTime();
                 for (PooledConnection pc : list) {
                     MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    if (mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()) {
+                    boolean usable = room ? mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()
+                            : takesStream(pc, now);
+                    if (usable) {
                         return true;
                     }
                 }
@@ -446,15 +446,7 @@ final class MuxConns {
         pool.lock.lock();
         try {
             HostPool hp = pool.hosts.get(key);
-            if (hp != null) {
-                for (PooledConnection pc : hp.idle) {
-                    if (pc.wire instanceof MultiplexedConnection
-                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return hp != null && hasIdleLocked(hp);
         } finally {
             pool.lock.unlock();
         }
