@@ -122,6 +122,29 @@ class Http2IntegrationTest extends TransportTestSupport {
     }
 
     @Test
+    void aBurstAgainstAKeyWhoseHttp2ConnectionIsIdleDialsNothing() throws Exception {
+        Http2TestServer server = h2Server(128);
+        Transport transport = h2Transport(TransportConfig.defaults());
+        assertThat(body(transport.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        awaitTrue("the connection idle", () -> key(transport, server).idle() == 1);
+        int n = 20;
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.get(server.url("/hello"))))));
+        }
+        for (Future<String> f : results) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("hello");
+        }
+        awaitPoolClean(transport);
+
+        PoolSnapshot s = transport.snapshot();
+        assertThat(s.stats().dials()).as("dials").isEqualTo(1);
+        assertThat(s.stats().closed().values().stream().mapToLong(Long::longValue).sum()).as("connections closed")
+                .isZero();
+        assertThat(server.connectionsSeen()).isEqualTo(1);
+    }
+
+    @Test
     void aSharedConnectionIsListedOnceAsActiveWithItsOpenStreamsAndEveryStreamOnItCountsAsReused()
             throws Exception {
         Http2TestServer server = h2Server(128);

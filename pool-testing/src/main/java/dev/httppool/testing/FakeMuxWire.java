@@ -18,6 +18,8 @@ public final class FakeMuxWire implements MultiplexedConnection {
     public volatile boolean closed;
     private volatile CloseReason endReason;
     private volatile Runnable listener;
+    /** Run by {@link #isDeadWhileIdle()} before it answers, on the pool's calling thread: a test's gate. */
+    public volatile Runnable onIdleCheck;
 
     public FakeMuxWire(int id, int maxStreams) {
         this.id = id;
@@ -76,6 +78,10 @@ public final class FakeMuxWire implements MultiplexedConnection {
 
     @Override
     public boolean isDeadWhileIdle() {
+        Runnable gate = onIdleCheck;
+        if (gate != null) {
+            gate.run();
+        }
         return !takesNewStreams();
     }
 

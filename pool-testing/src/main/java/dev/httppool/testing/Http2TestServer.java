@@ -38,6 +38,8 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  *   <li>{@code /bytes?n=N}: N bytes of {@link #pattern} (whose SHA-256 the test computes alike);</li>
  *   <li>{@code /sha256}: reads the request body and answers its length and SHA-256 as {@code length:hex};</li>
  *   <li>{@code /hold}: waits (at most 30 s) until {@link #release()} before answering {@code held}.</li>
+ *   <li>{@code /stream}: answers 200 and {@code partial}, then never ends the body: the stream stays open until the
+ *   client resets it (counted by {@link #resets()}) or the server stops.</li>
  * </ul>
  */
 public final class Http2TestServer implements AutoCloseable {
@@ -47,6 +49,7 @@ public final class Http2TestServer implements AutoCloseable {
     private final Set<SocketAddress> clients = ConcurrentHashMap.newKeySet();
     private final AtomicInteger holding = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
     private volatile CountDownLatch release = new CountDownLatch(1);
 
     private Http2TestServer(int maxConcurrentStreams) throws Exception {
@@ -123,6 +126,15 @@ public final class Http2TestServer implements AutoCloseable {
                 callback.succeeded();
                 return;
             }
+            case "/stream" -> {
+                request.addFailureListener(failure -> {
+                    resets.incrementAndGet();
+                    callback.failed(failure);
+                });
+                response.getHeaders().put("Content-Type", "text/plain");
+                response.write(false, java.nio.ByteBuffer.wrap(ascii("partial")), Callback.NOOP);
+                return; // the body never ends: the callback completes when the stream fails
+            }
             case "/hold" -> {
                 holding.incrementAndGet();
                 try {
@@ -188,6 +200,11 @@ public final class Http2TestServer implements AutoCloseable {
     /** Requests served or being served. */
     public int requests() {
         return requests.get();
+    }
+
+    /** {@code /stream} requests that ended by a failure of their stream (the client's RST_STREAM). */
+    public int resets() {
+        return resets.get();
     }
 
     /** Requests to {@code /hold} waiting now. */

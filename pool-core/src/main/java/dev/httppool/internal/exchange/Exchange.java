@@ -3,6 +3,7 @@ package dev.httppool.internal.exchange;
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.Request;
 import dev.httppool.RequestBody;
 import dev.httppool.Response;
 import dev.httppool.Ticker;
@@ -78,17 +79,13 @@ public final class Exchange {
         if (!(wire instanceof MultiplexedConnection)) {
             return runOn(releaser);
         }
-        // A stream ends with its exchange: when the response gives the connection back, or when the attempt fails.
+        // A stream ends with its exchange: when the response gives the connection back, when the attempt fails, or
+        // when leak detection finds its response body unreachable.
+        StreamReleaser stream = new StreamReleaser(codec, releaser, req.original);
         try {
-            return runOn(new Releaser() {
-                @Override
-                public void release(CloseReason reason, ClientTrace t) {
-                    codec.exchangeEnded();
-                    releaser.release(reason, t);
-                }
-            });
+            return runOn(stream);
         } catch (ExchangeException | RuntimeException | Error e) {
-            codec.exchangeEnded();
+            stream.failed();
             throw e;
         }
     }
@@ -309,5 +306,29 @@ public final class Exchange {
          */
         default void responding(Object body) {
         }
+
+        /**
+         * As {@link #responding}, for the body of one stream of a multiplexed connection, which is watched on its
+         * own (the connection is shared): {@code stream} resets the stream and gives it back if the body is found
+         * unreachable unfinished. Returns what the stream's own end runs to stop watching it.
+         */
+        default Runnable respondingOnStream(Object body, OpenStream stream) {
+            return StreamReleaser.NOTHING;
+        }
+    }
+
+    /** One stream's exchange, as leak detection sees it while its response body is out. */
+    public interface OpenStream {
+
+        /** The request the stream carries. */
+        Request request();
+
+        /**
+         * Resets the stream (RST_STREAM with CANCEL, unless both sides ended it) and gives it back to the pool, as
+         * an abandoned response body does, unless the stream has ended already.
+         *
+         * @return whether it did (false: it had ended)
+         */
+        boolean abandon();
     }
 }

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The connection pool behind a {@code Transport}: Go's idle lists, global LRU, per-key connection counts,
@@ -129,6 +130,9 @@ public final class ConnPool {
                 return gotConn(pc, trace, start, false, 0, true); // a stream of a shared HTTP/2 connection
             }
             pc = acquireOwned(key, trace, start, request, origin, again);
+            if (pc != null && pc.shared) {
+                return pc; // a stream of a shared HTTP/2 connection (idle until now, or found under the lock)
+            }
             if (pc != null && pc.wire instanceof MultiplexedConnection) {
                 PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
@@ -169,6 +173,7 @@ public final class ConnPool {
             boolean reused = false;
             boolean probe = false;
             long idleNanos = 0;
+            boolean streamLeased = false;
             long now = ticker.nanoTime();
             lock.lock();
             try {
@@ -190,6 +195,17 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
+                        if (pc.wire instanceof MultiplexedConnection) {
+                            // Shared again under this lock, in the same step that took it off the idle list: a
+                            // burst arriving meanwhile finds it, and dials nothing.
+                            if (!mux.shareIdleLocked(pc)) {
+                                CloseReason end = ((MultiplexedConnection) pc.wire).endReason();
+                                a = closeLocked(pc, end != null ? end : CloseReason.BROKEN, a);
+                                continue;
+                            }
+                            reused = countCheckoutLocked(pc, request, origin, thread, now);
+                            break;
+                        }
                         // Counted under this lock, probed or not: a connection the probe finds dead is taken back.
                         reused = countCheckoutLocked(pc, request, origin, thread, now);
                         probe = idleNanos >= PROBE_AFTER_IDLE_NANOS;
@@ -199,6 +215,15 @@ public final class ConnPool {
                 if (pc == null) {
                     // Closing expired idle connections above may have emptied and dropped this key's entry.
                     hp = hostLocked(key);
+                    // An HTTP/2 connection that became shared since this request looked (MuxConns.lease) is
+                    // found here: connections become shared, and stop being shared, under this lock.
+                    pc = mux.leaseLocked(hp);
+                    if (pc != null) {
+                        countStreamLocked(pc, request, origin, thread, now);
+                        streamLeased = true;
+                    }
+                }
+                if (pc == null) {
                     if (!again && Waiters.queueFullLocked(hp)) {
                         refused = PoolInspector.countsLocked(hp, now, limits.idleCapLocked(hp, now));
                         maxWaiting = limits.maxWaitingPerHost;
@@ -222,11 +247,16 @@ public final class ConnPool {
             if (pc == null) {
                 return waiters.await(w, start); // null: served by a connection out of step (closed now), or woken
             }
+            if (streamLeased) {
+                return gotConn(pc, trace, start, false, 0, true);
+            }
             if (probe) {
                 if (pc.wire.isDeadWhileIdle()) {
                     discard(pc, reused, CloseReason.SERVER_CLOSED);
                     continue;
                 }
+            } else if (pc.shared) {
+                mux.sharedAgain(pc); // taken off the idle list and shared under the lock above
             } else if (discardedOutOfStep(pc, reused)) {
                 continue;
             }
@@ -322,17 +352,26 @@ public final class ConnPool {
      * A new stream of shared {@code pc} was leased to {@code request}: a request it carries (so
      * {@code maxRequestsPerConn} counts streams), a reuse in the stats, and the request the snapshot shows for it.
      */
-    private void countStream(PooledConnection pc, Request request, Throwable origin) {
-        String thread = Thread.currentThread().getName();
+    void countStream(PooledConnection pc, Request request, Throwable origin) {
+        countStream(pc, request, origin, Thread.currentThread().getName());
+    }
+
+    /** As {@link #countStream(PooledConnection, Request, Throwable)}, for the request of the named thread. */
+    void countStream(PooledConnection pc, Request request, Throwable origin, String thread) {
         long now = ticker.nanoTime();
         lock.lock();
         try {
-            pc.requests++;
-            stats.reusedLocked(pc.host);
-            pc.host.checkedOut.streamLeasedLocked(pc, request, origin, thread, now);
+            countStreamLocked(pc, request, origin, thread, now);
         } finally {
             lock.unlock();
         }
+    }
+
+    private void countStreamLocked(PooledConnection pc, Request request, Throwable origin, String thread,
+            long now) {
+        pc.requests++;
+        stats.reusedLocked(pc.host);
+        pc.host.checkedOut.streamLeasedLocked(pc, request, origin, thread, now);
     }
 
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
@@ -374,11 +413,24 @@ public final class ConnPool {
 
     /** {@link #release} of a connection that this pool lent out whole (not as a stream). */
     CloseReason releaseOwned(PooledConnection pc, CloseReason reason) {
+        return releaseOwned(pc, reason, null);
+    }
+
+    /**
+     * As {@link #releaseOwned(PooledConnection, CloseReason)}; with {@code lastStream}, {@code pc} is a shared
+     * HTTP/2 connection whose last stream (when looked at) ended: {@code lastStream}, run under this lock, counts it
+     * off and stops sharing the connection, which is then released in the same hold of the lock; when it says that
+     * another stream was leased meanwhile, nothing is released (and null returned).
+     */
+    CloseReason releaseOwned(PooledConnection pc, CloseReason reason, BooleanSupplier lastStream) {
         PoolActions a;
         CloseReason outcome;
         boolean idled;
         lock.lock();
         try {
+            if (lastStream != null && !lastStream.getAsBoolean()) {
+                return null;
+            }
             if (pc.state != PooledConnection.State.ACTIVE) {
                 return pc.state == PooledConnection.State.CLOSED ? CloseReason.BROKEN : null;
             }

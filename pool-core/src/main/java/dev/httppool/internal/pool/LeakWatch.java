@@ -4,10 +4,14 @@ import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.LeakDetection;
 import dev.httppool.Request;
+import dev.httppool.internal.exchange.Exchange;
+import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Leak detection on two levels, run by the pool's maintenance pass (no thread of its own, none per connection).
@@ -23,12 +27,20 @@ import java.util.List;
  * drops its reference at the return of its connection: nothing is registered anywhere, so nothing is left to
  * undo or to close twice. The body, not the {@code Response}, is watched: a caller may keep reading the stream
  * after dropping the {@code Response}.
+ *
+ * <p><b>HTTP/2 streams.</b> A shared connection carries many bodies at once, so each stream's body is watched on its
+ * own, by a {@link StreamRef} kept in {@link #streams} from when the response is handed over until the stream ends.
+ * One found unreachable unfinished has its stream reset (RST_STREAM CANCEL) and given back; the connection stays.
+ * With the threshold on, a stream whose response has been out for longer is reported once, with the stack of the
+ * code that made the request (captured when the response was handed over, on the caller's thread).
  */
 final class LeakWatch {
 
     private final ConnPool pool;
     private final long thresholdNanos;
     private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
+    /** The response bodies of HTTP/2 streams out now (added and removed by the requests' threads). */
+    private final Set<StreamRef> streams = ConcurrentHashMap.newKeySet();
     // Guarded by lock: connections checked out now, over all keys.
     private int checkedOut;
 
@@ -70,6 +82,17 @@ final class LeakWatch {
     }
 
     /**
+     * Watches {@code body}, the response body of one stream of shared {@code pc}, until the returned action runs
+     * (at the stream's end); one small object per response.
+     */
+    Runnable watchStream(Object body, PooledConnection pc, Exchange.OpenStream stream) {
+        StreamRef ref = new StreamRef(body, pc, stream, unreachable, pool.ticker.nanoTime(),
+                Thread.currentThread().getName(), origin());
+        streams.add(ref);
+        return ref;
+    }
+
+    /**
      * Reclaims the connections of bodies found unreachable and reports connections held past the threshold at
      * {@code now}.
      *
@@ -94,13 +117,26 @@ final class LeakWatch {
                             break; // the rest of this key's list was checked out later
                         }
                         // A shared HTTP/2 connection is lent as streams: its checkout names its latest stream, and
-                        // how long it has carried streams says nothing of a leak of an earlier one.
+                        // how long it has carried streams says nothing of a leak; its streams are looked at below.
                         if (!pc.leakReported && !pc.shared) {
                             pc.leakReported = true;
                             overdue = overdue == null ? new ArrayList<>(2) : overdue;
                             overdue.add(new LeakReport(hp.key, held, pc.request, pc.thread, pc.origin));
                         }
                     }
+                }
+                for (StreamRef s : streams) { // a shared connection's streams, each on its own
+                    long held = now - s.sinceNanos;
+                    if (s.reported) {
+                        continue;
+                    }
+                    if (held < thresholdNanos) {
+                        next = Math.min(next, Math.max(minDelayNanos, thresholdNanos - held));
+                        continue;
+                    }
+                    s.reported = true;
+                    overdue = overdue == null ? new ArrayList<>(2) : overdue;
+                    overdue.add(new LeakReport(s.conn.key(), held, s.stream.request(), s.thread, s.origin));
                 }
             }
         } finally {
@@ -119,7 +155,12 @@ final class LeakWatch {
 
     /** Closes the connection of every body the collector found unreachable before it was finished or closed. */
     private void reclaimUnreachable() {
-        for (BodyRef ref; (ref = (BodyRef) unreachable.poll()) != null; ) {
+        for (Reference<?> polled; (polled = unreachable.poll()) != null; ) {
+            if (polled instanceof StreamRef) {
+                reclaimStream((StreamRef) polled);
+                continue;
+            }
+            BodyRef ref = (BodyRef) polled;
             PooledConnection pc = ref.conn;
             PoolActions a = null;
             Throwable origin;
@@ -138,6 +179,50 @@ final class LeakWatch {
             pool.run(a);
             pool.listener.leaked(pc.key(), LeakDetection.UNREACHABLE);
             pool.advisor.leaked(pc.key());
+        }
+    }
+
+    /**
+     * Resets the stream of a body found unreachable and gives the stream back, unless it ended first (then its
+     * end took the reference out of {@link #streams}, or {@link Exchange.OpenStream#abandon} says so).
+     */
+    private void reclaimStream(StreamRef ref) {
+        if (!streams.remove(ref) || !ref.stream.abandon()) {
+            return;
+        }
+        ConnectMethodKey key = ref.conn.key();
+        PoolLog.leaked(key, ref.origin);
+        pool.listener.leaked(key, LeakDetection.UNREACHABLE);
+        pool.advisor.leaked(key);
+    }
+
+    /**
+     * A weak reference to the response body of one HTTP/2 stream, with what a report says of it. Held by
+     * {@link #streams} while the stream is open; it names the stream (its codec and releaser), never the body.
+     * Running it (the stream's end) stops the watch.
+     */
+    final class StreamRef extends WeakReference<Object> implements Runnable {
+        final PooledConnection conn;
+        final Exchange.OpenStream stream;
+        final long sinceNanos;
+        final String thread;
+        final Throwable origin;
+        /** Reported past the threshold; read and written by the maintenance pass only. */
+        boolean reported;
+
+        StreamRef(Object body, PooledConnection conn, Exchange.OpenStream stream, ReferenceQueue<Object> queue,
+                long sinceNanos, String thread, Throwable origin) {
+            super(body, queue);
+            this.conn = conn;
+            this.stream = stream;
+            this.sinceNanos = sinceNanos;
+            this.thread = thread;
+            this.origin = origin;
+        }
+
+        @Override
+        public void run() {
+            streams.remove(this);
         }
     }
 

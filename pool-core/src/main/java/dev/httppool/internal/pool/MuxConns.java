@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP/2 side of the pool, as Go's {@code http2.ClientConnPool} beside its {@code Transport}: connections that
@@ -33,6 +34,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Lock order: {@link ConnPool}'s lock is never taken while {@link #lock} is held, and nothing blocks, closes or
  * calls out under {@link #lock}. {@link PooledConnection#streams} and the lists are guarded by it.
+ *
+ * <p>Moves between the idle list and the shared ones happen under the pool's lock (taking a connection off the idle
+ * list shares it, the last stream's end unshares it and puts it back), and requests queued for permission to dial
+ * are handed streams, oldest first, as room frees. Longer than ~400 lines: these transitions and the stream counts
+ * they keep in step are one state machine, read together to check the two locks' order.
  */
 final class MuxConns {
 
@@ -69,20 +75,12 @@ final class MuxConns {
                 if (list == null) {
                     return null;
                 }
-                boolean full = false;
                 long now = pool.ticker.nanoTime();
-                for (PooledConnection pc : list) {
-                    MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    if (!takesStream(pc, now)) {
-                        continue; // closed when its last stream ends
-                    }
-                    if (pc.streams < mc.maxConcurrentStreams()) {
-                        pc.streams++;
-                        return pc;
-                    }
-                    full = true;
+                PooledConnection pc = takeRoomLocked(list, now);
+                if (pc != null) {
+                    return pc;
                 }
-                if (!strict || !full) {
+                if (!strict || !anyFullLocked(list, now)) {
                     return null;
                 }
                 waited = pool.ticker.nanoTime() - start;
@@ -99,6 +97,78 @@ final class MuxConns {
             lock.unlock();
         }
         throw waitTimeout(key, waited);
+    }
+
+    /**
+     * With the pool's lock held: a stream on a shared connection of {@code hp}'s key with room, without waiting. A
+     * request that found none here before it took the pool's lock looks again under it, where connections become
+     * shared and stop being shared: so one that moved between the idle list and the shared ones meanwhile is found.
+     */
+    PooledConnection leaseLocked(HostPool hp) {
+        if (count == 0) {
+            return null;
+        }
+        lock.lock();
+        try {
+            List<PooledConnection> list = shared.get(hp.key);
+            return list == null ? null : takeRoomLocked(list, pool.ticker.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The oldest of {@code list} that takes another stream now, with that stream taken; or null. */
+    private static PooledConnection takeRoomLocked(List<PooledConnection> list, long now) {
+        for (PooledConnection pc : list) {
+            if (takesStream(pc, now) && pc.streams < ((MultiplexedConnection) pc.wire).maxConcurrentStreams()) {
+                pc.streams++;
+                return pc;
+            }
+        }
+        return null;
+    }
+
+    /** Whether one of {@code list} would take a stream but for its limit (a strict request waits for it). */
+    private static boolean anyFullLocked(List<PooledConnection> list, long now) {
+        for (PooledConnection pc : list) {
+            if (takesStream(pc, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * With the pool's lock held: {@code pc}, just taken off the idle list by a request, becomes shared with that
+     * request's stream, under the same hold of the pool's lock, so that a burst arriving meanwhile finds it (here,
+     * or under the pool's lock) instead of dialing. Returns false when it takes no streams (the caller closes it).
+     * {@link #sharedAgain} follows, without the pool's lock.
+     */
+    boolean shareIdleLocked(PooledConnection pc) {
+        MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
+        if (!mc.takesNewStreams() || mc.maxConcurrentStreams() <= 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            registerLocked(pc);
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    /** After {@link #shareIdleLocked}: listens to the connection, and gives its room to requests waiting. */
+    void sharedAgain(PooledConnection pc) {
+        ((MultiplexedConnection) pc.wire).onChange(() -> changed(pc));
+        wakeDialWaiters(pc.key());
+    }
+
+    private void registerLocked(PooledConnection pc) {
+        shared.computeIfAbsent(pc.key(), k -> new ArrayList<>(2)).add(pc);
+        count++;
+        pc.shared = true;
+        pc.streams = 1;
     }
 
     /**
@@ -120,20 +190,10 @@ final class MuxConns {
         try {
             List<PooledConnection> list = shared.get(key);
             if (list != null) {
-                for (PooledConnection other : list) {
-                    MultiplexedConnection om = (MultiplexedConnection) other.wire;
-                    if (takesStream(other, pool.ticker.nanoTime()) && other.streams < om.maxConcurrentStreams()) {
-                        other.streams++;
-                        chosen = other;
-                        break;
-                    }
-                }
+                chosen = takeRoomLocked(list, pool.ticker.nanoTime());
             }
             if (chosen == null && mc.takesNewStreams() && mc.maxConcurrentStreams() > 0) {
-                shared.computeIfAbsent(key, k -> new ArrayList<>(2)).add(pc);
-                count++;
-                pc.shared = true;
-                pc.streams = 1;
+                registerLocked(pc);
                 chosen = pc;
                 registered = true;
             }
@@ -153,37 +213,75 @@ final class MuxConns {
 
     /**
      * A stream of shared {@code pc} ended. When it was the last one, the connection goes back to {@link ConnPool}:
-     * idle if it takes more streams, closed otherwise (as the connection says why: GOAWAY, ...).
+     * idle if it takes more streams, closed otherwise (as the connection says why: GOAWAY, ...). The last stream's
+     * end takes the pool's lock, under which the connection stops being shared and goes back in one step (a request
+     * arriving then finds it in one place or the other, and dials nothing); the others take only this class's lock.
      *
      * @return null when the connection stays usable, else why it was closed
      */
     CloseReason release(PooledConnection pc, CloseReason reason) {
         MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-        boolean last;
         boolean wasFull;
+        boolean maybeLast;
         lock.lock();
         try {
-            wasFull = pc.streams >= mc.maxConcurrentStreams();
             if (pc.streams <= 0) {
                 throw new IllegalStateException("stream count underflow for " + pc);
             }
-            pc.streams--;
-            last = pc.streams == 0;
-            if (last) {
-                unregisterLocked(pc);
+            wasFull = pc.streams >= mc.maxConcurrentStreams();
+            maybeLast = pc.streams == 1;
+            if (!maybeLast) {
+                pc.streams--;
+                changed.signalAll();
             }
-            changed.signalAll();
         } finally {
             lock.unlock();
         }
-        if (last) {
-            CloseReason end = mc.takesNewStreams() ? null : mc.endReason() != null ? mc.endReason() : reason;
-            return pool.releaseOwned(pc, end);
+        if (maybeLast) {
+            LastStream end = new LastStream(pc);
+            CloseReason outcome = pool.releaseOwned(pc,
+                    mc.takesNewStreams() ? null : mc.endReason() != null ? mc.endReason() : reason, end);
+            if (end.last) {
+                return outcome;
+            }
+            wasFull = end.wasFull; // a stream was leased on it meanwhile: it stays shared
         }
         if (wasFull) {
-            wakeDialWaiters(pc.key());
+            wakeDialWaiters(pc.key()); // it has room again: requests queued for permission to dial take it
         }
         return mc.takesNewStreams() ? null : mc.endReason();
+    }
+
+    /**
+     * The end of the stream of {@code pc} that was its last when {@link #release} looked, counted off under the
+     * pool's lock ({@link ConnPool#releaseOwned(PooledConnection, CloseReason, BooleanSupplier)}): true, with the
+     * connection no longer shared, when it is still the last; false when another stream was leased on it meanwhile.
+     */
+    private final class LastStream implements BooleanSupplier {
+        private final PooledConnection pc;
+        boolean last;
+        boolean wasFull;
+
+        LastStream(PooledConnection pc) {
+            this.pc = pc;
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            lock.lock();
+            try {
+                wasFull = pc.streams >= ((MultiplexedConnection) pc.wire).maxConcurrentStreams();
+                pc.streams--;
+                last = pc.streams == 0;
+                if (last) {
+                    unregisterLocked(pc);
+                }
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            return last;
+        }
     }
 
     /**
@@ -247,47 +345,33 @@ final class MuxConns {
      * the pool or shared here (this class's lock is taken inside the pool's, never the other way round).
      */
     boolean hasUsableLocked(HostPool hp) {
-        for (PooledConnection pc : hp.idle) {
-            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
-                return true;
-            }
-        }
-        if (count == 0) {
-            return false;
-        }
-        lock.lock();
-        try {
-            List<PooledConnection> list = shared.get(hp.key);
-            if (list != null) {
-                long now = pool.ticker.nanoTime();
-                for (PooledConnection pc : list) {
-                    if (takesStream(pc, now)) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
+        return hasIdleLocked(hp) || anySharedLocked(hp, false);
     }
 
     /**
-     * In the pool, under its lock: wakes the requests of {@code key} queued for permission to dial, to look for a stream on a shared HTTP/2
-     * connection first (one appeared, or one that was full has room again); they queue again if there is none.
+     * Gives the room on {@code key}'s shared connections to the requests queued for permission to dial, oldest
+     * first: each is handed a stream taken for it (under the pool's lock, then this class's), as many as there is
+     * room for, and the others stay queued in their order. None is woken only to find the room taken by another.
      */
     private void wakeDialWaiters(ConnectMethodKey key) {
         PoolActions a = null;
         pool.lock.lock();
         try {
             HostPool hp = pool.hosts.get(key);
-            if (hp == null || hp.dialWaiters.isEmpty()) {
+            if (hp == null) {
                 return;
             }
-            for (WantConn w : new ArrayList<>(hp.dialWaiters)) {
-                if (!w.done) {
-                    a = w.deliverLocked(null, null, a);
+            for (WantConn w; (w = hp.dialWaiters.peekFirst()) != null; ) {
+                if (w.done) { // left already; not expected to be queued still
+                    hp.dialWaiters.pollFirst();
+                    w.waitingForPermission = false;
+                    continue;
                 }
+                PooledConnection pc = leaseLocked(hp);
+                if (pc == null) {
+                    break;
+                }
+                a = w.deliverLocked(pc, null, a);
             }
         } finally {
             pool.lock.unlock();
@@ -302,11 +386,24 @@ final class MuxConns {
      * found the other between the shared list and the idle list would otherwise both stay).
      */
     boolean hasRoomLocked(HostPool hp) {
+        return hasIdleLocked(hp) || anySharedLocked(hp, true);
+    }
+
+    /** With the pool's lock held: whether {@code hp} has an idle HTTP/2 connection that takes new streams. */
+    private static boolean hasIdleLocked(HostPool hp) {
         for (PooledConnection pc : hp.idle) {
             if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
                 return true;
             }
         }
+        return false;
+    }
+
+    /**
+     * With the pool's lock held: whether {@code hp}'s key has a shared connection that takes new streams (with
+     * {@code room}: that has room for another one now).
+     */
+    private boolean anySharedLocked(HostPool hp, boolean room) {
         if (count == 0) {
             return false;
         }
@@ -314,9 +411,12 @@ final class MuxConns {
         try {
             List<PooledConnection> list = shared.get(hp.key);
             if (list != null) {
+                long now = pool.ticker.nanoTime();
                 for (PooledConnection pc : list) {
                     MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    if (mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()) {
+                    boolean usable = room ? mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()
+                            : takesStream(pc, now);
+                    if (usable) {
                         return true;
                     }
                 }
@@ -346,15 +446,7 @@ final class MuxConns {
         pool.lock.lock();
         try {
             HostPool hp = pool.hosts.get(key);
-            if (hp != null) {
-                for (PooledConnection pc : hp.idle) {
-                    if (pc.wire instanceof MultiplexedConnection
-                            && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return hp != null && hasIdleLocked(hp);
         } finally {
             pool.lock.unlock();
         }

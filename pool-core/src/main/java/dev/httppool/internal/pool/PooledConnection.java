@@ -113,6 +113,12 @@ public final class PooledConnection implements Exchange.Releaser {
         bodyRef = pool.leaks.watch(body, this);
     }
 
+    /** The response body of one of its streams streams from now on: watch it for a leak, on its own. */
+    @Override
+    public Runnable respondingOnStream(Object body, Exchange.OpenStream stream) {
+        return pool.leaks.watchStream(body, this, stream);
+    }
+
     /** The response is done with this connection: {@code reason == null} offers it for reuse. */
     @Override
     public void release(CloseReason reason, ClientTrace trace) {

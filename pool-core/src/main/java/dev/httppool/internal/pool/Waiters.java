@@ -111,6 +111,10 @@ final class Waiters {
      * step (then null). The want's signal orders the reads of {@code reused} after the writes made under that lock.
      */
     private PooledConnection handedOver(WantConn w, PooledConnection pc, long start) {
+        if (pc.shared) { // a stream that MuxConns took for this request on a shared HTTP/2 connection
+            pool.countStream(pc, w.request, w.origin, w.threadName);
+            return pool.gotConn(pc, w.trace, start, false, 0, true);
+        }
         if (w.reused && pool.discardedOutOfStep(pc, true)) {
             return null;
         }
@@ -138,7 +142,9 @@ final class Waiters {
         }
         PooledConnection won = cancelled ? null : w.conn;
         if (interrupted) {
-            if (won != null) {
+            if (won != null && won.shared) {
+                pool.release(won, null); // a stream, not counted yet: ends it
+            } else if (won != null) {
                 returnUnused(won, w.reused);
             }
             Thread.currentThread().interrupt();
