@@ -325,7 +325,7 @@ public final class ConnPool {
         } else {
             hp.idle.pollLast();
         }
-        lru.remove(pc);
+        lru.taken(pc);
         pc.state = PooledConnection.State.ACTIVE;
         return pc;
     }
@@ -619,8 +619,8 @@ public final class ConnPool {
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);
-            lru.remove(pc);
         }
+        lru.remove(pc); // also when handed out since it was idle: the idle orders drop such places lazily
         advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
                 ? pc.host.limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
         leaks.returnedLocked(pc); // one in use (checkout taken back, reclaimed leak) is no longer held

@@ -1,128 +1,312 @@
 package dev.httppool.internal.pool;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
 /**
- * Every idle connection of the pool, across keys, most recently idled first: Go's {@code idleLRU}. An
- * intrusive doubly linked list through {@link PooledConnection}'s links, so pushes and removals are O(1) and
- * allocate nothing. Not thread-safe: guarded by the owning pool's lock. Since connections are pushed as they
- * become idle, the list is also ordered by idle time: {@link #oldest()} has been idle longest.
+ * Every idle connection of the pool, across keys, in the two orders the pool needs: by idle time (Go's
+ * {@code idleLRU}: {@link #oldest()} has been idle longest, for {@code maxIdleConns} and the idle timeout) and by
+ * when the background probe is due to look at it ({@link #dueForProbe}), so that a maintenance pass visits only
+ * the connections due, never every idle connection or key. Not thread-safe: guarded by the owning pool's lock.
  *
- * <p>The same connections are also kept in the order the background probe is due to look at them, so that a
- * maintenance pass visits only those due ({@link #dueForProbe}), never every idle connection or key: one queue of
- * connections not probed since they went idle (due {@link ConnPool#PROBE_AFTER_IDLE_NANOS} after that, so in idle
- * order), one of connections found alive (due again {@link IdleMaintenance#PROBE_INTERVAL_NANOS} after their probe,
- * so in probe order). Each is a FIFO whose head is due first.
+ * <p>Both orders are binary min-heaps through {@link PooledConnection#lruIndex} and {@link PooledConnection#probeIndex},
+ * and both are <em>lazy</em>: a connection handed out stays where it is ({@link #taken} only counts it), and one that
+ * comes back while still in place keeps its place ({@link #push}). So checkout and return, the hot path, touch no
+ * other connection: with thousands of keys those neighbours sit in cold cache lines, and unlinking one from an
+ * intrusive list cost several cache misses per checkout. A place's key is a lower bound of the true one (an
+ * earlier idle time; a probe due no later): whoever meets an entry at the top drops it when it is no longer idle,
+ * or moves it down to its true key when it went idle again since ({@code O(log n)}, paid once per checkout at
+ * most). Each connection holds at most one place in each heap, so neither grows beyond the connections the pool
+ * holds; a closed connection leaves both at once ({@link #remove}), so none keeps a closed wire reachable.
+ *
+ * <p>The probe is due {@link ConnPool#PROBE_AFTER_IDLE_NANOS} after a connection went idle, and not again within
+ * {@link IdleMaintenance#PROBE_INTERVAL_NANOS} of its last probe ({@link #probeDueAt}): that due time never moves
+ * earlier when the connection goes idle again, which is what lets its place stay put.
  */
 final class IdleLru {
 
-    private final ProbeQueue fresh = new ProbeQueue();
-    private final ProbeQueue probed = new ProbeQueue();
-
-    private PooledConnection newest;
-    private PooledConnection oldest;
+    private final Heap byIdle = new Heap(false);
+    private final Heap byProbe = new Heap(true);
+    // How many connections are idle (the heaps also hold some handed out since, until they are met).
     private int size;
 
+    /** {@code pc} went idle at its {@link PooledConnection#idleAtNanos}: O(1) when it still has its places. */
     void push(PooledConnection pc) {
-        pc.lruOlder = newest;
-        pc.lruNewer = null;
-        if (newest != null) {
-            newest.lruNewer = pc;
-        }
-        newest = pc;
-        if (oldest == null) {
-            oldest = pc;
-        }
         size++;
-        pc.probeAtNanos = pc.idleAtNanos + ConnPool.PROBE_AFTER_IDLE_NANOS;
-        pc.probedWhileIdle = false;
-        fresh.add(pc);
+        if (pc.lruIndex < 0) {
+            byIdle.add(pc, pc.idleAtNanos);
+        } // else its key, an earlier idle time, is a lower bound: corrected when met
+        if (pc.probeIndex < 0) {
+            byProbe.add(pc, probeDueAt(pc));
+        } // else its key is no later than probeDueAt(pc), which never moves earlier
     }
 
-    void remove(PooledConnection pc) {
-        if (pc.lruNewer != null) {
-            pc.lruNewer.lruOlder = pc.lruOlder;
-        } else {
-            newest = pc.lruOlder;
-        }
-        if (pc.lruOlder != null) {
-            pc.lruOlder.lruNewer = pc.lruNewer;
-        } else {
-            oldest = pc.lruNewer;
-        }
-        pc.lruNewer = null;
-        pc.lruOlder = null;
+    /** {@code pc}, idle, was handed out (or to a waiter): it keeps its places until they are met. O(1). */
+    void taken(PooledConnection pc) {
         size--;
-        (pc.probedWhileIdle ? probed : fresh).remove(pc);
     }
 
-    /** The idle connection the probe is due to look at by {@code now} (the earliest due), or null: O(1). */
-    PooledConnection dueForProbe(long now) {
-        PooledConnection a = fresh.head;
-        PooledConnection b = probed.head;
-        if (a != null && now - a.probeAtNanos >= 0 && (b == null || a.probeAtNanos - b.probeAtNanos <= 0)) {
-            return a;
+    /** {@code pc} is closing (idle, or handed out since it was idle): it leaves both orders now. */
+    void remove(PooledConnection pc) {
+        if (pc.state == PooledConnection.State.IDLE) {
+            size--;
         }
-        return b != null && now - b.probeAtNanos >= 0 ? b : null;
+        byIdle.remove(pc);
+        byProbe.remove(pc);
     }
 
-    /** {@code pc}, idle, is being probed at {@code now}: it is due again {@code intervalNanos} later. */
-    void probedAt(PooledConnection pc, long now, long intervalNanos) {
-        (pc.probedWhileIdle ? probed : fresh).remove(pc);
-        pc.probedWhileIdle = true;
-        pc.probeAtNanos = now + intervalNanos;
-        probed.add(pc);
+    /** When the probe is due to look at idle {@code pc}: never earlier than it was before it went idle again. */
+    static long probeDueAt(PooledConnection pc) {
+        long afterIdle = pc.idleAtNanos + ConnPool.PROBE_AFTER_IDLE_NANOS;
+        if (!pc.probedOnce) {
+            return afterIdle;
+        }
+        long again = pc.probedAtNanos + IdleMaintenance.PROBE_INTERVAL_NANOS;
+        return again - afterIdle > 0 ? again : afterIdle;
     }
 
-    /** How many connections the probe order holds (the same as {@link #size()} unless a link is broken). */
-    int probeOrderSize() {
-        return fresh.size + probed.size;
+    /** The idle connection the probe is due to look at by {@code now} (the earliest due), or null. */
+    PooledConnection dueForProbe(long now) {
+        for (PooledConnection pc; (pc = byProbe.peek()) != null; ) {
+            if (now - byProbe.peekKey() < 0) {
+                return null;
+            }
+            if (pc.state != PooledConnection.State.IDLE) {
+                byProbe.remove(pc); // handed out since: it takes a new place when it is idle again
+                continue;
+            }
+            long due = probeDueAt(pc);
+            if (now - due < 0) {
+                byProbe.moveDown(pc, due); // idle again since: its place was early
+                continue;
+            }
+            return pc;
+        }
+        return null;
     }
 
-    /** The most recently idled connection (walk on with {@link PooledConnection#lruOlder}), or null. */
-    PooledConnection newest() {
-        return newest;
+    /** {@code pc}, idle, is being probed at {@code now}: it is due again a probe interval later. */
+    void probedAt(PooledConnection pc, long now) {
+        pc.probedOnce = true;
+        pc.probedAtNanos = now;
+        byProbe.moveDown(pc, probeDueAt(pc));
     }
 
-    /** The connection idle longest, or null. */
+    /** The connection idle longest, or null: O(1), plus O(log n) for each place found stale on the way. */
     PooledConnection oldest() {
-        return oldest;
+        for (PooledConnection pc; (pc = byIdle.peek()) != null; ) {
+            if (pc.state != PooledConnection.State.IDLE) {
+                byIdle.remove(pc);
+            } else if (pc.idleAtNanos - byIdle.peekKey() > 0) {
+                byIdle.moveDown(pc, pc.idleAtNanos);
+            } else {
+                return pc;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The connection idle longest among those {@code eligible} allows, or null: {@link #oldest()} when that one is
+     * eligible, otherwise a look at every idle connection (rare: {@code maxIdleConns} meeting a warm key).
+     */
+    PooledConnection oldest(Predicate<PooledConnection> eligible) {
+        PooledConnection oldest = oldest();
+        if (oldest == null || eligible.test(oldest)) {
+            return oldest;
+        }
+        PooledConnection best = null;
+        for (int i = 0; i < byIdle.size; i++) {
+            PooledConnection pc = byIdle.conns[i];
+            if (pc.state == PooledConnection.State.IDLE && eligible.test(pc)
+                    && (best == null || pc.idleAtNanos - best.idleAtNanos < 0)) {
+                best = pc;
+            }
+        }
+        return best;
+    }
+
+    /** Every idle connection, in no particular order (a copy: the caller may close them as it goes). */
+    List<PooledConnection> idleConnections() {
+        List<PooledConnection> idle = new ArrayList<>(size);
+        for (int i = 0; i < byIdle.size; i++) {
+            PooledConnection pc = byIdle.conns[i];
+            if (pc.state == PooledConnection.State.IDLE) {
+                idle.add(pc);
+            }
+        }
+        return idle;
     }
 
     int size() {
         return size;
     }
 
-    /** A FIFO through {@link PooledConnection#probeNext}/{@code probePrev}. */
-    private static final class ProbeQueue {
-        PooledConnection head;
-        PooledConnection tail;
+    /** The first broken rule of the two orders, or null (for the invariant check). */
+    String checkLocked(Map<?, HostPool> hosts) {
+        String v = byIdle.check();
+        if (v == null) {
+            v = byProbe.check();
+        }
+        if (v != null) {
+            return v;
+        }
+        int idle = 0;
+        for (int i = 0; i < byIdle.size; i++) {
+            PooledConnection pc = byIdle.conns[i];
+            if (pc.state != PooledConnection.State.IDLE) {
+                continue;
+            }
+            idle++;
+            if (hosts.get(pc.key()) != pc.host || !pc.host.idle.contains(pc)) {
+                return pc + " in the LRU but not in its key's idle list";
+            }
+            if (byIdle.keys[i] - pc.idleAtNanos > 0) {
+                return pc + ": its LRU place is later than its idle time";
+            }
+            if (pc.probeIndex < 0) {
+                return pc + " idle but not in the probe order";
+            }
+            if (byProbe.keys[pc.probeIndex] - probeDueAt(pc) > 0) {
+                return pc + ": its probe-order place is later than its probe is due";
+            }
+        }
+        int idleInProbeOrder = 0;
+        for (int i = 0; i < byProbe.size; i++) {
+            PooledConnection pc = byProbe.conns[i];
+            if (pc.state == PooledConnection.State.IDLE) {
+                idleInProbeOrder++;
+                if (pc.lruIndex < 0) {
+                    return pc + " idle but not in the LRU";
+                }
+            }
+        }
+        if (idle != size || idleInProbeOrder != size) {
+            return "LRU holds " + idle + " idle, probe order " + idleInProbeOrder + ", size " + size;
+        }
+        return null;
+    }
+
+    /**
+     * A binary min-heap of connections by a {@code long} time (compared as {@code a - b}, as nanoTime values must
+     * be), each connection knowing its index: add, remove and moving one down cost O(log n) and allocate nothing
+     * (but for growing the arrays). The times sit in their own array, so comparisons touch no connection.
+     */
+    private static final class Heap {
+        private final boolean probe;
+        PooledConnection[] conns = new PooledConnection[16];
+        long[] keys = new long[16];
         int size;
 
-        void add(PooledConnection pc) {
-            pc.probeNext = null;
-            pc.probePrev = tail;
-            if (tail != null) {
-                tail.probeNext = pc;
+        Heap(boolean probe) {
+            this.probe = probe;
+        }
+
+        private int index(PooledConnection pc) {
+            return probe ? pc.probeIndex : pc.lruIndex;
+        }
+
+        private void place(int i, PooledConnection pc, long key) {
+            conns[i] = pc;
+            keys[i] = key;
+            if (probe) {
+                pc.probeIndex = i;
             } else {
-                head = pc;
+                pc.lruIndex = i;
             }
-            tail = pc;
-            size++;
+        }
+
+        PooledConnection peek() {
+            return size == 0 ? null : conns[0];
+        }
+
+        long peekKey() {
+            return keys[0];
+        }
+
+        void add(PooledConnection pc, long key) {
+            if (size == conns.length) {
+                conns = java.util.Arrays.copyOf(conns, size * 2);
+                keys = java.util.Arrays.copyOf(keys, size * 2);
+            }
+            siftUp(size++, pc, key);
         }
 
         void remove(PooledConnection pc) {
-            if (pc.probePrev != null) {
-                pc.probePrev.probeNext = pc.probeNext;
-            } else {
-                head = pc.probeNext;
+            int i = index(pc);
+            if (i < 0) {
+                return;
             }
-            if (pc.probeNext != null) {
-                pc.probeNext.probePrev = pc.probePrev;
+            if (probe) {
+                pc.probeIndex = -1;
             } else {
-                tail = pc.probePrev;
+                pc.lruIndex = -1;
             }
-            pc.probeNext = null;
-            pc.probePrev = null;
-            size--;
+            int last = --size;
+            PooledConnection moved = conns[last];
+            long key = keys[last];
+            conns[last] = null;
+            if (i == last) {
+                return;
+            }
+            if (i > 0 && key - keys[(i - 1) >>> 1] < 0) {
+                siftUp(i, moved, key);
+            } else {
+                siftDown(i, moved, key);
+            }
+        }
+
+        /** Gives {@code pc} the later {@code key}. */
+        void moveDown(PooledConnection pc, long key) {
+            siftDown(index(pc), pc, key);
+        }
+
+        private void siftUp(int i, PooledConnection pc, long key) {
+            while (i > 0) {
+                int parent = (i - 1) >>> 1;
+                if (keys[parent] - key <= 0) {
+                    break;
+                }
+                place(i, conns[parent], keys[parent]);
+                i = parent;
+            }
+            place(i, pc, key);
+        }
+
+        private void siftDown(int i, PooledConnection pc, long key) {
+            int half = size >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                int right = child + 1;
+                if (right < size && keys[right] - keys[child] < 0) {
+                    child = right;
+                }
+                if (key - keys[child] <= 0) {
+                    break;
+                }
+                place(i, conns[child], keys[child]);
+                i = child;
+            }
+            place(i, pc, key);
+        }
+
+        String check() {
+            String name = probe ? "probe order" : "LRU";
+            for (int i = 0; i < size; i++) {
+                PooledConnection pc = conns[i];
+                if (pc == null || index(pc) != i) {
+                    return name + ": place " + i + " holds " + pc + " whose index is " + (pc == null ? -1 : index(pc));
+                }
+                if (pc.state == PooledConnection.State.CLOSED) {
+                    return name + " holds closed " + pc;
+                }
+                if (i > 0 && keys[i] - keys[(i - 1) >>> 1] < 0) {
+                    return name + " out of order at " + pc;
+                }
+            }
+            return null;
         }
     }
 }

@@ -62,10 +62,11 @@ public final class IdleMaintenance {
         long next = -1;
         pool.lock.lock();
         try {
-            // Lifetimes are not ordered by idle time: look at each idle connection (only when lifetimes are on;
-            // the probe below walks all of them too).
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
+            // Lifetimes are not ordered by idle time: look at each idle connection (only when lifetimes are on).
+            for (PooledConnection pc : pool.lru.idleConnections()) {
+                if (pc.state != PooledConnection.State.IDLE) {
+                    continue; // closed by this walk already (none is, today)
+                }
                 if (!pc.host.limits.hasLifetime) {
                     // no lifetime for this key (a hosts entry without one)
                 } else if (pc.expiredAt(now) && !pc.probing) {
@@ -73,7 +74,6 @@ public final class IdleMaintenance {
                 } else {
                     next = earliest(next, Math.max(0, pc.expiresAtNanos - now)); // a probed one: next run
                 }
-                pc = older;
             }
         } finally {
             pool.lock.unlock();
@@ -97,8 +97,10 @@ public final class IdleMaintenance {
             if (!pool.serverIdleLimits) {
                 return -1;
             }
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
+            for (PooledConnection pc : pool.lru.idleConnections()) {
+                if (pc.state != PooledConnection.State.IDLE) {
+                    continue; // closed by this walk already (none is, today)
+                }
                 if (pc.serverIdleNanos > 0) {
                     if (pc.serverIdleExpiredAt(now) && !pc.probing) {
                         a = pool.closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
@@ -106,7 +108,6 @@ public final class IdleMaintenance {
                         next = earliest(next, Math.max(0, pc.idleAtNanos + pc.serverIdleNanos - now));
                     }
                 }
-                pc = older;
             }
         } finally {
             pool.lock.unlock();
@@ -158,8 +159,10 @@ public final class IdleMaintenance {
         long next = -1;
         pool.lock.lock();
         try {
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
+            for (PooledConnection pc : pool.lru.idleConnections()) {
+                if (pc.state != PooledConnection.State.IDLE) {
+                    continue; // closed by this walk already (none is, today)
+                }
                 long timeout = pc.host.limits.idleTimeoutNanos;
                 if (timeout > 0) {
                     long age = now - pc.idleAtNanos;
@@ -169,7 +172,6 @@ public final class IdleMaintenance {
                         next = earliest(next, timeout - age);
                     }
                 }
-                pc = older;
             }
         } finally {
             pool.lock.unlock();
@@ -204,7 +206,7 @@ public final class IdleMaintenance {
         pool.lock.lock();
         try {
             for (PooledConnection pc; (pc = pool.lru.dueForProbe(now)) != null; ) {
-                pool.lru.probedAt(pc, now, PROBE_INTERVAL_NANOS);
+                pool.lru.probedAt(pc, now);
                 if (!pc.probing) {
                     pc.probing = true;
                     if (candidates == null) {
@@ -243,7 +245,7 @@ public final class IdleMaintenance {
                 } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
                     // A request queued while this one was being probed: hand it over now.
                     pc.host.idle.removeFirstOccurrence(pc);
-                    pool.lru.remove(pc);
+                    pool.lru.taken(pc);
                     pc.state = PooledConnection.State.ACTIVE;
                     a = pool.putOrCloseLocked(pc, a);
                 }
