@@ -6,13 +6,18 @@ import static dev.httppool.PoolTestSupport.KEY_C;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.ClientTrace;
+import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.Headers;
+import dev.httppool.HostOverride;
 import dev.httppool.PoolTestSupport;
 import dev.httppool.TransportConfig;
+import dev.httppool.internal.exchange.KeepAliveHint;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.RecordingListener;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -133,11 +138,78 @@ class IdleOrderTest {
         PooledConnection held = pool.acquire(KEY_B, ClientTrace.NONE);
         assertThat(held).isSameAs(b);
 
-        pool.release(held, dev.httppool.CloseReason.BROKEN);
+        pool.release(held, CloseReason.BROKEN);
 
         // The invariant check (after each test) fails if a closed connection still holds a place.
         assertThat(pool.checkInvariants()).isNull();
         assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isPositive();
         assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+    }
+
+    @Test
+    void withLifetimesAPassClosesOnlyTheConnectionsWhoseLifetimeEndedAndWaitsForTheNext() throws Exception {
+        pool(PoolTestSupport.config().maxIdleConns(0).maxConnLifetime(Duration.ofSeconds(10))
+                .maxConnLifetimeJitter(Duration.ZERO));
+        PooledConnection a = useAndReturn(KEY_A);
+        ticker.advance(Duration.ofSeconds(4));
+        PooledConnection b = useAndReturn(KEY_B);
+        ticker.advance(Duration.ofSeconds(1));
+        assertThat(useAndReturn(KEY_A)).as("a reused").isSameAs(a);
+
+        assertThat(pool.maintenance().closeExpiredDeadlines(ticker.nanoTime()))
+                .isEqualTo(TimeUnit.SECONDS.toNanos(5));
+
+        ticker.advance(Duration.ofSeconds(5));
+        long next = pool.maintenance().closeExpiredDeadlines(ticker.nanoTime());
+
+        assertThat(a.state).as("a's lifetime ended").isEqualTo(PooledConnection.State.CLOSED);
+        assertThat(b.state).isEqualTo(PooledConnection.State.IDLE);
+        assertThat(pool.snapshot().stats().closed()).containsEntry("max-lifetime", 1L);
+        assertThat(next).as("until b's lifetime ends").isEqualTo(TimeUnit.SECONDS.toNanos(4));
+    }
+
+    @Test
+    void aServerThatShortensItsIdleLimitHasTheConnectionClosedByTheShorterLimit() throws Exception {
+        pool(PoolTestSupport.config().respectServerKeepAlive(true));
+        PooledConnection a = pool.acquire(KEY_A, ClientTrace.NONE);
+        a.serverKeepAlive(KeepAliveHint.of(Headers.of("Keep-Alive", "timeout=11"))); // kept idle up to 10 s
+        pool.release(a, null);
+        ticker.advance(Duration.ofSeconds(1));
+        assertThat(pool.acquire(KEY_A, ClientTrace.NONE)).isSameAs(a);
+        a.serverKeepAlive(KeepAliveHint.of(Headers.of("Keep-Alive", "timeout=3"))); // now 2 s
+        pool.release(a, null);
+        ticker.advance(1_900);
+
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(a.state).isEqualTo(PooledConnection.State.IDLE);
+
+        ticker.advance(100);
+        pool.maintenance().run(ticker.nanoTime());
+
+        assertThat(a.state).isEqualTo(PooledConnection.State.CLOSED);
+        assertThat(pool.snapshot().stats().closed()).containsEntry("idle-timeout", 1L);
+    }
+
+    @Test
+    void withKeysOfTheirOwnIdleTimeoutsAReusedConnectionExpiresByItsKeysTimeoutFromItsLastReturn()
+            throws Exception {
+        pool(PoolTestSupport.config().idleConnTimeout(Duration.ofSeconds(60)).hosts(List.of(
+                HostOverride.builder("b.test").idleConnTimeout(Duration.ofSeconds(5)).build())));
+        PooledConnection a = useAndReturn(KEY_A);
+        PooledConnection b = useAndReturn(KEY_B);
+        ticker.advance(Duration.ofSeconds(3));
+        assertThat(useAndReturn(KEY_B)).isSameAs(b);
+        ticker.advance(Duration.ofSeconds(2));
+
+        assertThat(pool.maintenance().closeExpiredIdle(ticker.nanoTime())).isEqualTo(TimeUnit.SECONDS.toNanos(3));
+        assertThat(b.state).isEqualTo(PooledConnection.State.IDLE);
+
+        ticker.advance(Duration.ofSeconds(3));
+        long next = pool.maintenance().closeExpiredIdle(ticker.nanoTime());
+
+        assertThat(b.state).isEqualTo(PooledConnection.State.CLOSED);
+        assertThat(a.state).isEqualTo(PooledConnection.State.IDLE);
+        assertThat(next).as("until a, idle 8 s, reaches 60 s").isEqualTo(TimeUnit.SECONDS.toNanos(52));
     }
 }

@@ -69,7 +69,7 @@ public final class ConnPool {
     // Guarded by lock
     final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
     // Guarded by lock: every idle connection, most recently idled first.
-    final IdleLru lru = new IdleLru();
+    final IdleLru lru;
     // Guarded by lock
     final PoolStats stats = new PoolStats();
     // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
@@ -90,6 +90,7 @@ public final class ConnPool {
         this.onIdle = onIdle;
         this.hostLimits = new HostLimits(config);
         this.limits = hostLimits.global;
+        this.lru = new IdleLru(!hostLimits.oneIdleTimeout);
         this.advisor = new Advisor(lock, ticker, config);
         this.leaks = new LeakWatch(this);
         this.mux = new MuxConns(this, config.http2StrictMaxConcurrentStreams(), config.connWaitTimeout().toNanos());

@@ -1,7 +1,5 @@
 package dev.httppool.internal.pool;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
@@ -27,10 +25,17 @@ import java.util.function.Predicate;
  */
 final class IdleLru {
 
-    private final Heap byIdle = new Heap(false);
-    private final Heap byProbe = new Heap(true);
+    private final Heap byIdle = new Heap(Heap.LRU);
+    private final Heap byProbe = new Heap(Heap.PROBE);
+    private final Heap byDeadline = new Heap(Heap.DEADLINE);
+    /** Whether keys have idle timeouts of their own ({@code hosts} entries): then those are deadlines too. */
+    private final boolean perKeyIdleTimeouts;
     // How many connections are idle (the heaps also hold some handed out since, until they are met).
     private int size;
+
+    IdleLru(boolean perKeyIdleTimeouts) {
+        this.perKeyIdleTimeouts = perKeyIdleTimeouts;
+    }
 
     /** {@code pc} went idle at its {@link PooledConnection#idleAtNanos}: O(1) when it still has its places. */
     void push(PooledConnection pc) {
@@ -41,6 +46,16 @@ final class IdleLru {
         if (pc.probeIndex < 0) {
             byProbe.add(pc, probeDueAt(pc));
         } // else its key is no later than probeDueAt(pc), which never moves earlier
+        if (pc.deadlineIndex >= 0) {
+            if (pc.serverIdleNanos > 0) { // the server may have shortened its idle limit since
+                long d = deadlineAt(pc);
+                if (d - byDeadline.keys[pc.deadlineIndex] < 0) {
+                    byDeadline.moveUp(pc, d);
+                }
+            } // else its deadline never moves earlier
+        } else if (hasDeadline(pc)) {
+            byDeadline.add(pc, deadlineAt(pc));
+        }
     }
 
     /** {@code pc}, idle, was handed out (or to a waiter): it keeps its places until they are met. O(1). */
@@ -55,6 +70,80 @@ final class IdleLru {
         }
         byIdle.remove(pc);
         byProbe.remove(pc);
+        byDeadline.remove(pc);
+    }
+
+    /**
+     * Whether idle {@code pc} must be closed at some time whatever its use: its key's own idle timeout (with
+     * per-key timeouts; the global one is judged on the LRU), its server's idle limit ({@code Keep-Alive:
+     * timeout=N}), or its lifetime.
+     */
+    boolean hasDeadline(PooledConnection pc) {
+        ConnLimits limits = pc.host.limits;
+        return perKeyIdleTimeouts && limits.idleTimeoutNanos > 0 || pc.serverIdleNanos > 0 || limits.hasLifetime;
+    }
+
+    /** The earliest of those deadlines ({@link #hasDeadline} must be true). */
+    long deadlineAt(PooledConnection pc) {
+        ConnLimits limits = pc.host.limits;
+        boolean any = false;
+        long d = 0;
+        if (perKeyIdleTimeouts && limits.idleTimeoutNanos > 0) {
+            d = pc.idleAtNanos + limits.idleTimeoutNanos;
+            any = true;
+        }
+        if (pc.serverIdleNanos > 0) {
+            long server = pc.idleAtNanos + pc.serverIdleNanos;
+            d = any && d - server <= 0 ? d : server;
+            any = true;
+        }
+        if (limits.hasLifetime) {
+            d = any && d - pc.expiresAtNanos <= 0 ? d : pc.expiresAtNanos;
+        }
+        return d;
+    }
+
+    /**
+     * The idle connection whose deadline has passed at {@code now} (the earliest), or null. The caller closes it,
+     * or, when the probe is looking at it, sets it {@link #aside} until the end of its pass.
+     */
+    PooledConnection pastDeadline(long now) {
+        PooledConnection pc = exactDeadlineTop();
+        return pc != null && now - byDeadline.peekKey() >= 0 ? pc : null;
+    }
+
+    /** {@code pc}'s deadline has passed but the probe is looking at it: out of the deadline order for now. */
+    void aside(PooledConnection pc) {
+        byDeadline.remove(pc);
+    }
+
+    /** {@code pc}, set {@link #aside} and still idle, takes its place in the deadline order again. */
+    void back(PooledConnection pc) {
+        if (pc.state == PooledConnection.State.IDLE && pc.deadlineIndex < 0 && hasDeadline(pc)) {
+            byDeadline.add(pc, deadlineAt(pc));
+        }
+    }
+
+    /** Nanoseconds from {@code now} until the next deadline ({@link #hasDeadline}), or -1 when none is set. */
+    long untilNextDeadline(long now) {
+        return exactDeadlineTop() == null ? -1 : Math.max(0, byDeadline.peekKey() - now);
+    }
+
+    /** The top of the deadline order once its key is exact (stale places met on the way are corrected). */
+    private PooledConnection exactDeadlineTop() {
+        for (PooledConnection pc; (pc = byDeadline.peek()) != null; ) {
+            if (pc.state != PooledConnection.State.IDLE || !hasDeadline(pc)) {
+                byDeadline.remove(pc);
+                continue;
+            }
+            long d = deadlineAt(pc);
+            if (d - byDeadline.peekKey() > 0) {
+                byDeadline.moveDown(pc, d); // idle again since: its place was early
+                continue;
+            }
+            return pc;
+        }
+        return null;
     }
 
     /** When the probe is due to look at idle {@code pc}: never earlier than it was before it went idle again. */
@@ -128,18 +217,6 @@ final class IdleLru {
         return best;
     }
 
-    /** Every idle connection, in no particular order (a copy: the caller may close them as it goes). */
-    List<PooledConnection> idleConnections() {
-        List<PooledConnection> idle = new ArrayList<>(size);
-        for (int i = 0; i < byIdle.size; i++) {
-            PooledConnection pc = byIdle.conns[i];
-            if (pc.state == PooledConnection.State.IDLE) {
-                idle.add(pc);
-            }
-        }
-        return idle;
-    }
-
     int size() {
         return size;
     }
@@ -149,6 +226,9 @@ final class IdleLru {
         String v = byIdle.check();
         if (v == null) {
             v = byProbe.check();
+        }
+        if (v == null) {
+            v = byDeadline.check();
         }
         if (v != null) {
             return v;
@@ -171,6 +251,10 @@ final class IdleLru {
             }
             if (byProbe.keys[pc.probeIndex] - probeDueAt(pc) > 0) {
                 return pc + ": its probe-order place is later than its probe is due";
+            }
+            if (hasDeadline(pc) && (pc.deadlineIndex < 0
+                    || byDeadline.keys[pc.deadlineIndex] - deadlineAt(pc) > 0)) {
+                return pc + " idle with a deadline, but its place in the deadline order is missing or later";
             }
         }
         int idleInProbeOrder = 0;
@@ -195,27 +279,36 @@ final class IdleLru {
      * (but for growing the arrays). The times sit in their own array, so comparisons touch no connection.
      */
     private static final class Heap {
-        private final boolean probe;
+        static final int LRU = 0;
+        static final int PROBE = 1;
+        static final int DEADLINE = 2;
+        private final int kind;
         PooledConnection[] conns = new PooledConnection[16];
         long[] keys = new long[16];
         int size;
 
-        Heap(boolean probe) {
-            this.probe = probe;
+        Heap(int kind) {
+            this.kind = kind;
         }
 
         private int index(PooledConnection pc) {
-            return probe ? pc.probeIndex : pc.lruIndex;
+            return kind == LRU ? pc.lruIndex : kind == PROBE ? pc.probeIndex : pc.deadlineIndex;
+        }
+
+        private void setIndex(PooledConnection pc, int i) {
+            if (kind == LRU) {
+                pc.lruIndex = i;
+            } else if (kind == PROBE) {
+                pc.probeIndex = i;
+            } else {
+                pc.deadlineIndex = i;
+            }
         }
 
         private void place(int i, PooledConnection pc, long key) {
             conns[i] = pc;
             keys[i] = key;
-            if (probe) {
-                pc.probeIndex = i;
-            } else {
-                pc.lruIndex = i;
-            }
+            setIndex(pc, i);
         }
 
         PooledConnection peek() {
@@ -239,11 +332,7 @@ final class IdleLru {
             if (i < 0) {
                 return;
             }
-            if (probe) {
-                pc.probeIndex = -1;
-            } else {
-                pc.lruIndex = -1;
-            }
+            setIndex(pc, -1);
             int last = --size;
             PooledConnection moved = conns[last];
             long key = keys[last];
@@ -261,6 +350,11 @@ final class IdleLru {
         /** Gives {@code pc} the later {@code key}. */
         void moveDown(PooledConnection pc, long key) {
             siftDown(index(pc), pc, key);
+        }
+
+        /** Gives {@code pc} the earlier {@code key}. */
+        void moveUp(PooledConnection pc, long key) {
+            siftUp(index(pc), pc, key);
         }
 
         private void siftUp(int i, PooledConnection pc, long key) {
@@ -293,7 +387,7 @@ final class IdleLru {
         }
 
         String check() {
-            String name = probe ? "probe order" : "LRU";
+            String name = kind == LRU ? "LRU" : kind == PROBE ? "probe order" : "deadline order";
             for (int i = 0; i < size; i++) {
                 PooledConnection pc = conns[i];
                 if (pc == null || index(pc) != i) {

@@ -49,10 +49,11 @@ public final class PooledConnection implements Exchange.Releaser {
     boolean gotWasIdle;
     long gotIdleNanos;
     boolean gotReused;
-    // Guarded by ConnPool.lock: its places in IdleLru's two orders (-1: none). Kept while it is handed out, so
+    // Guarded by ConnPool.lock: its places in IdleLru's orders (-1: none). Kept while it is handed out, so
     // that checkout and return touch no other connection; see IdleLru.
     int lruIndex = -1;
     int probeIndex = -1;
+    int deadlineIndex = -1;
     // Guarded by ConnPool.lock, while a request holds it (see ActiveConnections); cleared on its return.
     boolean checkedOut;
     Request request;
