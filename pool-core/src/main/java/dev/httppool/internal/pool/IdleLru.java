@@ -4,30 +4,34 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Every idle connection of the pool, across keys, in the two orders the pool needs: by idle time (Go's
- * {@code idleLRU}: {@link #oldest()} has been idle longest, for {@code maxIdleConns} and the idle timeout) and by
- * when the background probe is due to look at it ({@link #dueForProbe}), so that a maintenance pass visits only
- * the connections due, never every idle connection or key. Not thread-safe: guarded by the owning pool's lock.
+ * Every idle connection of the pool, across keys, in the three orders the pool needs: by idle time (Go's
+ * {@code idleLRU}: {@link #oldest()} has been idle longest, for {@code maxIdleConns} and the idle timeout), by
+ * when the background probe is due to look at it ({@link #dueForProbe}), and by the earliest deadline that closes
+ * it whatever its use ({@link #pastDeadline}: its lifetime, its server's {@code Keep-Alive} idle limit, its key's
+ * own idle timeout). So a maintenance pass visits only the connections due, never every idle connection or key.
+ * Not thread-safe: guarded by the owning pool's lock.
  *
- * <p>Both orders are binary min-heaps through {@link PooledConnection#lruIndex} and {@link PooledConnection#probeIndex},
- * and both are <em>lazy</em>: a connection handed out stays where it is ({@link #taken} only counts it), and one that
- * comes back while still in place keeps its place ({@link #push}). So checkout and return, the hot path, touch no
- * other connection: with thousands of keys those neighbours sit in cold cache lines, and unlinking one from an
- * intrusive list cost several cache misses per checkout. A place's key is a lower bound of the true one (an
- * earlier idle time; a probe due no later): whoever meets an entry at the top drops it when it is no longer idle,
- * or moves it down to its true key when it went idle again since ({@code O(log n)}, paid once per checkout at
- * most). Each connection holds at most one place in each heap, so neither grows beyond the connections the pool
- * holds; a closed connection leaves both at once ({@link #remove}), so none keeps a closed wire reachable.
+ * <p>The orders are binary min-heaps ({@link IdleHeap}) through {@link PooledConnection#lruIndex},
+ * {@link PooledConnection#probeIndex} and {@link PooledConnection#deadlineIndex}, and they are <em>lazy</em>: a
+ * connection handed out stays where it is ({@link #taken} only counts it), and one that comes back while still in
+ * place keeps its place ({@link #push}). So checkout and return, the hot path, touch no other connection: with
+ * thousands of keys those neighbours sit in cold cache lines, and unlinking one from an intrusive list cost several
+ * cache misses per checkout. A place's key is a lower bound of the true one (an earlier idle time; a probe or a
+ * deadline due no later): whoever meets an entry at the top drops it when it is no longer idle, or moves it down to
+ * its true key when it went idle again since ({@code O(log n)}, paid once per checkout at most). Each connection
+ * holds at most one place in each heap, so none grows beyond the connections the pool holds; a closed connection
+ * leaves them all at once ({@link #remove}), so none keeps a closed wire reachable.
  *
  * <p>The probe is due {@link ConnPool#PROBE_AFTER_IDLE_NANOS} after a connection went idle, and not again within
  * {@link IdleMaintenance#PROBE_INTERVAL_NANOS} of its last probe ({@link #probeDueAt}): that due time never moves
- * earlier when the connection goes idle again, which is what lets its place stay put.
+ * earlier when the connection goes idle again, which is what lets its place stay put. Nor does a deadline, except
+ * when the server shortens its idle limit; {@link #push} then moves it up.
  */
 final class IdleLru {
 
-    private final Heap byIdle = new Heap(Heap.LRU);
-    private final Heap byProbe = new Heap(Heap.PROBE);
-    private final Heap byDeadline = new Heap(Heap.DEADLINE);
+    private final IdleHeap byIdle = new IdleHeap(IdleHeap.LRU);
+    private final IdleHeap byProbe = new IdleHeap(IdleHeap.PROBE);
+    private final IdleHeap byDeadline = new IdleHeap(IdleHeap.DEADLINE);
     /** Whether keys have idle timeouts of their own ({@code hosts} entries): then those are deadlines too. */
     private final boolean perKeyIdleTimeouts;
     // How many connections are idle (the heaps also hold some handed out since, until they are met).
@@ -271,136 +275,5 @@ final class IdleLru {
             return "LRU holds " + idle + " idle, probe order " + idleInProbeOrder + ", size " + size;
         }
         return null;
-    }
-
-    /**
-     * A binary min-heap of connections by a {@code long} time (compared as {@code a - b}, as nanoTime values must
-     * be), each connection knowing its index: add, remove and moving one down cost O(log n) and allocate nothing
-     * (but for growing the arrays). The times sit in their own array, so comparisons touch no connection.
-     */
-    private static final class Heap {
-        static final int LRU = 0;
-        static final int PROBE = 1;
-        static final int DEADLINE = 2;
-        private final int kind;
-        PooledConnection[] conns = new PooledConnection[16];
-        long[] keys = new long[16];
-        int size;
-
-        Heap(int kind) {
-            this.kind = kind;
-        }
-
-        private int index(PooledConnection pc) {
-            return kind == LRU ? pc.lruIndex : kind == PROBE ? pc.probeIndex : pc.deadlineIndex;
-        }
-
-        private void setIndex(PooledConnection pc, int i) {
-            if (kind == LRU) {
-                pc.lruIndex = i;
-            } else if (kind == PROBE) {
-                pc.probeIndex = i;
-            } else {
-                pc.deadlineIndex = i;
-            }
-        }
-
-        private void place(int i, PooledConnection pc, long key) {
-            conns[i] = pc;
-            keys[i] = key;
-            setIndex(pc, i);
-        }
-
-        PooledConnection peek() {
-            return size == 0 ? null : conns[0];
-        }
-
-        long peekKey() {
-            return keys[0];
-        }
-
-        void add(PooledConnection pc, long key) {
-            if (size == conns.length) {
-                conns = java.util.Arrays.copyOf(conns, size * 2);
-                keys = java.util.Arrays.copyOf(keys, size * 2);
-            }
-            siftUp(size++, pc, key);
-        }
-
-        void remove(PooledConnection pc) {
-            int i = index(pc);
-            if (i < 0) {
-                return;
-            }
-            setIndex(pc, -1);
-            int last = --size;
-            PooledConnection moved = conns[last];
-            long key = keys[last];
-            conns[last] = null;
-            if (i == last) {
-                return;
-            }
-            if (i > 0 && key - keys[(i - 1) >>> 1] < 0) {
-                siftUp(i, moved, key);
-            } else {
-                siftDown(i, moved, key);
-            }
-        }
-
-        /** Gives {@code pc} the later {@code key}. */
-        void moveDown(PooledConnection pc, long key) {
-            siftDown(index(pc), pc, key);
-        }
-
-        /** Gives {@code pc} the earlier {@code key}. */
-        void moveUp(PooledConnection pc, long key) {
-            siftUp(index(pc), pc, key);
-        }
-
-        private void siftUp(int i, PooledConnection pc, long key) {
-            while (i > 0) {
-                int parent = (i - 1) >>> 1;
-                if (keys[parent] - key <= 0) {
-                    break;
-                }
-                place(i, conns[parent], keys[parent]);
-                i = parent;
-            }
-            place(i, pc, key);
-        }
-
-        private void siftDown(int i, PooledConnection pc, long key) {
-            int half = size >>> 1;
-            while (i < half) {
-                int child = 2 * i + 1;
-                int right = child + 1;
-                if (right < size && keys[right] - keys[child] < 0) {
-                    child = right;
-                }
-                if (key - keys[child] <= 0) {
-                    break;
-                }
-                place(i, conns[child], keys[child]);
-                i = child;
-            }
-            place(i, pc, key);
-        }
-
-        String check() {
-            String name = kind == LRU ? "LRU" : kind == PROBE ? "probe order" : "deadline order";
-            for (int i = 0; i < size; i++) {
-                PooledConnection pc = conns[i];
-                if (pc == null || index(pc) != i) {
-                    return name + ": place " + i + " holds " + pc + " whose index is " + (pc == null ? -1 : index(pc));
-                }
-                if (pc.state == PooledConnection.State.CLOSED) {
-                    return name + " holds closed " + pc;
-                }
-                if (i > 0 && keys[i] - keys[(i - 1) >>> 1] < 0) {
-                    return name + " out of order at " + pc;
-                }
-            }
-            return null;
-        }
     }
 }
