@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.exchange.KeepAliveHint;
 import dev.httppool.internal.pool.ConnPool;
 import dev.httppool.internal.pool.PooledConnection;
 import dev.httppool.testing.FakeTicker;
@@ -30,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * (a blocked thread). {@link #acquireRelease} takes and returns an idle connection of the next key in turn, so
  * every key is touched; {@link #maintenancePassNothingDue} runs one maintenance pass at an instant when no idle
  * connection is due for anything (expiry, probe): half a probe interval after a pass that probed them all.
+ * {@code deadlines=lifetime-keepalive} gives every connection a lifetime ({@code maxConnLifetime} 1 h) and a
+ * server idle limit ({@code Keep-Alive: timeout=3600}), which the pass once had to look at on every idle connection.
  * Run with {@code -prof gc} for B/op.
  */
 @State(Scope.Benchmark)
@@ -47,6 +50,10 @@ public class ManyKeysBench {
     @Param({"1", "100", "10000"})
     public int keys;
 
+    /** {@code none}, or {@code lifetime-keepalive}: every connection has a lifetime and a server idle limit. */
+    @Param({"none", "lifetime-keepalive"})
+    public String deadlines;
+
     private final FakeTicker ticker = new FakeTicker();
     private ConnPool pool;
     private ConnectMethodKey[] keyArray;
@@ -56,8 +63,16 @@ public class ManyKeysBench {
 
     @Setup
     public void setUp() throws Exception {
-        TransportConfig config = TransportConfig.builder().maxIdleConns(0).maxIdleConnsPerHost(IDLE_PER_KEY)
-                .maxConnsPerHost(MAX_CONNS_PER_HOST).idleConnTimeout(Duration.ofHours(1)).build();
+        boolean withDeadlines = deadlines.equals("lifetime-keepalive");
+        TransportConfig.Builder builder = TransportConfig.builder().maxIdleConns(0).maxIdleConnsPerHost(IDLE_PER_KEY)
+                .maxConnsPerHost(MAX_CONNS_PER_HOST).idleConnTimeout(Duration.ofHours(1));
+        if (withDeadlines) {
+            builder.maxConnLifetime(Duration.ofHours(1)).respectServerKeepAlive(true);
+        } else if (!deadlines.equals("none")) {
+            throw new IllegalArgumentException("deadlines: none or lifetime-keepalive, was " + deadlines);
+        }
+        TransportConfig config = builder.build();
+        KeepAliveHint hint = KeepAliveHint.of(Headers.of("Keep-Alive", "timeout=3600"));
         pool = new ConnPool(config, ticker, (key, trace) -> new FakeWire(0), Runnable::run,
                 TransportListener.NONE, () -> { });
         keyArray = new ConnectMethodKey[keys];
@@ -68,6 +83,9 @@ public class ManyKeysBench {
                 held.add(pool.acquire(keyArray[k], ClientTrace.NONE));
             }
             for (PooledConnection pc : held) {
+                if (withDeadlines) {
+                    pc.serverKeepAlive(hint); // as the exchange does before it releases the connection
+                }
                 if (pool.release(pc, null) != null) {
                     throw new IllegalStateException("setup connection was not pooled");
                 }

@@ -201,7 +201,7 @@ class ConnPoolRandomOperationsTest {
                     trail.append("time +").append(millis).append("ms, expire\n");
                     ticker.advance(millis);
                     pool.maintenance().closeExpiredIdle(ticker.nanoTime());
-                    pool.maintenance().closeExpiredLifetimes(ticker.nanoTime());
+                    pool.maintenance().closeExpiredDeadlines(ticker.nanoTime());
                     pool.maintenance().closeIdleAboveDecayedCaps(ticker.nanoTime());
                     checkNoIdleConnectionOutlivedItsLifetime();
                     pool.warmPools().run(ticker.nanoTime());

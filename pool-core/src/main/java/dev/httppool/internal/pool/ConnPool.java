@@ -71,7 +71,7 @@ public final class ConnPool {
     // Guarded by lock
     final Map<ConnectMethodKey, HostPool> hosts = new HashMap<>();
     // Guarded by lock: every idle connection, most recently idled first.
-    final IdleLru lru = new IdleLru();
+    final IdleLru lru;
     // Guarded by lock
     final PoolStats stats = new PoolStats();
     // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
@@ -92,6 +92,7 @@ public final class ConnPool {
         this.onIdle = onIdle;
         this.hostLimits = new HostLimits(config);
         this.limits = hostLimits.global;
+        this.lru = new IdleLru(!hostLimits.oneIdleTimeout);
         this.advisor = new Advisor(lock, ticker, config);
         this.leaks = new LeakWatch(this);
         this.mux = new MuxConns(this, config.http2StrictMaxConcurrentStreams(), config.connWaitTimeout().toNanos());
@@ -328,7 +329,7 @@ public final class ConnPool {
         } else {
             hp.idle.pollLast();
         }
-        lru.remove(pc);
+        lru.taken(pc);
         pc.state = PooledConnection.State.ACTIVE;
         return pc;
     }
@@ -558,8 +559,8 @@ public final class ConnPool {
         }
         if (pc.state == PooledConnection.State.IDLE) {
             pc.host.idle.removeFirstOccurrence(pc);
-            lru.remove(pc);
         }
+        lru.remove(pc); // also when handed out since it was idle: the idle orders drop such places lazily
         advisor.closedLocked(pc, reason, reason == CloseReason.TOO_MANY_IDLE_HOST
                 ? pc.host.limits.idleCapLocked(pc.host, ticker.nanoTime()) : 0);
         leaks.returnedLocked(pc); // one in use (checkout taken back, reclaimed leak) is no longer held

@@ -32,8 +32,8 @@ public final class IdleMaintenance {
      *     check, whichever comes first), or -1 when no connection is idle or held
      */
     public long run(long now) {
-        long untilExpiry = earliest(earliest(closeExpiredIdle(now), closeExpiredLifetimes(now)),
-                closeServerIdleLimits(now));
+        long untilExpiry = earliest(pool.hostLimits.oneIdleTimeout ? closeExpiredIdle(now) : -1,
+                closeExpiredDeadlines(now));
         closeIdleAboveDecayedCaps(now);
         closeDeadIdle(now);
         long untilLeakCheck = pool.leaks.run(now, PROBE_INTERVAL_NANOS, MIN_DELAY_NANOS);
@@ -50,63 +50,38 @@ public final class IdleMaintenance {
     }
 
     /**
-     * Closes idle connections whose lifetime ended at {@code now} ({@code maxConnLifetime}).
+     * Closes idle connections whose deadline has passed at {@code now}: their lifetime ({@code maxConnLifetime}),
+     * their server's own idle limit ({@code Keep-Alive: timeout=N}, as {@code idle-timeout}), or with {@code hosts}
+     * entries of different idle timeouts, their key's. Such deadlines are not ordered by idle time; the idle list
+     * keeps them in their own order, so only the connections due are visited: O(due), not O(idle connections).
+     * One the probe is looking at is left for the next run.
      *
-     * @return nanoseconds until the next idle connection's lifetime ends, or -1 when none can
+     * @return nanoseconds until the next such deadline, or -1 when no idle connection has one
      */
-    long closeExpiredLifetimes(long now) {
-        if (!pool.hostLimits.anyLifetime) {
-            return -1;
-        }
+    long closeExpiredDeadlines(long now) {
         PoolActions a = null;
-        long next = -1;
+        long next;
+        List<PooledConnection> probing = null;
         pool.lock.lock();
         try {
-            // Lifetimes are not ordered by idle time: look at each idle connection (only when lifetimes are on;
-            // the probe below walks all of them too).
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
-                if (!pc.host.limits.hasLifetime) {
-                    // no lifetime for this key (a hosts entry without one)
-                } else if (pc.expiredAt(now) && !pc.probing) {
-                    a = pool.closeLocked(pc, CloseReason.MAX_LIFETIME, a);
-                } else {
-                    next = earliest(next, Math.max(0, pc.expiresAtNanos - now)); // a probed one: next run
-                }
-                pc = older;
-            }
-        } finally {
-            pool.lock.unlock();
-        }
-        pool.run(a);
-        return next;
-    }
-
-    /**
-     * Closes idle connections whose server's own idle limit ({@code Keep-Alive: timeout=N}) has passed at
-     * {@code now} (as {@code idle-timeout}). Such limits are not ordered by idle time: each idle connection is
-     * looked at, and only once some connection carried one.
-     *
-     * @return nanoseconds until the next such limit passes, or -1 when none can
-     */
-    long closeServerIdleLimits(long now) {
-        PoolActions a = null;
-        long next = -1;
-        pool.lock.lock();
-        try {
-            if (!pool.serverIdleLimits) {
-                return -1;
-            }
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
-                if (pc.serverIdleNanos > 0) {
-                    if (pc.serverIdleExpiredAt(now) && !pc.probing) {
-                        a = pool.closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
-                    } else {
-                        next = earliest(next, Math.max(0, pc.idleAtNanos + pc.serverIdleNanos - now));
+            for (PooledConnection pc; (pc = pool.lru.pastDeadline(now)) != null; ) {
+                if (pc.probing) {
+                    pool.lru.aside(pc);
+                    if (probing == null) {
+                        probing = new ArrayList<>(2);
                     }
+                    probing.add(pc);
+                    continue;
                 }
-                pc = older;
+                ConnLimits limits = pc.host.limits;
+                boolean idleTimeout = limits.idleTimeoutNanos > 0 && now - pc.idleAtNanos >= limits.idleTimeoutNanos;
+                a = pool.closeLocked(pc, !idleTimeout && limits.hasLifetime && pc.expiredAt(now)
+                        ? CloseReason.MAX_LIFETIME : CloseReason.IDLE_TIMEOUT, a);
+            }
+            next = pool.lru.untilNextDeadline(now);
+            if (probing != null) {
+                probing.forEach(pool.lru::back);
+                next = 0; // the next run looks at them again
             }
         } finally {
             pool.lock.unlock();
@@ -123,7 +98,7 @@ public final class IdleMaintenance {
      */
     long closeExpiredIdle(long now) {
         if (!pool.hostLimits.oneIdleTimeout) {
-            return closeExpiredIdleEachTimeout(now);
+            return closeExpiredDeadlines(now); // each key's timeout is a deadline of its connections
         }
         long timeout = pool.limits.idleTimeoutNanos;
         if (timeout <= 0) {
@@ -141,35 +116,6 @@ public final class IdleMaintenance {
                     break;
                 }
                 a = pool.closeLocked(oldest, CloseReason.IDLE_TIMEOUT, a);
-            }
-        } finally {
-            pool.lock.unlock();
-        }
-        pool.run(a);
-        return next;
-    }
-
-    /**
-     * {@link #closeExpiredIdle} when {@code hosts} entries give keys different idle timeouts: the LRU is then not
-     * in expiry order, and each idle connection is looked at with its key's timeout.
-     */
-    private long closeExpiredIdleEachTimeout(long now) {
-        PoolActions a = null;
-        long next = -1;
-        pool.lock.lock();
-        try {
-            for (PooledConnection pc = pool.lru.newest(); pc != null; ) {
-                PooledConnection older = pc.lruOlder;
-                long timeout = pc.host.limits.idleTimeoutNanos;
-                if (timeout > 0) {
-                    long age = now - pc.idleAtNanos;
-                    if (age >= timeout) {
-                        a = pool.closeLocked(pc, CloseReason.IDLE_TIMEOUT, a);
-                    } else {
-                        next = earliest(next, timeout - age);
-                    }
-                }
-                pc = older;
             }
         } finally {
             pool.lock.unlock();
@@ -204,7 +150,7 @@ public final class IdleMaintenance {
         pool.lock.lock();
         try {
             for (PooledConnection pc; (pc = pool.lru.dueForProbe(now)) != null; ) {
-                pool.lru.probedAt(pc, now, PROBE_INTERVAL_NANOS);
+                pool.lru.probedAt(pc, now);
                 if (!pc.probing) {
                     pc.probing = true;
                     if (candidates == null) {
@@ -243,7 +189,7 @@ public final class IdleMaintenance {
                 } else if (pc.host.idleWaiters.stream().anyMatch(w -> !w.done)) {
                     // A request queued while this one was being probed: hand it over now.
                     pc.host.idle.removeFirstOccurrence(pc);
-                    pool.lru.remove(pc);
+                    pool.lru.taken(pc);
                     pc.state = PooledConnection.State.ACTIVE;
                     a = pool.putOrCloseLocked(pc, a);
                 }

@@ -8,11 +8,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -122,25 +120,12 @@ final class PoolInspector {
         if (held[0] != pool.leaks.checkedOutLocked()) {
             return "held lists hold " + held[0] + " but " + pool.leaks.checkedOutLocked() + " are checked out";
         }
-        int n = 0;
-        Set<PooledConnection> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (PooledConnection pc = lru.newest(); pc != null; pc = pc.lruOlder) {
-            if (!seen.add(pc)) {
-                return pc + " twice in the LRU";
-            }
-            if (hosts.get(pc.key()) != pc.host || !pc.host.idle.contains(pc)) {
-                return pc + " in the LRU but not in its key's idle list";
-            }
-            if (pc.lruOlder != null && pc.lruOlder.idleAtNanos > pc.idleAtNanos) {
-                return "LRU out of idle-time order at " + pc;
-            }
-            n++;
+        String v = lru.checkLocked(hosts);
+        if (v != null) {
+            return v;
         }
-        if (lru.probeOrderSize() != n) {
-            return "probe order holds " + lru.probeOrderSize() + " but LRU holds " + n;
-        }
-        if (n != lru.size() || n != idleSum) {
-            return "LRU holds " + n + " (size " + lru.size() + ") but idle lists hold " + idleSum;
+        if (lru.size() != idleSum) {
+            return "LRU holds " + lru.size() + " but idle lists hold " + idleSum;
         }
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
             return "LRU holds " + lru.size() + " > maxIdleConns";

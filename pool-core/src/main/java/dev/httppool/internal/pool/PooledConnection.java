@@ -10,7 +10,7 @@ import dev.httppool.internal.exchange.WireConnection;
 
 /**
  * A connection owned by the pool. Its ownership is an explicit state machine: {@link State#ACTIVE} (held by
- * one request, or just dialed), {@link State#IDLE} (in its key's idle list and the global LRU), then
+ * one request, or just dialed), {@link State#IDLE} (in its key's idle list and the global LRU, IdleLru), then
  * {@link State#CLOSED} once, for good. It is also how an exchange gives it back when its response is done.
  */
 public final class PooledConnection implements Exchange.Releaser {
@@ -49,9 +49,11 @@ public final class PooledConnection implements Exchange.Releaser {
     boolean gotWasIdle;
     long gotIdleNanos;
     boolean gotReused;
-    // Guarded by ConnPool.lock: links of the global idle LRU (newer towards the head).
-    PooledConnection lruNewer;
-    PooledConnection lruOlder;
+    // Guarded by ConnPool.lock: its places in IdleLru's orders (-1: none). Kept while it is handed out, so
+    // that checkout and return touch no other connection; see IdleLru.
+    int lruIndex = -1;
+    int probeIndex = -1;
+    int deadlineIndex = -1;
     // Guarded by ConnPool.lock, while a request holds it (see ActiveConnections); cleared on its return.
     boolean checkedOut;
     Request request;
@@ -64,12 +66,9 @@ public final class PooledConnection implements Exchange.Releaser {
     // Written by the exchange holding it before its response is handed over, then guarded by ConnPool.lock: the
     // weak reference watching the response body (LeakWatch).
     LeakWatch.BodyRef bodyRef;
-    // Guarded by ConnPool.lock: when the background probe is next due to look at it while idle, and its links in
-    // IdleLru's probe order (the queue of those not probed since they went idle, or of those probed already).
-    long probeAtNanos;
-    boolean probedWhileIdle;
-    PooledConnection probeNext;
-    PooledConnection probePrev;
+    // Guarded by ConnPool.lock: when the background probe last looked at it while idle (if it ever did).
+    boolean probedOnce;
+    long probedAtNanos;
 
     PooledConnection(ConnPool pool, long id, HostPool host, WireConnection wire, long createdNanos) {
         this.pool = pool;

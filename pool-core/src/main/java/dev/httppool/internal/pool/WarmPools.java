@@ -204,11 +204,7 @@ public final class WarmPools {
      * its {@code minIdle} (closing a warm key's last ones would only start a refill that evicts another).
      */
     static PooledConnection oldestEvictableLocked(IdleLru lru) {
-        for (PooledConnection pc = lru.oldest(); pc != null; pc = pc.lruNewer) {
-            if (pc.host.conns > pc.host.limits.minIdle) {
-                return pc;
-            }
-        }
-        return lru.oldest();
+        PooledConnection pc = lru.oldest(c -> c.host.conns > c.host.limits.minIdle);
+        return pc != null ? pc : lru.oldest();
     }
 }
