@@ -61,6 +61,11 @@ public final class Http2Connection implements MultiplexedConnection {
     final Ticker ticker;
     final TransportConfig config;
 
+    /** After our GOAWAY for a server's error, how long a read of what it still sends may wait before we close. */
+    static final int LINGER_MILLIS = 1_000;
+    /** After our GOAWAY for a server's error, the most of what it still sends that is read and dropped. */
+    static final int LINGER_BYTES = 1 << 20;
+
     private final SocketChannel channel;
     private final SSLSocket ssl;
     final InputStream in;
@@ -92,6 +97,8 @@ public final class Http2Connection implements MultiplexedConnection {
     /** Why no new stream may start, once one of GOAWAY, a ping timeout or the end of the connection happened. */
     volatile CloseReason endReason;
     private volatile boolean closed;
+    /** Why the connection ended: the first failure given to {@link #fail}; null while it is open. */
+    private volatile IOException endCause;
     private volatile Runnable listener;
 
     private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker)
@@ -131,7 +138,12 @@ public final class Http2Connection implements MultiplexedConnection {
         readers.execute(reader);
         long waitMillis = settingsWaitMillis(config);
         try {
-            if (!c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS) || c.closed) {
+            boolean settled = c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS);
+            if (c.closed) { // the reader ended it (a server error, a flood): it closes the socket itself
+                throw new IOException("HTTP/2 connection to " + c.remoteAddress + " ended before its first request",
+                        c.endCause);
+            }
+            if (!settled) {
                 c.close();
                 throw new IOException("HTTP/2 server sent no SETTINGS within " + waitMillis + " ms of the TLS"
                         + " handshake (" + c.remoteAddress + ")");
@@ -357,11 +369,28 @@ public final class Http2Connection implements MultiplexedConnection {
      * error), writers waiting for a window wake, and the socket closes.
      */
     void fail(IOException e, CloseReason reason) {
+        end(e, reason, false);
+    }
+
+    /**
+     * Ends the connection after the GOAWAY we sent for the server's connection error. Streams fail at once; then our
+     * side of the socket closes and what the server still sends is read and dropped (at most {@link #LINGER_BYTES},
+     * until a read waits {@link #LINGER_MILLIS}) before the socket closes: closing on unread frames would send a TCP
+     * reset, which can destroy our GOAWAY before the server reads it. Runs on the reader thread, never a caller's.
+     */
+    void failAfterGoAway(Http2Exception e) {
+        end(e, CloseReason.BROKEN, true);
+    }
+
+    private void end(IOException e, CloseReason reason, boolean linger) {
         List<Http2Stream> failed;
         lock.lock();
         try {
             if (endReason == null) {
                 endReason = reason; // a GOAWAY stays the reason when the server then closes
+            }
+            if (!closed) {
+                endCause = e;
             }
             closed = true;
             failed = new ArrayList<>(streams.values());
@@ -376,9 +405,41 @@ public final class Http2Connection implements MultiplexedConnection {
         } finally {
             lock.unlock();
         }
-        closeSocket();
+        if (!linger) {
+            closeSocket();
+        }
         settingsReceived.countDown();
         changed();
+        if (linger) {
+            lingerThenClose();
+        }
+    }
+
+    private void lingerThenClose() {
+        try {
+            // A writer holding the lock sends our queued GOAWAY when it lets go: wait for it (bounded) so the
+            // GOAWAY is written before our side closes.
+            if (output.lock.tryLock(LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
+                output.unlock();
+            }
+            ssl.shutdownOutput();
+            ssl.setSoTimeout(LINGER_MILLIS);
+            long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+            byte[] sink = new byte[8192];
+            int dropped = 0;
+            while (dropped < LINGER_BYTES && ticker.nanoTime() < deadline) {
+                int n = in.read(sink);
+                if (n < 0) {
+                    break;
+                }
+                dropped += n;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException ignored) {
+            // the server went quiet or away: closing anyway
+        }
+        closeSocket();
     }
 
     /** Tells the pool that capacity or health changed. */

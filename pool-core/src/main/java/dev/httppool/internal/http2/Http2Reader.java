@@ -80,7 +80,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             }
         } catch (Http2Exception e) {
             send(TYPE_GOAWAY, 0, e.errorCode());
-            c.fail(e, CloseReason.BROKEN);
+            c.failAfterGoAway(e);
         } catch (PingTimeout e) {
             c.fail(e, CloseReason.PING_TIMEOUT);
         } catch (IOException e) {
