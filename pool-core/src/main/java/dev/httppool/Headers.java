@@ -50,13 +50,29 @@ public final class Headers {
         return new Builder();
     }
 
+    /** A builder with room for {@code fields} fields before it grows (the engine sizes the ones it builds). */
+    static Builder builder(int fields) {
+        return new Builder(fields);
+    }
+
+    /**
+     * Headers over {@code namesAndValues} (name0, value0, ...; only the first {@code size} pairs count, the rest
+     * of the array may be unused), taken as they are: no copy, no checks. Only for fields already validated, for
+     * example parsed strictly, and an array nobody writes to afterwards.
+     */
+    static Headers wrapTrusted(String[] namesAndValues, int size) {
+        if (size < 0 || 2 * size > namesAndValues.length) {
+            throw new IllegalArgumentException("size " + size + " does not fit " + namesAndValues.length);
+        }
+        return size == 0 ? EMPTY : new Headers(namesAndValues, size);
+    }
+
     /** A builder holding these headers, to add or replace some. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        for (int i = 0; i < size; i++) {
-            b.addTrusted(name(i), value(i));
+        if (size == 0) {
+            return new Builder();
         }
-        return b;
+        return new Builder(namesAndValues, size); // shares the array until the builder changes it
     }
 
     /** The number of fields (a name with two values counts twice). */
@@ -120,7 +136,16 @@ public final class Headers {
             while (start <= v.length()) {
                 int comma = v.indexOf(',', start);
                 int end = comma < 0 ? v.length() : comma;
-                if (v.substring(start, end).trim().equalsIgnoreCase(token)) {
+                // The element without surrounding whitespace, as String.trim() would cut it, compared in place.
+                int s = start;
+                while (s < end && v.charAt(s) <= ' ') {
+                    s++;
+                }
+                int e = end;
+                while (e > s && v.charAt(e - 1) <= ' ') {
+                    e--;
+                }
+                if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
                     return true;
                 }
                 if (comma < 0) {
@@ -215,10 +240,28 @@ public final class Headers {
 
     /** Builds {@link Headers}; every name and value is validated as it is added. */
     public static final class Builder {
-        private String[] nv = new String[16];
+        private static final int DEFAULT_FIELDS = 8;
+
+        private String[] nv;
         private int size;
+        /**
+         * Whether {@link #nv} is also the array of {@link Headers} built from this builder: then the next change
+         * copies it first (copy on write), so a builder built once, the usual case, never copies.
+         */
+        private boolean shared;
 
         private Builder() {
+            this(DEFAULT_FIELDS);
+        }
+
+        private Builder(int fields) {
+            this.nv = new String[2 * Math.max(1, fields)];
+        }
+
+        private Builder(String[] built, int size) {
+            this.nv = built;
+            this.size = size;
+            this.shared = true;
         }
 
         /** Adds a field. Leading and trailing spaces of the value are dropped. */
@@ -240,8 +283,18 @@ public final class Headers {
         }
 
         public Builder remove(String name) {
-            int w = 0;
-            for (int r = 0; r < size; r++) {
+            int found = -1;
+            for (int r = 0; r < size && found < 0; r++) {
+                if (nv[2 * r].equalsIgnoreCase(name)) {
+                    found = r;
+                }
+            }
+            if (found < 0) {
+                return this; // nothing to remove: nothing to copy either
+            }
+            unshare();
+            int w = found;
+            for (int r = found + 1; r < size; r++) {
                 if (!nv[2 * r].equalsIgnoreCase(name)) {
                     nv[2 * w] = nv[2 * r];
                     nv[2 * w + 1] = nv[2 * r + 1];
@@ -266,6 +319,9 @@ public final class Headers {
         Builder addTrusted(String name, String value) {
             if (2 * size + 2 > nv.length) {
                 nv = java.util.Arrays.copyOf(nv, nv.length * 2);
+                shared = false;
+            } else {
+                unshare();
             }
             nv[2 * size] = name;
             nv[2 * size + 1] = value;
@@ -274,7 +330,18 @@ public final class Headers {
         }
 
         public Headers build() {
-            return size == 0 ? EMPTY : new Headers(java.util.Arrays.copyOf(nv, 2 * size), size);
+            if (size == 0) {
+                return EMPTY;
+            }
+            shared = true;
+            return new Headers(nv, size);
+        }
+
+        private void unshare() {
+            if (shared) {
+                nv = nv.clone();
+                shared = false;
+            }
         }
     }
 

@@ -34,6 +34,16 @@ final class InternalAccess extends ApiAccess {
     }
 
     @Override
+    public Headers.Builder headersBuilder(int fields) {
+        return Headers.builder(fields);
+    }
+
+    @Override
+    public Headers wrapHeaders(String[] namesAndValues, int size) {
+        return Headers.wrapTrusted(namesAndValues, size);
+    }
+
+    @Override
     public Headers.Builder addTrusted(Headers.Builder builder, String name, String value) {
         return builder.addTrusted(name, value);
     }

@@ -43,7 +43,7 @@ public final class Request {
     private Request(Builder b) {
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers.build();
+        this.headers = b.headers == null ? Headers.empty() : b.headers.build();
         this.body = b.body;
         this.readTimeout = b.readTimeout;
         this.trace = b.trace;
@@ -130,7 +130,8 @@ public final class Request {
     public static final class Builder {
         private String method = "GET";
         private URI uri;
-        private Headers.Builder headers = Headers.builder();
+        /** Null until a header is added: a request without headers builds none. */
+        private Headers.Builder headers;
         private RequestBody body;
         private Duration readTimeout;
         private ClientTrace trace = ClientTrace.NONE;
@@ -192,18 +193,27 @@ public final class Request {
         }
 
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            headers().add(name, value);
             return this;
         }
 
         public Builder setHeader(String name, String value) {
-            headers.set(name, value);
+            headers().set(name, value);
             return this;
         }
 
         public Builder removeHeader(String name) {
-            headers.remove(name);
+            if (headers != null) {
+                headers.remove(name);
+            }
             return this;
+        }
+
+        private Headers.Builder headers() {
+            if (headers == null) {
+                headers = Headers.builder();
+            }
+            return headers;
         }
 
         public Builder headers(Headers h) {

@@ -83,12 +83,16 @@ final class Report {
             header("ratio", cs.stream().map(c -> "C=" + c).collect(Collectors.toList()));
             ratio(steady, cs, "httppool", "go");
             ratio(steady, cs, "httppool", "raw");
-            ratio(steady, cs, Runner.BEFORE, "raw");
-            ratio(steady, cs, "httppool", Runner.BEFORE);
             ratio(steady, cs, "go", "raw");
             ratio(steady, cs, Clients.LIFECYCLE, "httppool");
+            ratio(steady, cs, "rc-httppool", "httppool");
+            String before = Runner.BEFORE; // clients run with --before-classes
+            ratio(steady, cs, "httppool" + before, "raw");
+            ratio(steady, cs, "rc-httppool" + before, "httppool" + before);
+            ratio(steady, cs, "httppool", "httppool" + before);
+            ratio(steady, cs, "rc-httppool", "rc-httppool" + before);
             for (String other : clients) {
-                if (other.startsWith("rc-") && !other.equals("rc-httppool")) {
+                if (other.startsWith("rc-") && !other.equals("rc-httppool") && !other.endsWith(Runner.BEFORE)) {
                     ratio(steady, cs, "rc-httppool", other);
                 }
             }
@@ -201,7 +205,7 @@ final class Report {
             }
             List<String> ahead = new ArrayList<>();
             for (String other : s.stream().map(r -> r.client).distinct().collect(Collectors.toList())) {
-                if (other.startsWith("rc-") && !other.equals("rc-httppool")) {
+                if (other.startsWith("rc-") && !other.equals("rc-httppool") && !other.endsWith(Runner.BEFORE)) {
                     double v = median(s, other, c, r -> r.rps);
                     if (!Double.isNaN(v) && v >= mine) {
                         ahead.add(other);

@@ -57,9 +57,9 @@ public final class Runner {
         public List<String> childJvmArgs = List.of("-Xms2g", "-Xmx2g");
         public String notes = "";
         /**
-         * pool-core classes of another commit ({@code --before-classes DIR}): adds {@code httppool-before}, the
-         * {@code httppool} client with those classes first on its class path, interleaved just before
-         * {@code httppool}, so one run measures a pool change before and after.
+         * {@code --before-classes DIR[:DIR]}: class-path entries (e.g. pool-core's and the Spring adapter's classes
+         * built at an older commit) put first on the class path of clients named {@code <client>-before}, which
+         * then run as {@code <client>}: a before/after pair interleaved in one run.
          */
         public String beforeClasses;
         /**
@@ -91,6 +91,9 @@ public final class Runner {
     private boolean pin() {
         return o.pin && !o.inProcess;
     }
+
+    /** The suffix of a client run with {@link Options#beforeClasses} first on its class path. */
+    static final String BEFORE = "-before";
 
     private final Options o;
     private Nginx nginx;
@@ -173,11 +176,11 @@ public final class Runner {
                 case "--jmh-csv":
                     o.jmhCsv = Paths.get(args[++i]);
                     break;
-                case "--notes":
-                    o.notes = args[++i];
-                    break;
                 case "--before-classes":
                     o.beforeClasses = args[++i];
+                    break;
+                case "--notes":
+                    o.notes = args[++i];
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option: " + a);
@@ -224,11 +227,12 @@ public final class Runner {
                 clients.remove("go");
             }
             int plain = clients.indexOf("httppool");
+            if (o.beforeClasses != null && plain >= 0 && clients.stream().noneMatch(c -> c.endsWith(BEFORE))) {
+                clients.add(plain, "httppool" + BEFORE); // interleaved just before the run it is compared with
+                plain++;
+            }
             if (o.lifecycle && plain >= 0 && !clients.contains(Clients.LIFECYCLE)) {
                 clients.add(plain + 1, Clients.LIFECYCLE); // interleaved next to the run it is compared with
-            }
-            if (o.beforeClasses != null && plain >= 0 && !clients.contains(BEFORE)) {
-                clients.add(plain, BEFORE);
             }
             for (String path : o.paths) {
                 for (int rep = 1; rep <= o.repeats; rep++) {
@@ -282,7 +286,7 @@ public final class Runner {
         } else {
             r = child(p);
         }
-        r.client = p.client(); // httppool-before's child reports itself as httppool
+        r.client = p.client(); // a "-before" client reports its base name from its own JVM
         r.scenario = scenario;
         r.path = path;
         r.repeat = rep;
@@ -295,9 +299,6 @@ public final class Runner {
         return r;
     }
 
-    /** {@code httppool} with the pool-core classes of {@code --before-classes} first on the class path. */
-    static final String BEFORE = "httppool-before";
-
     private Result child(Params p) throws Exception {
         List<String> cmd = new ArrayList<>(pinned(false));
         if (p.client().equals("go")) {
@@ -306,11 +307,19 @@ public final class Runner {
         } else {
             cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(o.childJvmArgs);
+            String client = p.client();
+            String classPath = System.getProperty("java.class.path");
+            if (client.endsWith(BEFORE)) {
+                if (o.beforeClasses == null) {
+                    throw new IllegalArgumentException(client + " needs --before-classes");
+                }
+                client = client.substring(0, client.length() - BEFORE.length());
+                classPath = o.beforeClasses + File.pathSeparator + classPath;
+            }
             cmd.add("-cp");
-            boolean old = p.client().equals(BEFORE);
-            cmd.add((old ? o.beforeClasses + java.io.File.pathSeparator : "") + System.getProperty("java.class.path"));
+            cmd.add(classPath);
             cmd.add(TrialMain.class.getName());
-            cmd.add(old ? "httppool" : p.client());
+            cmd.add(client);
             cmd.add(p.url().toString());
         }
         cmd.addAll(List.of(Integer.toString(p.concurrency()), Integer.toString(p.requests()),

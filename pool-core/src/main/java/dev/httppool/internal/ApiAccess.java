@@ -57,6 +57,15 @@ public abstract class ApiAccess {
     public abstract PoolExhaustedException newPoolExhausted(ConnectMethodKey key, int maxWaiting,
             PoolSnapshot.KeyStats stats);
 
+    /** A header builder with room for {@code fields} fields, for headers the engine builds itself. */
+    public abstract Headers.Builder headersBuilder(int fields);
+
+    /**
+     * Headers over the first {@code size} name/value pairs of {@code namesAndValues}, without a copy or checks:
+     * only for fields parsed strictly, and an array nobody writes to afterwards.
+     */
+    public abstract Headers wrapHeaders(String[] namesAndValues, int size);
+
     /** Adds a field the engine built itself, skipping the checks that guard user input. */
     public abstract Headers.Builder addTrusted(Headers.Builder builder, String name, String value);
 

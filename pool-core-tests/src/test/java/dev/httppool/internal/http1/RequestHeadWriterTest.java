@@ -51,6 +51,55 @@ class RequestHeadWriterTest {
     }
 
     @Test
+    void aHeadWrittenIntoAConnectionBufferIsTheSameBytesAndGoesOutOnFlushOnly() throws IOException {
+        Headers headers = Headers.of("Host", "example.com", "x-Custom", "a b", "X-Latin", "caf\u00e9");
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        RequestHeadWriter.write(direct, "GET", "/path?q=1", headers);
+        CountingStream wire = new CountingStream();
+        WireOutput out = new WireOutput(wire, new BufferPool(4096, 0));
+
+        RequestHeadWriter.write(out, "GET", "/path?q=1", headers);
+
+        assertThat(wire.size()).isZero(); // buffered until the exchange flushes
+        out.flush();
+        assertThat(wire.toByteArray()).isEqualTo(direct.toByteArray());
+        assertThat(wire.writes).isEqualTo(1);
+    }
+
+    @Test
+    void aHeadLargerThanTheConnectionBufferGoesOutWhole() throws IOException {
+        Headers.Builder b = Headers.builder();
+        for (int i = 0; i < 40; i++) {
+            b.add("X-Field-" + i, "v".repeat(i * 3));
+        }
+        Headers headers = b.build();
+        String target = "/" + "p".repeat(300);
+        ByteArrayOutputStream direct = new ByteArrayOutputStream();
+        RequestHeadWriter.write(direct, "POST", target, headers);
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        WireOutput out = new WireOutput(wire, new BufferPool(64, 0));
+
+        RequestHeadWriter.write(out, "POST", target, headers);
+        out.flush();
+
+        assertThat(direct.size()).isGreaterThan(1000);
+        assertThat(wire.toByteArray()).isEqualTo(direct.toByteArray());
+    }
+
+    @Test
+    void aConnectionBufferRefusesTheSameInvalidHeadsAndWritesNothing() {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        WireOutput out = new WireOutput(wire, new BufferPool(64, 0));
+
+        assertThatThrownBy(() -> RequestHeadWriter.write(out, "GET", "/a b", Headers.empty()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RequestHeadWriter.write(out, "G T", "/", Headers.empty()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(out.releaseBufferIfEmpty()).isFalse(); // never took a buffer: nothing was written
+        assertThat(wire.size()).isZero();
+    }
+
+    @Test
     void writesRepeatedFieldsInOrder() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
 

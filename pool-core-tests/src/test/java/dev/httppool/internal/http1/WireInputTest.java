@@ -64,6 +64,27 @@ class WireInputTest {
     }
 
     @Test
+    void aBareCrIsRejectedWhereverTheBufferBoundariesFall() throws IOException {
+        String[] bad = {"\rab\r\n", "a\rb\n", "ab\r\r\n", "\r\r\n", "abcdefgh\rijklmnop\r\n", "x\r" + "y".repeat(40) + "\n"};
+        for (String line : bad) {
+            for (int bufferSize : new int[] {1, 2, 3, 5, 8, 16, 4096}) {
+                // A line read before it, so the bad one starts at an offset into the buffer.
+                WireInput in = wire("ok\r\n" + line, bufferSize);
+                assertThat(in.readLine(100)).isEqualTo("ok");
+                assertThatThrownBy(() -> in.readLine(100)).as("%s with a %d-byte buffer", line, bufferSize)
+                        .isInstanceOf(ProtocolException.class).hasMessageContaining("bare CR");
+            }
+        }
+        for (int bufferSize : new int[] {1, 2, 3, 5, 8, 4096}) {
+            WireInput in = wire("a\r\n\r\nbc\nd\r\n", bufferSize);
+            assertThat(in.readLine(100)).isEqualTo("a");
+            assertThat(in.readLine(100)).isEmpty();
+            assertThat(in.readLine(100)).isEqualTo("bc");
+            assertThat(in.readLine(100)).isEqualTo("d");
+        }
+    }
+
+    @Test
     void acceptsLineOfExactlyMaxLengthBytes() throws IOException {
         assertThat(wire("12345\r\n").readLine(5)).isEqualTo("12345");
         assertThat(wire("12345\n").readLine(5)).isEqualTo("12345");

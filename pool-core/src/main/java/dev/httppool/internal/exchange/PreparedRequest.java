@@ -8,6 +8,8 @@ import dev.httppool.TransportConfig;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.net.Credentials;
 import dev.httppool.internal.net.Hosts;
+import dev.httppool.internal.net.Ports;
+import java.net.URI;
 
 /** A request as it goes on the wire: target, final headers and framing decisions, computed once per call. */
 public final class PreparedRequest {
@@ -31,27 +33,65 @@ public final class PreparedRequest {
             String userAgent) {
         this.original = original;
         this.bodyCloser = bodyCloser;
-        String path = original.uri().getRawPath();
-        String query = original.uri().getRawQuery();
-        String originForm = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
-        boolean forwardProxy = ApiAccess.get().proxyUri(key) != null && key.scheme().equals("http");
-        String authority = Hosts.hostHeader(original.uri());
+        URI uri = original.uri();
+        String originForm = originForm(uri);
+        ApiAccess api = ApiAccess.get();
+        boolean forwardProxy = api.proxyUri(key) != null && key.scheme().equals("http");
+        String authority = hostHeader(uri);
         // Through a forwarding proxy the request line carries the absolute URI (without userinfo).
         this.target = forwardProxy ? "http://" + authority + originForm : originForm;
         Headers h = original.headers();
         this.body = original.body();
         String method = original.method();
-        this.addedGzip = !config.disableCompression() && !h.contains("Accept-Encoding") && !h.contains("Range")
-                && !method.equals("HEAD");
-        this.expectContinue = body != null && body.contentLength() != 0 && h.hasToken("Expect", "100-continue");
-        boolean close = h.hasToken("Connection", "close");
+        boolean close = false;
+        boolean expect100 = false;
+        boolean acceptEncoding = false;
+        boolean range = false;
+        boolean hasUserAgent = false;
+        boolean authorization = false;
+        boolean proxyAuthorization = false;
+        String host = null;
+        int n = h.size();
+        // One pass over the caller's headers for every name the transport looks at (no scan per name).
+        for (int i = 0; i < n; i++) {
+            String name = h.name(i);
+            switch (name.length()) {
+                case 4:
+                    if (host == null && name.equalsIgnoreCase("Host")) {
+                        host = h.value(i);
+                    }
+                    break;
+                case 5:
+                    range |= name.equalsIgnoreCase("Range");
+                    break;
+                case 6:
+                    expect100 |= name.equalsIgnoreCase("Expect") && hasToken(h.value(i), "100-continue");
+                    break;
+                case 10:
+                    hasUserAgent |= name.equalsIgnoreCase("User-Agent");
+                    close |= name.equalsIgnoreCase("Connection") && hasToken(h.value(i), "close");
+                    break;
+                case 13:
+                    authorization |= name.equalsIgnoreCase("Authorization");
+                    break;
+                case 15:
+                    acceptEncoding |= name.equalsIgnoreCase("Accept-Encoding");
+                    break;
+                case 19:
+                    proxyAuthorization |= name.equalsIgnoreCase("Proxy-Authorization");
+                    break;
+                default:
+                    break;
+            }
+        }
+        this.addedGzip = !config.disableCompression() && !acceptEncoding && !range && !method.equals("HEAD");
+        this.expectContinue = body != null && body.contentLength() != 0 && expect100;
         this.readTimeoutMillis = original.readTimeout() == null ? 0
                 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, original.readTimeout().toMillis()));
 
-        Headers.Builder b = Headers.builder();
-        String host = h.first("Host");
-        ApiAccess.get().addTrusted(b, "Host", host != null ? host : authority);
-        for (int i = 0; i < h.size(); i++) {
+        Headers.Builder b = api.headersBuilder(n + 4);
+        api.addTrusted(b, "Host", host != null ? host : authority);
+        for (int i = 0; i < n; i++) {
             String name = h.name(i);
             if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
                     || name.equalsIgnoreCase("Transfer-Encoding")) {
@@ -61,40 +101,111 @@ public final class PreparedRequest {
                     && h.value(i).isEmpty()) {
                 continue; // an empty key marks the request idempotent but is not sent (as Go)
             }
-            ApiAccess.get().addTrusted(b, name, h.value(i));
+            api.addTrusted(b, name, h.value(i));
         }
-        if (!h.contains("User-Agent")) {
-            ApiAccess.get().addTrusted(b, "User-Agent", userAgent);
+        if (!hasUserAgent) {
+            api.addTrusted(b, "User-Agent", userAgent);
         }
         if (body != null) {
             long length = body.contentLength();
             if (length >= 0) {
-                ApiAccess.get().addTrusted(b, "Content-Length", Long.toString(length));
+                api.addTrusted(b, "Content-Length", Long.toString(length));
             } else {
-                ApiAccess.get().addTrusted(b, "Transfer-Encoding", "chunked");
+                api.addTrusted(b, "Transfer-Encoding", "chunked");
             }
         } else if (needsZeroLength(method)) {
-            ApiAccess.get().addTrusted(b, "Content-Length", "0");
+            api.addTrusted(b, "Content-Length", "0");
         }
         if (addedGzip) {
-            ApiAccess.get().addTrusted(b, "Accept-Encoding", "gzip");
+            api.addTrusted(b, "Accept-Encoding", "gzip");
         }
-        String basicAuth = Credentials.basicAuth(original.uri()); // null, without allocating, for no userinfo
-        if (basicAuth != null && !h.contains("Authorization")) {
-            ApiAccess.get().addTrusted(b, "Authorization", basicAuth); // Go's Client.send does the same
+        String basicAuth = Credentials.basicAuth(uri); // null, without allocating, for no userinfo
+        if (basicAuth != null && !authorization) {
+            api.addTrusted(b, "Authorization", basicAuth); // Go's Client.send does the same
         }
-        if (forwardProxy && !h.contains("Proxy-Authorization")) {
-            String auth = Credentials.basicAuth(ApiAccess.get().proxyUri(key));
+        if (forwardProxy && !proxyAuthorization) {
+            String auth = Credentials.basicAuth(api.proxyUri(key));
             if (auth != null) {
-                ApiAccess.get().addTrusted(b, "Proxy-Authorization", auth);
+                api.addTrusted(b, "Proxy-Authorization", auth);
             }
         }
         if (config.disableKeepAlives() && !close) {
-            ApiAccess.get().addTrusted(b, "Connection", "close");
+            api.addTrusted(b, "Connection", "close");
             close = true;
         }
         this.close = close;
         this.headers = b.build();
+    }
+
+    /** The path and query as the request line's origin form; the URI's own strings when nothing is added. */
+    static String originForm(URI uri) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        if (path == null || path.isEmpty()) {
+            return query == null ? "/" : "/?" + query;
+        }
+        return query == null ? path : path + "?" + query;
+    }
+
+    /**
+     * The Host header of {@code uri} ({@link Hosts#hostHeader}). Its raw authority is that already when it has no
+     * userinfo, an ASCII host and no port or one written as the number it is, other than the scheme's default
+     * (the usual case): then no String is built per request.
+     */
+    static String hostHeader(URI uri) {
+        String authority = uri.getRawAuthority();
+        String host = uri.getHost();
+        int port = uri.getPort();
+        if (authority != null && host != null && uri.getRawUserInfo() == null && isAscii(host)
+                && authority.startsWith(host)) {
+            int rest = authority.length() - host.length();
+            if (port < 0 ? rest == 0
+                    : !Ports.isDefault(uri.getScheme(), port) && rest == 1 + digits(port)) {
+                return authority;
+            }
+        }
+        return Hosts.hostHeader(uri);
+    }
+
+    private static int digits(int port) {
+        return port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the comma-separated {@code value} holds {@code token}, case-insensitively ({@link Headers#hasToken}
+     * for one field).
+     */
+    private static boolean hasToken(String value, String token) {
+        int start = 0;
+        while (start <= value.length()) {
+            int comma = value.indexOf(',', start);
+            int end = comma < 0 ? value.length() : comma;
+            int s = start;
+            while (s < end && value.charAt(s) <= ' ') {
+                s++;
+            }
+            int e = end;
+            while (e > s && value.charAt(e - 1) <= ' ') {
+                e--;
+            }
+            if (e - s == token.length() && value.regionMatches(true, s, token, 0, e - s)) {
+                return true;
+            }
+            if (comma < 0) {
+                return false;
+            }
+            start = comma + 1;
+        }
+        return false;
     }
 
     private static boolean needsZeroLength(String method) {

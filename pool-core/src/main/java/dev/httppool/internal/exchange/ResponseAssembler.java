@@ -13,15 +13,18 @@ import dev.httppool.internal.exchange.ExchangeCodec.Head;
 import dev.httppool.internal.exchange.ExchangeException.Stage;
 import java.net.ProtocolException;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * Turns a final response head into the caller's {@link Response}: decides whether the connection may carry
  * another exchange, frames the body into a {@link ResponseBody} that gives the connection back at its end (or
  * gives it back at once when there is no body), and decodes gzip the transport asked for.
+ *
+ * <p>An assembler builds one response; it is also that response's body release ({@link #accept}), its drain
+ * deadline ({@link #run}) and its trailers ({@link #get}), so those need no object of their own per request.
  */
-final class ResponseAssembler {
-
+final class ResponseAssembler implements Consumer<CloseReason>, Runnable, Supplier<Headers> {
 
     private final TransportConfig config;
     private final Ticker ticker;
@@ -30,6 +33,9 @@ final class ResponseAssembler {
     private final ExchangeCodec codec;
     private final PreparedRequest req;
     private final ClientTrace trace;
+    /** Set by {@link #respond}: the body write still under way (or null), and the response's framed body. */
+    private CompletableFuture<Void> pendingWrite;
+    private FramedBody framed;
 
     ResponseAssembler(TransportConfig config, Ticker ticker, ConnectMethodKey key, Releaser releaser,
             ExchangeCodec codec, PreparedRequest req) {
@@ -67,6 +73,8 @@ final class ResponseAssembler {
         } catch (ProtocolException e) {
             throw new ExchangeException(Stage.FINAL, CloseReason.BROKEN, e);
         }
+        this.framed = framed;
+        this.pendingWrite = pendingWrite;
         CloseReason notReusable = notReusable(head, framed, requestComplete);
         codec.setReadLimits(req.readTimeoutMillis, 0, null);
         Headers headers = head.headers();
@@ -80,25 +88,36 @@ final class ResponseAssembler {
             // Go returns a bodyless response's connection before handing the response over (#13633).
             releaser.release(finalReason(notReusable, pendingWrite), trace);
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
-                    FramedBody.empty(-1), framed.contentLength(), false, trailersOf(framed));
+                    FramedBody.empty(-1), framed.contentLength(), false, this);
         }
-        ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable,
-                reason -> releaser.release(finalReason(reason, pendingWrite), trace),
-                () -> codec.setReadLimits(0, ticker.nanoTime() + ResponseBody.DRAIN_DEADLINE_MILLIS * 1_000_000L,
-                        "response body drain timed out after " + ResponseBody.DRAIN_DEADLINE_MILLIS + " ms"));
+        ResponseBody body = new ResponseBody(key, framed, notReusable == null, notReusable, this, this);
         releaser.responding(body); // before anything can read it (and finish it)
         if (req.addedGzip && "gzip".equalsIgnoreCase(headers.first("Content-Encoding"))) {
             Headers stripped = headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
             return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), stripped,
-                    new GzipBody(body), -1, true, trailersOf(framed));
+                    new GzipBody(body), -1, true, this);
         }
         return ApiAccess.get().newResponse(req.original, head.status(), head.reason(), head.protocol(), headers,
-                body, framed.contentLength(), false, trailersOf(framed));
+                body, framed.contentLength(), false, this);
     }
 
-    /** The trailers of {@code framed}, once it has been read to its end (as Go's {@code Response.Trailer}). */
-    private static Supplier<Headers> trailersOf(FramedBody framed) {
-        return () -> framed.isComplete() ? framed.trailers() : Headers.empty();
+    /** The response body is done with the connection: gives it back (or closes it) by the rules below. */
+    @Override
+    public void accept(CloseReason reason) {
+        releaser.release(finalReason(reason, pendingWrite), trace);
+    }
+
+    /** Before the response body is drained on close: the drain gets a deadline of its own. */
+    @Override
+    public void run() {
+        codec.setReadLimits(0, ticker.nanoTime() + ResponseBody.DRAIN_DEADLINE_MILLIS * 1_000_000L,
+                "response body drain timed out after " + ResponseBody.DRAIN_DEADLINE_MILLIS + " ms");
+    }
+
+    /** The trailers of the response, once its body has been read to its end (as Go's {@code Response.Trailer}). */
+    @Override
+    public Headers get() {
+        return framed.isComplete() ? framed.trailers() : Headers.empty();
     }
 
     /** Why the connection cannot carry another exchange after this response; null if it can. */

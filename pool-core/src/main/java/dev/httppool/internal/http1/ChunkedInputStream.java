@@ -51,7 +51,7 @@ public final class ChunkedInputStream extends FramedBody {
     private long excessFraming;
     private long trailerBytes;
     private int trailerCount;
-    private Headers.Builder trailerBuilder;
+    private ParsedFields trailerFields;
     private Headers trailers = Headers.empty();
     private boolean closed;
 
@@ -254,8 +254,8 @@ public final class ChunkedInputStream extends FramedBody {
             throw truncated();
         }
         if (len == 0) {
-            trailers = trailerBuilder == null ? Headers.empty() : trailerBuilder.build();
-            trailerBuilder = null;
+            trailers = trailerFields == null ? Headers.empty() : trailerFields.toHeaders();
+            trailerFields = null;
             state = DONE;
             return;
         }
@@ -268,10 +268,10 @@ public final class ChunkedInputStream extends FramedBody {
             throw new ProtocolException("chunked response has more than " + Http1Text.MAX_FIELDS
                     + " trailer fields; aborted");
         }
-        if (trailerBuilder == null) {
-            trailerBuilder = Headers.builder();
+        if (trailerFields == null) {
+            trailerFields = new ParsedFields();
         }
-        Http1Text.parseField(in.lineArray(), in.lineOffset(), len, trailerBuilder, "trailer");
+        Http1Text.parseField(in.lineArray(), in.lineOffset(), len, trailerFields, "trailer");
     }
 
     private static int hexValue(byte b) {

@@ -83,11 +83,14 @@ final class Http1ExchangeCodec implements ExchangeCodec {
 
     @Override
     public Head readResponseHead(long maxHeaderBytes) throws IOException {
-        ResponseHead h = ResponseHeadParser.read(conn.in(), maxHeaderBytes);
-        Headers headers = h.headers();
+        return ResponseHeadParser.read(conn.in(), maxHeaderBytes, Http1ExchangeCodec::head);
+    }
+
+    /** The exchange's head of a parsed response head, made once (no {@link ResponseHead} in between). */
+    private static Head head(int status, String reason, int minorVersion, Headers headers, long headerBytes) {
         boolean closes = headers.hasToken("Connection", "close")
-                || h.minorVersion() == 0 && !headers.hasToken("Connection", "keep-alive");
-        return new Head(h.status(), h.reason(), h.protocol(), headers, h.headerBytes(), closes);
+                || minorVersion == 0 && !headers.hasToken("Connection", "keep-alive");
+        return new Head(status, reason, ResponseHead.protocol(minorVersion), headers, headerBytes, closes);
     }
 
     @Override

@@ -16,14 +16,13 @@ public final class Http1Text {
     private static final boolean[] TCHAR = new boolean[256];
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** Frequent response field names, returned as shared constants when spelled exactly so. */
+    /** Frequent response field names, in the shared strings from the start when spelled exactly so. */
     private static final String[] COMMON_NAMES = {
         "Date", "Server", "Content-Type", "Content-Length", "Connection", "Transfer-Encoding",
         "Cache-Control", "Content-Encoding", "Keep-Alive", "Vary", "ETag", "Last-Modified", "Expires",
         "Location", "Set-Cookie", "Accept-Ranges", "Age", "Via", "Trailer", "content-type", "content-length",
         "date", "server", "connection", "transfer-encoding", "cache-control", "vary", "etag",
     };
-    private static final byte[][] COMMON_NAME_BYTES = new byte[COMMON_NAMES.length][];
 
     static {
         for (char c = 'a'; c <= 'z'; c++) {
@@ -38,8 +37,8 @@ public final class Http1Text {
         for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
             TCHAR[c] = true;
         }
-        for (int i = 0; i < COMMON_NAMES.length; i++) {
-            COMMON_NAME_BYTES[i] = COMMON_NAMES[i].getBytes(StandardCharsets.ISO_8859_1);
+        for (String name : COMMON_NAMES) {
+            FieldStrings.seed(name);
         }
     }
 
@@ -53,9 +52,11 @@ public final class Http1Text {
 
     /**
      * Parses one field line {@code name ":" OWS value OWS} (the line terminator already removed) and adds
-     * it to {@code into}. {@code section} names the section in error messages ("header" or "trailer").
+     * it to {@code into}. {@code section} names the section in error messages ("header" or "trailer"). The checks
+     * here are those {@link Headers.Builder#add} makes (a token name; no control byte but HTAB in the value;
+     * surrounding spaces and tabs dropped), so the field is added without repeating them.
      */
-    public static void parseField(byte[] a, int off, int len, Headers.Builder into, String section)
+    static void parseField(byte[] a, int off, int len, ParsedFields into, String section)
             throws ProtocolException {
         int end = off + len;
         byte first = a[off];
@@ -100,33 +101,14 @@ public final class Http1Text {
             }
         }
         String name = fieldName(a, off, colon - off);
-        String value = vs == ve ? "" : new String(a, vs, ve - vs, StandardCharsets.ISO_8859_1);
-        try {
-            into.add(name, value);
-        } catch (IllegalArgumentException e) {
-            // Unreachable given the checks above; kept so a parser never leaks a non-IOException.
-            throw new ProtocolException("invalid response " + section + " field: " + e.getMessage());
-        }
+        String value = FieldStrings.isSensitive(name) ? new String(a, vs, ve - vs, StandardCharsets.ISO_8859_1)
+                : FieldStrings.of(a, vs, ve - vs);
+        into.add(name, value);
     }
 
+    /** The field name's String: one already made for the same bytes when there is one (frequent names always). */
     private static String fieldName(byte[] a, int off, int len) {
-        byte first = a[off];
-        for (int i = 0; i < COMMON_NAME_BYTES.length; i++) {
-            byte[] candidate = COMMON_NAME_BYTES[i];
-            if (candidate.length == len && candidate[0] == first && regionEquals(candidate, a, off)) {
-                return COMMON_NAMES[i];
-            }
-        }
-        return new String(a, off, len, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean regionEquals(byte[] expected, byte[] a, int off) {
-        for (int i = 1; i < expected.length; i++) {
-            if (expected[i] != a[off + i]) {
-                return false;
-            }
-        }
-        return true;
+        return FieldStrings.of(a, off, len);
     }
 
     /**

@@ -28,6 +28,10 @@ public final class RequestHeadWriter {
             throw new IllegalArgumentException("invalid HTTP method: " + Http1Text.quote(method));
         }
         checkTarget(requestTarget);
+        if (out instanceof WireOutput) {
+            writeBuffered((WireOutput) out, method, requestTarget, headers);
+            return;
+        }
         long size = (long) method.length() + 1 + requestTarget.length() + VERSION_CRLF.length + 2;
         int n = headers.size();
         for (int i = 0; i < n; i++) {
@@ -53,6 +57,25 @@ public final class RequestHeadWriter {
         b[p++] = '\r';
         b[p++] = '\n';
         out.write(b, 0, p);
+    }
+
+    /** As the array path, into a connection's buffer: the same bytes, without a head-sized array per request. */
+    private static void writeBuffered(WireOutput out, String method, String requestTarget, Headers headers)
+            throws IOException {
+        out.writeLatin1(method);
+        out.write(' ');
+        out.writeLatin1(requestTarget);
+        out.write(VERSION_CRLF, 0, VERSION_CRLF.length);
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            out.writeLatin1(headers.name(i));
+            out.write(':');
+            out.write(' ');
+            out.writeLatin1(headers.value(i));
+            out.write('\r');
+            out.write('\n');
+        }
+        out.write('\r');
+        out.write('\n');
     }
 
     private static void checkTarget(String target) {

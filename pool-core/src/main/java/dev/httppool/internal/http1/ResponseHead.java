@@ -50,6 +50,11 @@ public final class ResponseHead {
 
     /** {@code "HTTP/1.0"}, {@code "HTTP/1.1"} (or, for a server announcing a later 1.x, that version). */
     public String protocol() {
+        return protocol(minorVersion);
+    }
+
+    /** {@code HTTP/1.<minorVersion>}, a constant for 1.0 and 1.1. */
+    static String protocol(int minorVersion) {
         switch (minorVersion) {
             case 0:
                 return "HTTP/1.0";

@@ -28,6 +28,17 @@ public final class ResponseHeadParser {
      * @throws ProtocolException if the head is malformed or larger than {@code maxHeaderBytes}
      */
     public static ResponseHead read(WireInput in, long maxHeaderBytes) throws IOException {
+        return read(in, maxHeaderBytes, ResponseHead::new);
+    }
+
+    /** What the parser makes of a head it has read: a {@link ResponseHead}, or the exchange's head directly. */
+    @FunctionalInterface
+    interface HeadFactory<T> {
+        T make(int status, String reason, int minorVersion, Headers headers, long headerBytes);
+    }
+
+    /** As {@link #read(WireInput, long)}, making the result with {@code factory} (no intermediate object). */
+    static <T> T read(WireInput in, long maxHeaderBytes, HeadFactory<T> factory) throws IOException {
         if (maxHeaderBytes < 1) {
             throw new IllegalArgumentException("maxHeaderBytes must be positive, got " + maxHeaderBytes);
         }
@@ -49,7 +60,7 @@ public final class ResponseHeadParser {
         int status = (a[off + 9] - '0') * 100 + (a[off + 10] - '0') * 10 + (a[off + 11] - '0');
         String reason = reason(a, off, len);
 
-        Headers.Builder headers = Headers.builder();
+        ParsedFields headers = new ParsedFields();
         int fields = 0;
         for (;;) {
             long remaining = maxHeaderBytes - used;
@@ -73,7 +84,7 @@ public final class ResponseHeadParser {
             }
             Http1Text.parseField(in.lineArray(), in.lineOffset(), len, headers, "header");
         }
-        return new ResponseHead(status, reason, minor, headers.build(), used);
+        return factory.make(status, reason, minor, headers.toHeaders(), used);
     }
 
     /** The longest line content that can still fit in {@code remaining} bytes with at least an LF. */

@@ -224,10 +224,16 @@ public final class WireInput extends InputStream {
         for (;;) {
             byte[] b = buf;
             int lf = -1;
+            // The first CR from pos on, found in the same pass as the LF when the whole line is in this scan.
+            int firstCr = scan == pos ? -1 : Integer.MIN_VALUE;
             for (int i = scan, end = limit; i < end; i++) {
-                if (b[i] == '\n') {
+                byte c = b[i];
+                if (c == '\n') {
                     lf = i;
                     break;
+                }
+                if (c == '\r' && firstCr == -1) {
+                    firstCr = i;
                 }
             }
             if (lf >= 0) {
@@ -254,10 +260,9 @@ public final class WireInput extends InputStream {
                 if (len > maxLength) {
                     return TOO_LONG;
                 }
-                for (int i = off, end = off + len; i < end; i++) {
-                    if (arr[i] == '\r') {
-                        throw new ProtocolException("bare CR in line: " + Http1Text.quote(arr, off, len));
-                    }
+                boolean scannedWhole = spill == null && firstCr != Integer.MIN_VALUE;
+                if (scannedWhole ? firstCr >= 0 && firstCr != lf - 1 : hasCr(arr, off, len)) {
+                    throw new ProtocolException("bare CR in line: " + Http1Text.quote(arr, off, len));
                 }
                 lineArray = arr;
                 lineOffset = off;
@@ -340,5 +345,14 @@ public final class WireInput extends InputStream {
                     + " bytes, breaking the InputStream contract");
         }
         return n;
+    }
+
+    private static boolean hasCr(byte[] a, int off, int len) {
+        for (int i = off, end = off + len; i < end; i++) {
+            if (a[i] == '\r') {
+                return true;
+            }
+        }
+        return false;
     }
 }

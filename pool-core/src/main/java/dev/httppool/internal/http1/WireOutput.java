@@ -52,6 +52,27 @@ final class WireOutput extends OutputStream {
         count += len;
     }
 
+    /**
+     * Writes the Latin-1 characters of {@code s} as bytes (each char's low byte), straight into the buffer: no
+     * byte array of its own.
+     */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): the low byte of each char, wanted here
+    void writeLatin1(String s) throws IOException {
+        int n = s.length();
+        int i = 0;
+        while (i < n) {
+            if (buf == null) {
+                buf = buffers.take();
+            } else if (count == size) {
+                flushBuffer();
+            }
+            int chunk = Math.min(n - i, size - count);
+            s.getBytes(i, i + chunk, buf, count);
+            count += chunk;
+            i += chunk;
+        }
+    }
+
     @Override
     public void flush() throws IOException {
         flushBuffer();

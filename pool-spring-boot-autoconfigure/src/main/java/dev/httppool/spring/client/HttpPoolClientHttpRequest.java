@@ -51,6 +51,9 @@ final class HttpPoolClientHttpRequest extends AbstractStreamingClientHttpRequest
         Request.Builder builder = Request.builder(uri)
                 .method(method.name(), body != null ? new StreamingRequestBody(body, headers.getContentLength()) : null)
                 .readTimeout(readTimeout);
+        if (headers.isEmpty()) {
+            return builder.build(); // the usual GET: nothing to copy, and no view of the headers to make
+        }
         headers.forEach((name, values) -> {
             // The transport frames the body itself, from the body's length.
             if (!name.equalsIgnoreCase(HttpHeaders.CONTENT_LENGTH)

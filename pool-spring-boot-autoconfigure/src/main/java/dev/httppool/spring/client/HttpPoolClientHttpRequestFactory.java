@@ -28,12 +28,15 @@ public final class HttpPoolClientHttpRequestFactory implements ClientHttpRequest
 
     private final RoundTripper roundTripper;
     private final Client client;
+    /** The client's send, made once rather than per request. */
+    private final RoundTripper redirecting;
     private volatile @Nullable Duration readTimeout;
     private volatile boolean followRedirects = true;
 
     public HttpPoolClientHttpRequestFactory(RoundTripper roundTripper) {
         this.roundTripper = Objects.requireNonNull(roundTripper, "roundTripper");
         this.client = new Client(roundTripper);
+        this.redirecting = client::send;
     }
 
     /** What requests are sent through. */
@@ -64,7 +67,7 @@ public final class HttpPoolClientHttpRequestFactory implements ClientHttpRequest
 
     @Override
     public ClientHttpRequest createRequest(URI uri, HttpMethod httpMethod) {
-        RoundTripper sender = followRedirects ? client::send : roundTripper;
+        RoundTripper sender = followRedirects ? redirecting : roundTripper;
         return new HttpPoolClientHttpRequest(sender, uri, httpMethod, readTimeout);
     }
 }

@@ -100,6 +100,22 @@ class HttpPoolClientHttpRequestFactoryTests {
     }
 
     @Test
+    void aRequestWithoutHeadersCarriesOnlyWhatTheTransportAddsAndItsResponseHeadersAreReadable() throws Exception {
+        server.text("/plain", "ok");
+        ClientHttpRequest request = factory.createRequest(java.net.URI.create(server.url("/plain")), HttpMethod.GET);
+        assertThat(request.getHeaders().isEmpty()).isTrue();
+
+        try (ClientHttpResponse response = request.execute()) {
+            assertThat(response.getHeaders().getContentLength()).isEqualTo(2);
+            assertThat(response.getHeaders().getFirst("content-LENGTH")).isEqualTo("2");
+            assertThat(new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("ok");
+        }
+        TestServer.Recorded recorded = server.takeRequest();
+        assertThat(recorded.headers().keySet()).map(String::toLowerCase)
+                .containsExactlyInAnyOrder("host", "user-agent", "accept-encoding");
+    }
+
+    @Test
     void closingAnUnreadResponseReturnsTheConnectionToThePool() throws Exception {
         server.text("/unread", "x".repeat(10_000));
         ClientHttpRequest request = factory.createRequest(java.net.URI.create(server.url("/unread")), HttpMethod.GET);
