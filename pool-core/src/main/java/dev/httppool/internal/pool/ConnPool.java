@@ -80,8 +80,6 @@ public final class ConnPool {
     boolean closed;
     // Guarded by lock
     long nextId = 1;
-    // Guarded by lock: some connection carries an idle limit of its server's (Keep-Alive: timeout=N).
-    boolean serverIdleLimits;
 
     public ConnPool(TransportConfig config, Ticker ticker, Connector connector, Executor dialExecutor,
             TransportListener listener, Runnable onIdle) {
@@ -490,9 +488,6 @@ public final class ConnPool {
         }
         if (pc.serverIdleNanos == 0) {
             return closeLocked(pc, CloseReason.IDLE_TIMEOUT, a); // the server keeps it idle for under a second
-        }
-        if (pc.serverIdleNanos > 0) {
-            serverIdleLimits = true;
         }
         pc.reused = true;
         WantConn w;

@@ -101,7 +101,7 @@ final class Waiters {
             throw w.error;
         }
         if (w.conn == null) {
-            return null; // woken to look for a shared HTTP/2 connection
+            return null; // served neither (not expected: a want gets a connection, a stream or an error): look again
         }
         return handedOver(w, w.conn, start);
     }
@@ -157,7 +157,7 @@ final class Waiters {
             return handedOver(w, won, start);
         }
         if (!cancelled) {
-            return null; // woken to look for a shared HTTP/2 connection
+            return null; // served neither (not expected: a want gets a connection, a stream or an error): look again
         }
         pool.advisor.logPending();
         pool.listener.rejected(w.host.key, RejectReason.WAIT_TIMEOUT);
