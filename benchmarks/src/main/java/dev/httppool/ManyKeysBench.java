@@ -32,7 +32,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * every key is touched; {@link #maintenancePassNothingDue} runs one maintenance pass at an instant when no idle
  * connection is due for anything (expiry, probe): half a probe interval after a pass that probed them all.
  * {@code deadlines=lifetime-keepalive} gives every connection a lifetime ({@code maxConnLifetime} 1 h) and a
- * server idle limit ({@code Keep-Alive: timeout=3600}), which the pass once had to look at on every idle connection.
+ * server idle limit ({@code Keep-Alive: timeout=3600}), which the pass once had to look at on every idle connection;
+ * {@code deadlines=auto-cap} sets {@code maxIdleConnsPerHost: auto}, whose caps the pass once walked every key for.
  * Run with {@code -prof gc} for B/op.
  */
 @State(Scope.Benchmark)
@@ -50,8 +51,11 @@ public class ManyKeysBench {
     @Param({"1", "100", "10000"})
     public int keys;
 
-    /** {@code none}, or {@code lifetime-keepalive}: every connection has a lifetime and a server idle limit. */
-    @Param({"none", "lifetime-keepalive"})
+    /**
+     * {@code none}; {@code lifetime-keepalive}: every connection has a lifetime and a server idle limit;
+     * {@code auto-cap}: {@code maxIdleConnsPerHost} is {@code auto}, each key's cap following its recent use.
+     */
+    @Param({"none", "lifetime-keepalive", "auto-cap"})
     public String deadlines;
 
     private final FakeTicker ticker = new FakeTicker();
@@ -64,12 +68,14 @@ public class ManyKeysBench {
     @Setup
     public void setUp() throws Exception {
         boolean withDeadlines = deadlines.equals("lifetime-keepalive");
-        TransportConfig.Builder builder = TransportConfig.builder().maxIdleConns(0).maxIdleConnsPerHost(IDLE_PER_KEY)
+        boolean autoCap = deadlines.equals("auto-cap"); // at least 2 idle per key: IDLE_PER_KEY stay
+        TransportConfig.Builder builder = TransportConfig.builder().maxIdleConns(0)
+                .maxIdleConnsPerHost(autoCap ? TransportConfig.AUTO_IDLE_CONNS_PER_HOST : IDLE_PER_KEY)
                 .maxConnsPerHost(MAX_CONNS_PER_HOST).idleConnTimeout(Duration.ofHours(1));
         if (withDeadlines) {
             builder.maxConnLifetime(Duration.ofHours(1)).respectServerKeepAlive(true);
-        } else if (!deadlines.equals("none")) {
-            throw new IllegalArgumentException("deadlines: none or lifetime-keepalive, was " + deadlines);
+        } else if (!autoCap && !deadlines.equals("none")) {
+            throw new IllegalArgumentException("deadlines: none, lifetime-keepalive or auto-cap, was " + deadlines);
         }
         TransportConfig config = builder.build();
         KeepAliveHint hint = KeepAliveHint.of(Headers.of("Keep-Alive", "timeout=3600"));

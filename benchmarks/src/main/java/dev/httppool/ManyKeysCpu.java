@@ -10,7 +10,7 @@ import java.util.Arrays;
  * operation moves far less. Runs one benchmark method of one configuration in this JVM: a warm-up of three rounds,
  * then {@code rounds} rounds of {@code ops} operations, and prints the best, median and worst CPU ns per operation.
  *
- * <pre>java -cp ... dev.httppool.ManyKeysCpu KEYS none|lifetime-keepalive acquireRelease|maintenancePassNothingDue ROUNDS OPS</pre>
+ * <pre>java -cp ... dev.httppool.ManyKeysCpu KEYS none|lifetime-keepalive|auto-cap acquireRelease|maintenancePassNothingDue ROUNDS OPS</pre>
  */
 public final class ManyKeysCpu {
 

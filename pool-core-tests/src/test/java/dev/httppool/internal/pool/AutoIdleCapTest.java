@@ -1,12 +1,14 @@
 package dev.httppool.internal.pool;
 
 import static dev.httppool.PoolTestSupport.KEY_A;
+import static dev.httppool.PoolTestSupport.KEY_B;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
+import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.PoolTestSupport;
 import dev.httppool.TransportConfig;
@@ -45,15 +47,19 @@ class AutoIdleCapTest {
         }
     }
 
-    /** {@code n} requests hold a connection at once (new ones dialed as needed). */
+    /** {@code n} requests hold a connection of key A at once (new ones dialed as needed). */
     private List<PooledConnection> burst(int n) throws Exception {
+        return burst(KEY_A, n);
+    }
+
+    private List<PooledConnection> burst(ConnectMethodKey key, int n) throws Exception {
         List<PooledConnection> held = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int before = dials.queued();
-            boolean dial = keyA() == null || keyA().idle() == 0;
+            boolean dial = stats(key) == null || stats(key).idle() == 0;
             CompletableFuture<PooledConnection> got = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return pool.acquire(KEY_A, ClientTrace.NONE);
+                    return pool.acquire(key, ClientTrace.NONE);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -74,7 +80,16 @@ class AutoIdleCapTest {
     }
 
     private PoolSnapshot.KeyStats keyA() {
-        return pool.snapshot().key(KEY_A.toString());
+        return stats(KEY_A);
+    }
+
+    private PoolSnapshot.KeyStats stats(ConnectMethodKey key) {
+        return pool.snapshot().key(key.toString());
+    }
+
+    private void maintenanceAfter(Duration d) {
+        ticker.advance(d);
+        pool.maintenance().run(ticker.nanoTime());
     }
 
     /** One request at a time, every 10 seconds, for {@code seconds}. */
@@ -141,6 +156,42 @@ class AutoIdleCapTest {
         pool.maintenance().run(ticker.nanoTime());
         assertThat(keyA().idle()).isEqualTo(2);
         assertThat(keyA().idleCap()).isEqualTo(2);
+    }
+
+    @Test
+    void keysThatStopBeingUsedAtDifferentTimesShrinkOnTheirOwnClocksThroughTheMaintenancePass() throws Exception {
+        pool(PoolTestSupport.config().maxIdleConnsPerHost(AUTO).idleConnTimeout(Duration.ZERO));
+        releaseAll(burst(KEY_A, 4));
+        maintenanceAfter(Duration.ofSeconds(60));
+        releaseAll(burst(KEY_B, 3)); // B's last use: 60 s after A's
+
+        maintenanceAfter(Duration.ofSeconds(80)); // A: 140 s quiet, more than a window and a half; B: 80 s
+        assertThat(stats(KEY_A).idle()).isEqualTo(2);
+        assertThat(stats(KEY_B).idle()).isEqualTo(3);
+
+        maintenanceAfter(Duration.ofSeconds(30)); // B: 110 s, within a window and a half
+        assertThat(stats(KEY_B).idle()).isEqualTo(3);
+
+        maintenanceAfter(Duration.ofSeconds(30)); // B: 140 s
+        assertThat(stats(KEY_B).idle()).isEqualTo(2);
+        assertThat(stats(KEY_A).idle()).isEqualTo(2);
+        assertThat(pool.snapshot().stats().closed()).containsExactly(Map.entry("too-many-idle-host", 3L));
+    }
+
+    @Test
+    void aKeyEmptiedWhileQueuedAndUsedAgainShrinksOnItsNewEntrysClock() throws Exception {
+        pool(PoolTestSupport.config().maxIdleConnsPerHost(AUTO).idleConnTimeout(Duration.ZERO));
+        releaseAll(burst(4));
+        pool.closeIdleConnections(); // the key's entry goes, still queued for its cap to fall
+        assertThat(keyA()).isNull();
+
+        maintenanceAfter(Duration.ofSeconds(20));
+        releaseAll(burst(3)); // a new entry: its peak is 3
+
+        maintenanceAfter(Duration.ofSeconds(60)); // the old entry's slice ended: dropped, the new one untouched
+        assertThat(keyA().idle()).isEqualTo(3);
+        maintenanceAfter(Duration.ofSeconds(80)); // 140 s after the new entry's last use
+        assertThat(keyA().idle()).isEqualTo(2);
     }
 
     @Test

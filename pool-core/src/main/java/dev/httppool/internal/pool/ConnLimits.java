@@ -120,6 +120,11 @@ final class ConnLimits {
         return Math.max(minIdle, maxIdleConns > 0 ? Math.min(cap, maxIdleConns) : cap);
     }
 
+    /** With the auto idle cap, when {@code hp}'s current slice ends: the soonest its cap may fall. */
+    long sliceEndLocked(HostPool hp) {
+        return hp.sliceStartNanos + peakSliceNanos;
+    }
+
     /** The cap as of the last {@link HostPool#noteInUseLocked}, which the idle list was trimmed to then. */
     int settledIdleCapLocked(HostPool hp) {
         return idleCapLocked(hp, hp.sliceStartNanos);

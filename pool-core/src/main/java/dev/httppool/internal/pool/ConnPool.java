@@ -60,6 +60,8 @@ public final class ConnPool {
     final HostLimits hostLimits;
     private final IdleMaintenance maintenance = new IdleMaintenance(this);
     private final WarmPools warm = new WarmPools(this);
+    // Guarded by lock
+    private final AutoCapDecay autoCapDecay = new AutoCapDecay();
     private final Dials dials;
     /** Requests that found no idle connection: queued, served by hand-off or dial, or giving up. */
     final Waiters waiters = new Waiters(this);
@@ -512,6 +514,9 @@ public final class ConnPool {
         pc.idleAtNanos = now;
         hp.idle.addLast(pc);
         lru.push(pc);
+        if (limits.autoIdleCap()) {
+            autoCapDecay.idledLocked(hp);
+        }
         if (config.maxIdleConns() > 0 && lru.size() > config.maxIdleConns()) {
             a = closeLocked(WarmPools.oldestEvictableLocked(lru), CloseReason.TOO_MANY_IDLE, a);
         }
@@ -519,7 +524,7 @@ public final class ConnPool {
     }
 
     /** Closes {@code hp}'s least recently used idle connections above {@code cap} (the auto cap decayed). */
-    private PoolActions trimIdleLocked(HostPool hp, int cap, PoolActions a) {
+    PoolActions trimIdleLocked(HostPool hp, int cap, PoolActions a) {
         while (hp.idle.size() > cap) {
             a = closeLocked(hp.idle.peekFirst(), CloseReason.TOO_MANY_IDLE_HOST, a);
         }
@@ -527,21 +532,16 @@ public final class ConnPool {
     }
 
     /**
-     * With the auto idle cap, moves each key's remembered peak on to {@code now} and closes the idle connections
-     * above its decayed cap, so a key that stopped being used shrinks too. Caps are at least 1, so no entry is
-     * emptied (and removed from the map) while it is iterated.
+     * With the auto idle cap, closes the idle connections above the caps that fell by {@code now}, so a key that
+     * stopped being used shrinks too; only the keys whose cap may have fallen are visited ({@link AutoCapDecay}).
      */
     PoolActions trimDecayedIdleLocked(long now, PoolActions a) {
-        if (!hostLimits.anyAutoIdleCap) {
-            return a;
-        }
-        for (HostPool hp : hosts.values()) {
-            if (!hp.idle.isEmpty() && hp.limits.autoIdleCap()) {
-                hp.limits.noteInUseLocked(hp, now);
-                a = trimIdleLocked(hp, hp.limits.idleCapLocked(hp, now), a);
-            }
-        }
-        return a;
+        return hostLimits.anyAutoIdleCap ? autoCapDecay.trimDueLocked(this, now, a) : a;
+    }
+
+    /** Whether {@code hp} is the pool's entry for its key (not one removed since). */
+    boolean holdsLocked(HostPool hp) {
+        return hosts.get(hp.key) == hp;
     }
 
     /** Marks {@code pc} closed, takes it out of the idle structures and frees its slot. */

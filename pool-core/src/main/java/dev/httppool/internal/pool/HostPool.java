@@ -38,6 +38,9 @@ final class HostPool {
     int previousPeakInUse;
     int olderPeakInUse;
     long sliceStartNanos;
+    // Guarded by lock: queued in AutoCapDecay, and for when (the end of the slice it was queued in).
+    boolean decayQueued;
+    long decayCheckAtNanos;
 
     HostPool(ConnectMethodKey key, PoolStats.Counters counters, ConnLimits limits) {
         this.key = key;

@@ -110,6 +110,9 @@ final class PoolInspector {
         for (HostPool hp : hosts.values()) {
             idleSum += hp.idle.size();
             String v = checkHostLocked(pool, hp, hp.limits.settledIdleCapLocked(hp));
+            if (v == null && hp.limits.autoIdleCap() && !hp.idle.isEmpty() && !hp.decayQueued) {
+                v = hp.key + ": idle under the auto cap but not queued for its cap to fall";
+            }
             if (v == null) {
                 v = hp.checkedOut.checkLocked(hp, held);
             }
