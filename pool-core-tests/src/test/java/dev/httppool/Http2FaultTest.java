@@ -131,12 +131,33 @@ class Http2FaultTest extends TransportTestSupport {
         assertThat(floodedConnectionsEnded(transport)).isEqualTo(1);
         if (thrown != null) {
             assertThat(thrown).isInstanceOf(IOException.class);
-            StringBuilder messages = new StringBuilder();
-            for (Throwable t = thrown; t != null; t = t.getCause()) {
-                messages.append(t.getMessage()).append('\n');
-            }
-            assertThat(messages).contains("server made us answer more than 1000 PING");
+            assertThat(messages(thrown)).contains("server made us answer more than 1000 PING");
         }
+    }
+
+    @Test
+    void aServerWhoseFirstFrameIsNotSettingsFailsTheDialAndIsToldProtocolErrorBeforeTheClose() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.PING_BEFORE_SETTINGS));
+        Transport transport = h2Transport(TransportConfig.defaults());
+
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("ended before its first request");
+        assertThat(messages(thrown)).contains("the server's first frame was PING, not SETTINGS");
+        // the GOAWAY was read by the server: the client did not reset the connection under it
+        awaitTrue("GOAWAY PROTOCOL_ERROR read by the server", () -> server.goAwayCodes().contains(0x1));
+        assertThat(server.goAwayCodes()).containsExactly(0x1);
+        assertThat(transport.snapshot().stats().dialFailures()).isEqualTo(1);
+        assertThat(server.connections()).isEqualTo(1);
+    }
+
+    /** The messages of {@code thrown} and its causes, one per line. */
+    private static String messages(Throwable thrown) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            messages.append(t.getMessage()).append('\n');
+        }
+        return messages.toString();
     }
 
     private static long floodedConnectionsEnded(Transport transport) {

@@ -32,6 +32,8 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@link Mode#GOAWAY_WHEN_IDLE}: answers the first request, then sends GOAWAY at once (the connection idle);</li>
  *   <li>{@link Mode#REFUSE_FIRST}: resets the first stream with REFUSED_STREAM and answers the others;</li>
  *   <li>{@link Mode#PING_FLOOD}: after its SETTINGS sends {@link #FLOOD_PINGS} PINGs at once, then answers.</li>
+ *   <li>{@link Mode#PING_BEFORE_SETTINGS}: sends a PING before its SETTINGS (a broken connection preface), then
+ *       answers;</li>
  *   <li>{@link Mode#PADDED_BODY}: answers each request with {@link #PADDED_BODY_BYTES} bytes {@code x}, one per DATA
  *       frame padded to 256 bytes, honouring the client's stream and connection windows as it announced and
  *       updated them (padding counts against them): a client that does not give padding back stalls it;</li>
@@ -51,7 +53,7 @@ public final class H2ScriptServer implements AutoCloseable {
     /** What the server does on one connection. */
     public enum Mode {
         ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD, PADDED_BODY, WINDOW_IGNORED,
-        TRAILERS, NO_SETTINGS, HUGE_HEAD
+        TRAILERS, NO_SETTINGS, HUGE_HEAD, PING_BEFORE_SETTINGS
     }
 
     /** The value length of the field {@link Mode#HUGE_HEAD} sends. */
@@ -147,6 +149,9 @@ public final class H2ScriptServer implements AutoCloseable {
                 }
                 return;
             }
+            if (mode == Mode.PING_BEFORE_SETTINGS) {
+                frame(out, 6, 0, 0, new byte[8]);
+            }
             frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
             if (mode == Mode.PING_FLOOD) {
                 for (int i = 0; i < FLOOD_PINGS; i++) {
@@ -204,7 +209,7 @@ public final class H2ScriptServer implements AutoCloseable {
                         frame(out, 0, 0, streamId, "ok".getBytes(StandardCharsets.US_ASCII));
                         byte[] trailer = {0, 10, 'x', '-', 'c', 'h', 'e', 'c', 'k', 's', 'u', 'm', 2, 'o', 'k'};
                         frame(out, 1, 5, streamId, trailer); // HEADERS END_STREAM END_HEADERS, a literal field
-                    } else if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD) {
+                    } else if (mode == Mode.ANSWER || mode == Mode.PING_FLOOD || mode == Mode.PING_BEFORE_SETTINGS) {
                         answer(out, streamId);
                     } else if (mode == Mode.REFUSE_FIRST) {
                         if (seen.size() == 1) {

@@ -209,4 +209,34 @@ class FrameCodecTest {
                 + "000000 00 01 00000001"))).containsExactly("HEADERS 1 END_STREAM 82", "CONTINUATION 1 86",
                 "CONTINUATION 1 END_HEADERS 84", "DATA 1 END_STREAM ");
     }
+
+    @Test
+    void expectingThePrefaceOnlyASettingsFrameMayComeFirstAndAnythingMayFollowIt() throws IOException {
+        writer.writePing(false, 7);
+        FrameReader pingFirst = new FrameReader(new ByteArrayInputStream(wire.toByteArray()));
+        pingFirst.expectPreface();
+        Http2Exception e = org.junit.jupiter.api.Assertions.assertThrows(Http2Exception.class,
+                () -> pingFirst.nextFrame(new RecordingHandler()));
+        assertThat(e.isConnectionError()).isTrue();
+        assertThat(errorName(e.errorCode())).isEqualTo(errorName(PROTOCOL_ERROR));
+        assertThat(e).hasMessageContaining("the server's first frame was PING, not SETTINGS");
+
+        wire.reset();
+        writer.writeSettingsAck();
+        FrameReader ackFirst = new FrameReader(new ByteArrayInputStream(wire.toByteArray()));
+        ackFirst.expectPreface();
+        assertThat(org.junit.jupiter.api.Assertions.assertThrows(Http2Exception.class,
+                () -> ackFirst.nextFrame(new RecordingHandler()))).hasMessageContaining("was SETTINGS ack, not");
+
+        wire.reset();
+        writer.writeSettings(List.of(new Setting(SETTINGS_ENABLE_PUSH, 0)));
+        writer.writePing(false, 7);
+        FrameReader settingsFirst = new FrameReader(new ByteArrayInputStream(wire.toByteArray()));
+        settingsFirst.expectPreface();
+        RecordingHandler h = new RecordingHandler();
+        while (settingsFirst.nextFrame(h)) {
+            // next
+        }
+        assertThat(h.frames).hasSize(2).last().isEqualTo("PING 7");
+    }
 }

@@ -61,6 +61,8 @@ public final class FrameReader {
     private int continuing;
     private int blockBytes;
     private int continuations;
+    /** The next frame must be a SETTINGS frame, not an ack: the peer's connection preface (RFC 9113 §3.4). */
+    private boolean prefaceExpected;
 
     /** A reader with the RFC's initial SETTINGS_MAX_FRAME_SIZE (16 KiB) and a header block of at most 1 MiB. */
     public FrameReader(InputStream in) {
@@ -85,6 +87,11 @@ public final class FrameReader {
         this.maxContinuationFrames = maxHeaderBlockBytes / 1024 + 16;
     }
 
+    /** The next frame must be the server's connection preface, a SETTINGS frame; any other is a PROTOCOL_ERROR. */
+    public void expectPreface() {
+        prefaceExpected = true;
+    }
+
     /**
      * Reads one frame and passes it to {@code handler}. Returns false at a clean end of stream between frames;
      * an end of stream inside a frame is an {@link EOFException}.
@@ -100,6 +107,14 @@ public final class FrameReader {
         int type = head[3] & 0xff;
         int flags = head[4] & 0xff;
         int streamId = (head[5] & 0x7f) << 24 | (head[6] & 0xff) << 16 | (head[7] & 0xff) << 8 | head[8] & 0xff;
+        if (prefaceExpected) {
+            if (type != TYPE_SETTINGS || (flags & FLAG_ACK) != 0) {
+                throw Http2Exception.connectionError(PROTOCOL_ERROR, "the server's first frame was "
+                        + typeName(type) + ((flags & FLAG_ACK) != 0 && type == TYPE_SETTINGS ? " ack" : "")
+                        + ", not SETTINGS (its connection preface)");
+            }
+            prefaceExpected = false;
+        }
         if (length > maxFrameSize) {
             throw Http2Exception.connectionError(FRAME_SIZE_ERROR, typeName(type) + " frame of " + length
                     + " bytes exceeds SETTINGS_MAX_FRAME_SIZE " + maxFrameSize);

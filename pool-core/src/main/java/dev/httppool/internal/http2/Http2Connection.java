@@ -99,6 +99,8 @@ public final class Http2Connection implements MultiplexedConnection {
     private volatile boolean closed;
     /** Why the connection ended: the first failure given to {@link #fail}; null while it is open. */
     private volatile IOException endCause;
+    /** Counted down when the socket has been closed. */
+    private final CountDownLatch socketClosed = new CountDownLatch(1);
     private volatile Runnable listener;
 
     private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker)
@@ -139,7 +141,11 @@ public final class Http2Connection implements MultiplexedConnection {
         long waitMillis = settingsWaitMillis(config);
         try {
             boolean settled = c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS);
-            if (c.closed) { // the reader ended it (a server error, a flood): it closes the socket itself
+            if (c.closed) {
+                // The reader ended it (a server error, a flood) and closes the socket itself once its GOAWAY had
+                // time to reach the server (lingerThenClose): the dial fails then, as the dialer's close of a
+                // socket still open would reset the connection and could destroy that GOAWAY.
+                c.socketClosed.await(waitMillis, TimeUnit.MILLISECONDS);
                 throw new IOException("HTTP/2 connection to " + c.remoteAddress + " ended before its first request",
                         c.endCause);
             }
@@ -423,12 +429,16 @@ public final class Http2Connection implements MultiplexedConnection {
                 output.unlock();
             }
             ssl.shutdownOutput();
-            ssl.setSoTimeout(LINGER_MILLIS);
+            // What follows is dropped unread, so it is read below TLS: the TCP socket's timeout bounds each read
+            // (the TLS socket's applies per piece of a record, which a trickling server could stretch without end).
+            Socket raw = channel.socket();
+            raw.setSoTimeout(LINGER_MILLIS);
+            InputStream rawIn = raw.getInputStream();
             long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
             byte[] sink = new byte[8192];
             int dropped = 0;
             while (dropped < LINGER_BYTES && ticker.nanoTime() < deadline) {
-                int n = in.read(sink);
+                int n = rawIn.read(sink);
                 if (n < 0) {
                     break;
                 }
@@ -520,6 +530,7 @@ public final class Http2Connection implements MultiplexedConnection {
         } catch (IOException | RuntimeException ignored) {
             // as above
         }
+        socketClosed.countDown();
     }
 
     boolean isClosed() {

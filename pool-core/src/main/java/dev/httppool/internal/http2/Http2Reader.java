@@ -57,6 +57,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         this.pingTimeoutNanos = c.config.http2PingTimeout().toNanos();
         this.frames = new FrameReader(new HealthCheckedInput(c.in), Http2Connection.MAX_FRAME_SIZE,
                 (int) Math.min(1 << 24, Math.max(16 * 1024, c.config.maxResponseHeaderBytes())));
+        frames.expectPreface();
     }
 
     @Override
