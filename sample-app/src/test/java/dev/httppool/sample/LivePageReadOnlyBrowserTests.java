@@ -19,7 +19,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @EnabledIf(value = HeadlessChromium.INSTALLED, disabledReason = HeadlessChromium.MISSING)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-        properties = "management.endpoint.httppool.access=read-only")
+        properties = {"management.endpoint.httppool.access=read-only", "http.pool.hosts[0].match=127.0.0.1:8080"})
 class LivePageReadOnlyBrowserTests {
 
     private final HttpClient http = HttpClient.newHttpClient();
