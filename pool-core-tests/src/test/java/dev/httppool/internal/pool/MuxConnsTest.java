@@ -1,6 +1,7 @@
 package dev.httppool.internal.pool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
@@ -202,5 +203,59 @@ class MuxConnsTest {
         pool.release(got3, null);
         assertThat(pool.snapshot().totals().waiting()).isZero();
         assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+    }
+
+    @Test
+    void withStrictStreamLimitsFreedStreamsGoToTheWaitingRequestsOldestFirstAndNewcomersQueueBehindThem()
+            throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.builder().http2StrictMaxConcurrentStreams(true).build());
+        PooledConnection first = acquire();
+        List<CompletableFuture<PooledConnection>> waiting = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            waiting.add(acquireAsync(name));
+            int n = waiting.size();
+            awaitTrue(name + " queued for a stream", () -> pool.mux.queuedFor(H2) == n);
+        }
+
+        PooledConnection held = first;
+        for (int i = 0; i < 3; i++) {
+            pool.release(held, null); // the stream frees: the oldest waiter takes it, the others wait on
+            held = waiting.get(i).get(5, TimeUnit.SECONDS);
+            assertThat(held.wire).isSameAs(first.wire);
+            for (int later = i + 1; later < 3; later++) {
+                assertThat(waiting.get(later)).isNotDone();
+            }
+            int left = 2 - i;
+            awaitTrue(left + " still queued", () -> pool.mux.queuedFor(H2) == left);
+        }
+        pool.release(held, null);
+        assertThat(dials.queued()).isZero();
+        assertThat(wires).hasSize(1);
+    }
+
+    @Test
+    void withStrictStreamLimitsAWaiterThatTimesOutLeavesTheQueueAndTheNextOneGetsTheStream() throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.builder().http2StrictMaxConcurrentStreams(true)
+                .connWaitTimeout(Duration.ofMillis(100)).build());
+        PooledConnection first = acquire();
+        CompletableFuture<PooledConnection> early = acquireAsync("early");
+        awaitTrue("early queued", () -> pool.mux.queuedFor(H2) == 1);
+        ticker.advance(Duration.ofMillis(80));
+        CompletableFuture<PooledConnection> late = acquireAsync("late");
+        awaitTrue("late queued", () -> pool.mux.queuedFor(H2) == 2);
+        ticker.advance(Duration.ofMillis(30)); // early has waited 110 ms, late 30 ms
+
+        assertThat(catchThrowable(() -> early.get(5, TimeUnit.SECONDS))).hasRootCauseInstanceOf(IOException.class)
+                .hasMessageContaining("timed out");
+        awaitTrue("early left the queue", () -> pool.mux.queuedFor(H2) == 1);
+        pool.release(first, null);
+
+        PooledConnection got = late.get(5, TimeUnit.SECONDS);
+        assertThat(got.wire).isSameAs(first.wire);
+        assertThat(pool.mux.queuedFor(H2)).isZero();
+        pool.release(got, null);
+        assertThat(wires).hasSize(1);
     }
 }

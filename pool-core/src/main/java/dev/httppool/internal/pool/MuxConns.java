@@ -7,6 +7,7 @@ import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,8 @@ import java.util.function.BooleanSupplier;
  * key already is closed unused (Go's {@code TestTransportDiscardsUnneededConns}).
  *
  * <p>At a connection's stream limit, {@code http2StrictMaxConcurrentStreams} false lets the request fall through to
- * {@link ConnPool} (which dials another, within {@code maxConnsPerHost}); true makes it wait here for a stream.
+ * {@link ConnPool} (which dials another, within {@code maxConnsPerHost}); true makes it wait here for a stream,
+ * oldest first.
  * Requests queued in {@link ConnPool} for permission to dial are woken to look here again when a shared connection
  * appears or a full one frees a stream.
  *
@@ -50,6 +52,10 @@ final class MuxConns {
     private final Condition changed = lock.newCondition();
     // Guarded by lock: the shared connections of each key, oldest first.
     private final Map<ConnectMethodKey, List<PooledConnection>> shared = new HashMap<>();
+    // Guarded by lock: with strict, per key the requests waiting for a stream, oldest first. A stream that ends is
+    // handed to the oldest, the connection staying shared (even when it was its last stream); room that appears
+    // otherwise is taken by the oldest too; a request arriving while some wait queues behind them.
+    private final Map<ConnectMethodKey, ArrayDeque<StreamWaiter>> queued = new HashMap<>();
     /** How many connections are shared now: the HTTP/1.1 path skips this class when it is 0. */
     private volatile int count;
 
@@ -67,18 +73,26 @@ final class MuxConns {
         if (count == 0) {
             return null;
         }
-        long waited;
+        long waited = 0;
+        boolean interrupted = false;
+        StreamWaiter me = null; // once queued
         lock.lock();
         try {
             for (;;) {
+                if (me != null && me.granted != null) {
+                    return me.granted; // a stream that ended was handed to this request (and it left the queue)
+                }
                 List<PooledConnection> list = shared.get(key);
                 if (list == null) {
                     return null;
                 }
                 long now = pool.ticker.nanoTime();
-                PooledConnection pc = takeRoomLocked(list, now);
-                if (pc != null) {
-                    return pc;
+                ArrayDeque<StreamWaiter> q = strict ? queued.get(key) : null;
+                if (q == null || q.peekFirst() == me) { // no one waits, or this request waited longest
+                    PooledConnection pc = takeRoomLocked(list, now);
+                    if (pc != null) {
+                        return pc;
+                    }
                 }
                 if (!strict || !anyFullLocked(list, now)) {
                     return null;
@@ -87,16 +101,58 @@ final class MuxConns {
                 if (connWaitNanos > 0 && waited >= connWaitNanos) {
                     break; // the error takes the pool's lock: built below, without this one
                 }
+                if (me == null) {
+                    me = new StreamWaiter();
+                    queued.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(me);
+                }
                 // Bounded slices, so a fake ticker and a missed signal both end the wait.
                 changed.await(50, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (me != null && me.granted == null) {
+                leaveQueueLocked(key, me);
+            }
+            lock.unlock();
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
+            if (me != null && me.granted != null) {
+                release(me.granted, null); // handed over as the wait was interrupted: given back
+            }
             throw new InterruptedIOException("interrupted while waiting for an HTTP/2 stream to " + key);
+        }
+        throw waitTimeout(key, waited);
+    }
+
+    /** A request waiting, when strict, for a stream: the stream handed to it, once one is. */
+    private static final class StreamWaiter {
+        // Guarded by lock
+        PooledConnection granted;
+    }
+
+    /** {@code me} stops waiting for a stream of {@code key}; when it was the oldest, the next oldest looks. */
+    private void leaveQueueLocked(ConnectMethodKey key, StreamWaiter me) {
+        ArrayDeque<StreamWaiter> q = queued.get(key);
+        boolean wasFirst = q.peekFirst() == me;
+        q.removeFirstOccurrence(me);
+        if (q.isEmpty()) {
+            queued.remove(key);
+        } else if (wasFirst) {
+            changed.signalAll();
+        }
+    }
+
+    /** How many requests wait for a stream of {@code key} (strict only). */
+    int queuedFor(ConnectMethodKey key) {
+        lock.lock();
+        try {
+            ArrayDeque<StreamWaiter> q = queued.get(key);
+            return q == null ? 0 : q.size();
         } finally {
             lock.unlock();
         }
-        throw waitTimeout(key, waited);
     }
 
     /**
@@ -228,6 +284,9 @@ final class MuxConns {
             if (pc.streams <= 0) {
                 throw new IllegalStateException("stream count underflow for " + pc);
             }
+            if (strict && handToOldestLocked(pc, mc)) {
+                return null; // the stream goes on, for the request that waited longest
+            }
             wasFull = pc.streams >= mc.maxConcurrentStreams();
             maybeLast = pc.streams == 1;
             if (!maybeLast) {
@@ -250,6 +309,23 @@ final class MuxConns {
             wakeDialWaiters(pc.key()); // it has room again: requests queued for permission to dial take it
         }
         return mc.takesNewStreams() ? null : mc.endReason();
+    }
+
+    /**
+     * Strict: gives the stream of {@code pc} that ended to the request of its key that waited longest, if any and if
+     * the connection takes it (no GOAWAY, within its lifetime and requests, below the server's current limit).
+     */
+    private boolean handToOldestLocked(PooledConnection pc, MultiplexedConnection mc) {
+        ArrayDeque<StreamWaiter> q = queued.get(pc.key());
+        if (q == null || !takesStream(pc, pool.ticker.nanoTime()) || pc.streams > mc.maxConcurrentStreams()) {
+            return false;
+        }
+        q.pollFirst().granted = pc;
+        if (q.isEmpty()) {
+            queued.remove(pc.key());
+        }
+        changed.signalAll();
+        return true;
     }
 
     /**
