@@ -9,6 +9,7 @@ import dev.httppool.testing.H2ScriptServer.Mode;
 import dev.httppool.testing.Http2TestServer;
 import dev.httppool.testing.TestProxy;
 import dev.httppool.testing.TestTls;
+import dev.httppool.testing.TricklingRelay;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,6 +64,26 @@ class Http2FaultTest extends TransportTestSupport {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         awaitTrue("closed as ping-timeout", () -> closed(transport, CloseReason.PING_TIMEOUT) == 1);
         assertThat(server.connections()).isEqualTo(1);
+    }
+
+    @Test
+    void aPingAnswerTrickledPastThePingTimeoutStillEndsTheConnectionAsPingTimeout() throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.ANSWER));
+        TricklingRelay relay = closeLater(TricklingRelay.start(server.address().getPort()));
+        Dialer tcp = Dialer.tcp(Duration.ZERO);
+        Transport transport = transport(Transport.builder()
+                .dialer((host, port, timeout) -> tcp.dial("127.0.0.1", relay.port(), timeout))
+                .sslContext(TestTls.get().clientContext())
+                .config(TransportConfig.builder()
+                        .http2PingInterval(Duration.ofMillis(200)).http2PingTimeout(Duration.ofMillis(300)).build()));
+        assertThat(body(transport.roundTrip(Request.get(server.url("/"))))).isEqualTo("ok");
+
+        // The PING ack's TLS record (about 40 bytes) now takes about 1.6 s, a byte every 40 ms: no single read
+        // waits as long as the ping timeout, but the ack comes far too late.
+        relay.trickle(Duration.ofMillis(40));
+
+        awaitTrue("closed as ping-timeout", () -> closed(transport, CloseReason.PING_TIMEOUT) == 1);
+        assertThat(transport.snapshot().totals().connections()).isZero();
     }
 
     @Test

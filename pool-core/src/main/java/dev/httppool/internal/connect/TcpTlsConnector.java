@@ -121,7 +121,7 @@ public final class TcpTlsConnector implements Connector {
                     listener.tlsHandshake(key, done, ticker.nanoTime() - t1);
                 }
                 if ("h2".equals(ssl.getApplicationProtocol())) {
-                    return Http2Connection.open(ch, ssl, config, ticker, readers);
+                    return Http2Connection.open(ch, ssl, config, ticker, readers, deadlines.timer());
                 }
             }
             return new Http1Connection(ch, ssl, readBuffers, writeBuffers, ticker, deadlines.timer());

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +61,8 @@ public final class Http2Connection implements MultiplexedConnection {
     final Http2Output output;
     final Ticker ticker;
     final TransportConfig config;
+    /** Ends the connection when a health PING's timeout passes, whatever the reads do meanwhile; null: none. */
+    final ScheduledExecutorService timer;
 
     /** After our GOAWAY for a server's error, how long a read of what it still sends may wait before we close. */
     static final int LINGER_MILLIS = 1_000;
@@ -103,8 +106,9 @@ public final class Http2Connection implements MultiplexedConnection {
     private final CountDownLatch socketClosed = new CountDownLatch(1);
     private volatile Runnable listener;
 
-    private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker)
-            throws IOException {
+    private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
+            ScheduledExecutorService timer) throws IOException {
+        this.timer = timer;
         this.channel = channel;
         this.ssl = ssl;
         this.config = config;
@@ -123,8 +127,8 @@ public final class Http2Connection implements MultiplexedConnection {
      * connection window, starts the reader on {@code readers} and waits (bounded) for the server's SETTINGS.
      */
     public static Http2Connection open(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
-            Executor readers) throws IOException {
-        Http2Connection c = new Http2Connection(channel, ssl, config, ticker);
+            Executor readers, ScheduledExecutorService timer) throws IOException {
+        Http2Connection c = new Http2Connection(channel, ssl, config, ticker, timer);
         c.output.lock.lock();
         try {
             c.output.writer.writePreface();

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -47,8 +48,11 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     private boolean blockEndsStream;
     private long answersWindowStart;
     private int answers;
-    private boolean pingOutstanding;
-    private long pingSentNanos;
+    // Written by this reader; read by the timer that holds the PING's deadline.
+    private volatile boolean pingOutstanding;
+    private volatile long pingSentNanos;
+    /** Counts the health PINGs sent: the timer of one PING leaves a later one alone. */
+    private volatile int pingsSent;
 
     Http2Reader(Http2Connection c) {
         this.c = c;
@@ -406,6 +410,27 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     }
 
     /**
+     * Ends the connection if health PING number {@code ping} is still unanswered when its timeout passes. The
+     * socket timeout alone does not bound it over TLS: the JDK's TLS socket applies it per piece of a record, so a
+     * server trickling bytes could keep the connection alive without ever answering.
+     */
+    private void holdPingDeadline(int ping) {
+        if (c.timer == null) {
+            return;
+        }
+        try {
+            c.timer.schedule(() -> {
+                if (pingOutstanding && pingsSent == ping && !c.isClosed()) {
+                    c.fail(new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
+                            + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms"), CloseReason.PING_TIMEOUT);
+                }
+            }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the transport is closing: the socket timeout still applies
+        }
+    }
+
+    /**
      * The socket's input, read with the ping interval as its timeout: a read that times out sends the health-check
      * PING (or, once one is out for the ping timeout, ends the connection) and reads on, so a frame is never cut.
      */
@@ -436,9 +461,11 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                     }
                     long now = c.ticker.nanoTime();
                     if (!pingOutstanding) {
-                        pingOutstanding = true;
                         pingSentNanos = now;
+                        int ping = ++pingsSent; // only this thread writes it
+                        pingOutstanding = true;
                         send(TYPE_PING, 0, HEALTH_PING);
+                        holdPingDeadline(ping);
                         c.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos)));
                     } else if (now - pingSentNanos >= pingTimeoutNanos) {
                         throw new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
