@@ -278,6 +278,7 @@ class Http2IntegrationTest extends TransportTestSupport {
         }
         awaitTrue("two requests held", () -> server.holding() == 2);
         assertThat(server.requests()).isEqualTo(3); // /hello and two /hold: the third waits in the client
+        awaitTrue("the third shown waiting for a stream", () -> key(transport, server).waiting() == 1);
 
         server.release();
         for (Future<String> f : results) {

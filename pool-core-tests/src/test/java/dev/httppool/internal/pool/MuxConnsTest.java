@@ -215,7 +215,7 @@ class MuxConnsTest {
         for (String name : List.of("a", "b", "c")) {
             waiting.add(acquireAsync(name));
             int n = waiting.size();
-            awaitTrue(name + " queued for a stream", () -> pool.mux.queuedFor(H2) == n);
+            awaitTrue(name + " queued for a stream", () -> pool.snapshot().totals().waiting() == n);
         }
 
         PooledConnection held = first;
@@ -227,7 +227,7 @@ class MuxConnsTest {
                 assertThat(waiting.get(later)).isNotDone();
             }
             int left = 2 - i;
-            awaitTrue(left + " still queued", () -> pool.mux.queuedFor(H2) == left);
+            awaitTrue(left + " still queued", () -> pool.snapshot().totals().waiting() == left);
         }
         pool.release(held, null);
         assertThat(dials.queued()).isZero();
@@ -241,20 +241,20 @@ class MuxConnsTest {
                 .connWaitTimeout(Duration.ofMillis(100)).build());
         PooledConnection first = acquire();
         CompletableFuture<PooledConnection> early = acquireAsync("early");
-        awaitTrue("early queued", () -> pool.mux.queuedFor(H2) == 1);
+        awaitTrue("early queued", () -> pool.snapshot().totals().waiting() == 1);
         ticker.advance(Duration.ofMillis(80));
         CompletableFuture<PooledConnection> late = acquireAsync("late");
-        awaitTrue("late queued", () -> pool.mux.queuedFor(H2) == 2);
+        awaitTrue("late queued", () -> pool.snapshot().totals().waiting() == 2);
         ticker.advance(Duration.ofMillis(30)); // early has waited 110 ms, late 30 ms
 
         assertThat(catchThrowable(() -> early.get(5, TimeUnit.SECONDS))).hasRootCauseInstanceOf(IOException.class)
                 .hasMessageContaining("timed out");
-        awaitTrue("early left the queue", () -> pool.mux.queuedFor(H2) == 1);
+        awaitTrue("early left the queue", () -> pool.snapshot().totals().waiting() == 1);
         pool.release(first, null);
 
         PooledConnection got = late.get(5, TimeUnit.SECONDS);
         assertThat(got.wire).isSameAs(first.wire);
-        assertThat(pool.mux.queuedFor(H2)).isZero();
+        assertThat(pool.snapshot().totals().waiting()).isZero();
         pool.release(got, null);
         assertThat(wires).hasSize(1);
     }

@@ -144,12 +144,19 @@ final class MuxConns {
         }
     }
 
-    /** How many requests wait for a stream of {@code key} (strict only). */
-    int queuedFor(ConnectMethodKey key) {
+    /** Per key, how many requests wait for a stream (strict only; an empty map when none do). */
+    Map<ConnectMethodKey, Integer> queuedCounts() {
+        if (!strict) {
+            return Map.of();
+        }
         lock.lock();
         try {
-            ArrayDeque<StreamWaiter> q = queued.get(key);
-            return q == null ? 0 : q.size();
+            if (queued.isEmpty()) {
+                return Map.of();
+            }
+            Map<ConnectMethodKey, Integer> counts = new HashMap<>();
+            queued.forEach((key, q) -> counts.put(key, q.size()));
+            return counts;
         } finally {
             lock.unlock();
         }

@@ -33,12 +33,15 @@ final class PoolInspector {
         int idle = 0;
         int dialing = 0;
         int waiting = 0;
+        // Requests waiting for a stream (strict HTTP/2 limits) wait as much as those waiting for a connection.
+        Map<ConnectMethodKey, Integer> queued = pool.mux.queuedCounts();
         for (HostPool hp : sorted) {
             if (address == null || address.equals(hp.key.address())) {
+                int forStream = queued.getOrDefault(hp.key, 0);
                 conns += hp.conns;
                 idle += hp.idle.size();
                 dialing += hp.dialing();
-                waiting += hp.waiting;
+                waiting += hp.waiting + forStream;
                 PoolSnapshot.KeyStats k = keyStatsLocked(hp, now, wallNow, true, hp.limits.idleCapLocked(hp, now),
                         streams);
                 int open = 0;
@@ -47,7 +50,7 @@ final class PoolInspector {
                         open += pc.host == hp ? streams.get(pc) : 0;
                     }
                 }
-                keys.add(open == 0 ? k : withStreams(k, open));
+                keys.add(open == 0 && forStream == 0 ? k : withStreamsAndWaiting(k, open, k.waiting() + forStream));
             }
         }
         return new PoolSnapshot(
@@ -62,9 +65,9 @@ final class PoolInspector {
                 pool.advisor.adviceLocked(address, now));
     }
 
-    private static PoolSnapshot.KeyStats withStreams(PoolSnapshot.KeyStats k, int streams) {
+    private static PoolSnapshot.KeyStats withStreamsAndWaiting(PoolSnapshot.KeyStats k, int streams, int waiting) {
         return new PoolSnapshot.KeyStats(k.key(), k.proxy(), k.scheme(), k.address(), k.onlyH1(), k.connections(),
-                k.idle(), k.active(), k.dialing(), k.waiting(), k.idleCap(), k.idleConnections(),
+                k.idle(), k.active(), k.dialing(), waiting, k.idleCap(), k.idleConnections(),
                 k.activeConnections(), k.hostOverride(), streams);
     }
 
