@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.ConnectMethodKey;
+import dev.httppool.PoolExhaustedException;
+import dev.httppool.RejectReason;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.testing.Async;
@@ -40,6 +42,8 @@ class MuxConnsTest {
     private final List<FakeMuxWire> wires = new CopyOnWriteArrayList<>();
     /** The names of the threads whose wait for permission to dial ended, in order. */
     private final List<String> waitsEnded = new CopyOnWriteArrayList<>();
+    /** The reasons of the refusals the listener heard of, in order. */
+    private final List<RejectReason> rejected = new CopyOnWriteArrayList<>();
     private ConnPool pool;
     private int maxStreams = 100;
 
@@ -48,6 +52,11 @@ class MuxConnsTest {
             @Override
             public void waited(ConnectMethodKey key, long nanos) {
                 waitsEnded.add(Thread.currentThread().getName());
+            }
+
+            @Override
+            public void rejected(ConnectMethodKey key, RejectReason reason) {
+                rejected.add(reason);
             }
         };
         pool = new ConnPool(config, ticker, (key, trace) -> {
@@ -252,10 +261,29 @@ class MuxConnsTest {
         awaitTrue("early left the queue", () -> pool.snapshot().totals().waiting() == 1);
         pool.release(first, null);
 
+        assertThat(rejected).containsExactly(RejectReason.WAIT_TIMEOUT);
         PooledConnection got = late.get(5, TimeUnit.SECONDS);
         assertThat(got.wire).isSameAs(first.wire);
         assertThat(pool.snapshot().totals().waiting()).isZero();
         pool.release(got, null);
+        assertThat(wires).hasSize(1);
+    }
+
+    @Test
+    void withStrictStreamLimitsARequestBeyondMaxWaitingPerHostIsRefusedAtOnce() throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.builder().http2StrictMaxConcurrentStreams(true).maxWaitingPerHost(1).build());
+        PooledConnection first = acquire();
+        CompletableFuture<PooledConnection> waiter = acquireAsync("waiter");
+        awaitTrue("one waiting for a stream", () -> pool.snapshot().totals().waiting() == 1);
+
+        assertThat(catchThrowable(() -> pool.acquire(H2, ClientTrace.NONE)))
+                .isInstanceOf(PoolExhaustedException.class).hasMessageContaining(H2.toString());
+        assertThat(rejected).containsExactly(RejectReason.MAX_WAITING);
+        assertThat(pool.snapshot().totals().waiting()).isEqualTo(1);
+
+        pool.release(first, null);
+        pool.release(waiter.get(5, TimeUnit.SECONDS), null);
         assertThat(wires).hasSize(1);
     }
 }

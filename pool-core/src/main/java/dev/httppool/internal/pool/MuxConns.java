@@ -3,6 +3,7 @@ package dev.httppool.internal.pool;
 import dev.httppool.CloseReason;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.PoolSnapshot;
+import dev.httppool.RejectReason;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.io.IOException;
@@ -67,7 +68,8 @@ final class MuxConns {
 
     /**
      * A stream on a shared connection of {@code key}, or null when there is none with room (and, when strict,
-     * none that is full and alive to wait for). Waits, when strict, until one has room.
+     * none that is full and alive to wait for). Waits, when strict, until one has room, oldest first; refuses a
+     * request at once when {@code maxWaitingPerHost} requests already wait for a stream of the key.
      */
     PooledConnection lease(ConnectMethodKey key, long start) throws IOException {
         if (count == 0) {
@@ -75,6 +77,7 @@ final class MuxConns {
         }
         long waited = 0;
         boolean interrupted = false;
+        int refusedAt = 0; // max-waiting-per-host, when this request found that many waiting for a stream already
         StreamWaiter me = null; // once queued
         lock.lock();
         try {
@@ -102,6 +105,11 @@ final class MuxConns {
                     break; // the error takes the pool's lock: built below, without this one
                 }
                 if (me == null) {
+                    int maxWaiting = list.get(0).host.limits.maxWaitingPerHost;
+                    if (maxWaiting > 0 && q != null && q.size() >= maxWaiting) {
+                        refusedAt = maxWaiting;
+                        break;
+                    }
                     me = new StreamWaiter();
                     queued.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(me);
                 }
@@ -123,7 +131,7 @@ final class MuxConns {
             }
             throw new InterruptedIOException("interrupted while waiting for an HTTP/2 stream to " + key);
         }
-        throw waitTimeout(key, waited);
+        throw refused(key, refusedAt > 0 ? RejectReason.MAX_WAITING : RejectReason.WAIT_TIMEOUT, refusedAt, waited);
     }
 
     /** A request waiting, when strict, for a stream: the stream handed to it, once one is. */
@@ -536,17 +544,26 @@ final class MuxConns {
     }
 
     /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
-    private IOException waitTimeout(ConnectMethodKey key, long waitedNanos) {
+    /**
+     * The error of a request refused a stream, counted as the pool counts its own refusals (the advice window, the
+     * {@code rejected} meter): at {@code max-waiting-per-host} ({@code maxWaiting}), or after waiting
+     * {@code waitedNanos} past {@code conn-wait-timeout}. Takes the pool's lock: never call it holding this one.
+     */
+    private IOException refused(ConnectMethodKey key, RejectReason reason, int maxWaiting, long waitedNanos) {
         PoolSnapshot.KeyStats stats;
         pool.lock.lock();
         try {
             HostPool hp = pool.hostLocked(key);
             long now = pool.ticker.nanoTime();
             stats = PoolInspector.waitTimeoutStatsLocked(hp, now, hp.limits.idleCapLocked(hp, now));
+            pool.advisor.rejectedLocked(key, hp.limits, reason, now);
             pool.removeIfUnusedLocked(hp);
         } finally {
             pool.lock.unlock();
         }
-        return ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
+        pool.advisor.logPending();
+        pool.listener.rejected(key, reason);
+        return reason == RejectReason.MAX_WAITING ? ApiAccess.get().newPoolExhausted(key, maxWaiting, stats)
+                : ApiAccess.get().newConnWaitTimeout(key, TimeUnit.NANOSECONDS.toMillis(waitedNanos), stats);
     }
 }
