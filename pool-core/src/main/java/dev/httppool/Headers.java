@@ -1,5 +1,6 @@
 package dev.httppool;
 
+import dev.httppool.internal.net.HeaderTokens;
 import dev.httppool.internal.net.SensitiveHeaders;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,30 +129,9 @@ public final class Headers {
      */
     public boolean hasToken(String name, String token) {
         for (int i = 0; i < size; i++) {
-            if (!namesAndValues[2 * i].equalsIgnoreCase(name)) {
-                continue;
-            }
-            String v = namesAndValues[2 * i + 1];
-            int start = 0;
-            while (start <= v.length()) {
-                int comma = v.indexOf(',', start);
-                int end = comma < 0 ? v.length() : comma;
-                // The element without surrounding whitespace, as String.trim() would cut it, compared in place.
-                int s = start;
-                while (s < end && v.charAt(s) <= ' ') {
-                    s++;
-                }
-                int e = end;
-                while (e > s && v.charAt(e - 1) <= ' ') {
-                    e--;
-                }
-                if (e - s == token.length() && v.regionMatches(true, s, token, 0, e - s)) {
-                    return true;
-                }
-                if (comma < 0) {
-                    break;
-                }
-                start = comma + 1;
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)
+                    && HeaderTokens.contains(namesAndValues[2 * i + 1], token)) {
+                return true;
             }
         }
         return false;

@@ -7,6 +7,7 @@ import dev.httppool.RequestBody;
 import dev.httppool.TransportConfig;
 import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.net.Credentials;
+import dev.httppool.internal.net.HeaderTokens;
 import dev.httppool.internal.net.Hosts;
 import dev.httppool.internal.net.Ports;
 import java.net.URI;
@@ -65,11 +66,11 @@ public final class PreparedRequest {
                     range |= name.equalsIgnoreCase("Range");
                     break;
                 case 6:
-                    expect100 |= name.equalsIgnoreCase("Expect") && hasToken(h.value(i), "100-continue");
+                    expect100 |= name.equalsIgnoreCase("Expect") && HeaderTokens.contains(h.value(i), "100-continue");
                     break;
                 case 10:
                     hasUserAgent |= name.equalsIgnoreCase("User-Agent");
-                    close |= name.equalsIgnoreCase("Connection") && hasToken(h.value(i), "close");
+                    close |= name.equalsIgnoreCase("Connection") && HeaderTokens.contains(h.value(i), "close");
                     break;
                 case 13:
                     authorization |= name.equalsIgnoreCase("Authorization");
@@ -178,34 +179,6 @@ public final class PreparedRequest {
             }
         }
         return true;
-    }
-
-    /**
-     * Whether the comma-separated {@code value} holds {@code token}, case-insensitively ({@link Headers#hasToken}
-     * for one field).
-     */
-    private static boolean hasToken(String value, String token) {
-        int start = 0;
-        while (start <= value.length()) {
-            int comma = value.indexOf(',', start);
-            int end = comma < 0 ? value.length() : comma;
-            int s = start;
-            while (s < end && value.charAt(s) <= ' ') {
-                s++;
-            }
-            int e = end;
-            while (e > s && value.charAt(e - 1) <= ' ') {
-                e--;
-            }
-            if (e - s == token.length() && value.regionMatches(true, s, token, 0, e - s)) {
-                return true;
-            }
-            if (comma < 0) {
-                return false;
-            }
-            start = comma + 1;
-        }
-        return false;
     }
 
     private static boolean needsZeroLength(String method) {
