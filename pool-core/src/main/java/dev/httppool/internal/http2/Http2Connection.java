@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -426,13 +428,29 @@ public final class Http2Connection implements MultiplexedConnection {
     }
 
     private void lingerThenClose() {
+        ScheduledFuture<?> guard = null;
         try {
-            // A writer holding the lock sends our queued GOAWAY when it lets go: wait for it (bounded) so the
-            // GOAWAY is written before our side closes.
-            if (output.lock.tryLock(LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
-                output.unlock();
+            // Whatever blocks below (a write to a server that does not read), the channel is closed after at most
+            // three lingers: one waiting for the lock, one reading, and the read under way when that one ends.
+            guard = timer == null ? null : timer.schedule(this::abortChannel, 3 * LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // the transport is closing
+        }
+        try {
+            // A writer holding the lock sends our queued GOAWAY when it lets go: wait for it (bounded). One still
+            // writing after that is stuck on a server that does not read: the channel is closed under it (closing
+            // the TLS socket would wait for that writer).
+            if (!output.lock.tryLock(LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
+                abortChannel();
+                closeSocket();
+                return;
             }
-            ssl.shutdownOutput();
+            try {
+                output.sendQueuedLocked();
+                ssl.shutdownOutput(); // under the lock: no writer is inside the TLS socket
+            } finally {
+                output.lock.unlock();
+            }
             // What follows is dropped unread, so it is read below TLS: the TCP socket's timeout bounds each read
             // (the TLS socket's applies per piece of a record, which a trickling server could stretch without end).
             Socket raw = channel.socket();
@@ -452,6 +470,10 @@ public final class Http2Connection implements MultiplexedConnection {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException ignored) {
             // the server went quiet or away: closing anyway
+        } finally {
+            if (guard != null) {
+                guard.cancel(false);
+            }
         }
         closeSocket();
     }
@@ -535,6 +557,15 @@ public final class Http2Connection implements MultiplexedConnection {
             // as above
         }
         socketClosed.countDown();
+    }
+
+    /** Closes the TCP channel only, without blocking: whoever reads or writes the connection then fails. */
+    void abortChannel() {
+        try {
+            channel.close();
+        } catch (IOException | RuntimeException ignored) {
+            // closing anyway
+        }
     }
 
     boolean isClosed() {

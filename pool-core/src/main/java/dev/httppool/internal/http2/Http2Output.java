@@ -66,6 +66,24 @@ final class Http2Output {
         }
     }
 
+    /**
+     * With the lock held: sends what was queued and flushes; the lock stays held.
+     *
+     * @return the write's failure, or null
+     */
+    IOException sendQueuedLocked() {
+        try {
+            long[] f;
+            while ((f = control.poll()) != null) {
+                write(f);
+            }
+            writer.flush();
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
     private void write(long[] f) throws IOException {
         int streamId = (int) f[1];
         switch ((int) f[0]) {

@@ -53,6 +53,8 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     private volatile long pingSentNanos;
     /** Counts the health PINGs sent: the timer of one PING leaves a later one alone. */
     private volatile int pingsSent;
+    /** Set by the timer when a PING's deadline passed, before it closes the channel. */
+    private volatile PingTimeout pingExpired;
 
     Http2Reader(Http2Connection c) {
         this.c = c;
@@ -89,7 +91,12 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         } catch (PingTimeout e) {
             c.fail(e, CloseReason.PING_TIMEOUT);
         } catch (IOException e) {
-            c.fail(e, CloseReason.BROKEN);
+            PingTimeout expired = pingExpired; // the timer closed the channel under this read
+            if (expired != null) {
+                c.fail(expired, CloseReason.PING_TIMEOUT);
+            } else {
+                c.fail(e, CloseReason.BROKEN);
+            }
         } catch (RuntimeException | Error e) {
             c.fail(new IOException("HTTP/2 reader failed: " + e, e), CloseReason.BROKEN);
             if (e instanceof Error) {
@@ -419,10 +426,13 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             return;
         }
         try {
+            // The timer only closes the TCP channel, which cannot block (closing the TLS socket could wait for a
+            // writer stuck on a peer that does not read); the reader's read then fails, and it ends the connection.
             c.timer.schedule(() -> {
                 if (pingOutstanding && pingsSent == ping && !c.isClosed()) {
-                    c.fail(new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
-                            + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms"), CloseReason.PING_TIMEOUT);
+                    pingExpired = new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
+                            + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms");
+                    c.abortChannel();
                 }
             }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
