@@ -8,7 +8,6 @@ import dev.httppool.internal.ApiAccess;
 import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,7 +30,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>At a connection's stream limit, {@code http2StrictMaxConcurrentStreams} false lets the request fall through to
  * {@link ConnPool} (which dials another, within {@code maxConnsPerHost}); true makes it wait here for a stream,
- * oldest first.
+ * oldest first ({@link StreamQueue}).
  * Requests queued in {@link ConnPool} for permission to dial are woken to look here again when a shared connection
  * appears or a full one frees a stream.
  *
@@ -53,10 +52,8 @@ final class MuxConns {
     private final Condition changed = lock.newCondition();
     // Guarded by lock: the shared connections of each key, oldest first.
     private final Map<ConnectMethodKey, List<PooledConnection>> shared = new HashMap<>();
-    // Guarded by lock: with strict, per key the requests waiting for a stream, oldest first. A stream that ends is
-    // handed to the oldest, the connection staying shared (even when it was its last stream); room that appears
-    // otherwise is taken by the oldest too; a request arriving while some wait queues behind them.
-    private final Map<ConnectMethodKey, ArrayDeque<StreamWaiter>> queued = new HashMap<>();
+    // Guarded by lock: with strict, the requests waiting for a stream, per key and oldest first.
+    private final StreamQueue queue = new StreamQueue();
     /** How many connections are shared now: the HTTP/1.1 path skips this class when it is 0. */
     private volatile int count;
 
@@ -78,7 +75,7 @@ final class MuxConns {
         long waited = 0;
         boolean interrupted = false;
         int refusedAt = 0; // max-waiting-per-host, when this request found that many waiting for a stream already
-        StreamWaiter me = null; // once queued
+        StreamQueue.Waiter me = null; // once queued
         lock.lock();
         try {
             for (;;) {
@@ -90,8 +87,7 @@ final class MuxConns {
                     return null;
                 }
                 long now = pool.ticker.nanoTime();
-                ArrayDeque<StreamWaiter> q = strict ? queued.get(key) : null;
-                if (q == null || q.peekFirst() == me) { // no one waits, or this request waited longest
+                if (!strict || queue.mayTakeLocked(key, me)) { // no one waits, or this request waited longest
                     PooledConnection pc = takeRoomLocked(list, now);
                     if (pc != null) {
                         return pc;
@@ -106,12 +102,11 @@ final class MuxConns {
                 }
                 if (me == null) {
                     int maxWaiting = list.get(0).host.limits.maxWaitingPerHost;
-                    if (maxWaiting > 0 && q != null && q.size() >= maxWaiting) {
+                    me = queue.joinLocked(key, maxWaiting);
+                    if (me == null) {
                         refusedAt = maxWaiting;
                         break;
                     }
-                    me = new StreamWaiter();
-                    queued.computeIfAbsent(key, k -> new ArrayDeque<>()).addLast(me);
                 }
                 // Bounded slices, so a fake ticker and a missed signal both end the wait.
                 changed.await(50, TimeUnit.MILLISECONDS);
@@ -119,8 +114,8 @@ final class MuxConns {
         } catch (InterruptedException e) {
             interrupted = true;
         } finally {
-            if (me != null && me.granted == null) {
-                leaveQueueLocked(key, me);
+            if (me != null && me.granted == null && queue.leaveLocked(key, me)) {
+                changed.signalAll(); // the next oldest looks
             }
             lock.unlock();
         }
@@ -134,24 +129,6 @@ final class MuxConns {
         throw refused(key, refusedAt > 0 ? RejectReason.MAX_WAITING : RejectReason.WAIT_TIMEOUT, refusedAt, waited);
     }
 
-    /** A request waiting, when strict, for a stream: the stream handed to it, once one is. */
-    private static final class StreamWaiter {
-        // Guarded by lock
-        PooledConnection granted;
-    }
-
-    /** {@code me} stops waiting for a stream of {@code key}; when it was the oldest, the next oldest looks. */
-    private void leaveQueueLocked(ConnectMethodKey key, StreamWaiter me) {
-        ArrayDeque<StreamWaiter> q = queued.get(key);
-        boolean wasFirst = q.peekFirst() == me;
-        q.removeFirstOccurrence(me);
-        if (q.isEmpty()) {
-            queued.remove(key);
-        } else if (wasFirst) {
-            changed.signalAll();
-        }
-    }
-
     /** Per key, how many requests wait for a stream (strict only; an empty map when none do). */
     Map<ConnectMethodKey, Integer> queuedCounts() {
         if (!strict) {
@@ -159,12 +136,7 @@ final class MuxConns {
         }
         lock.lock();
         try {
-            if (queued.isEmpty()) {
-                return Map.of();
-            }
-            Map<ConnectMethodKey, Integer> counts = new HashMap<>();
-            queued.forEach((key, q) -> counts.put(key, q.size()));
-            return counts;
+            return queue.countsLocked();
         } finally {
             lock.unlock();
         }
@@ -331,14 +303,11 @@ final class MuxConns {
      * the connection takes it (no GOAWAY, within its lifetime and requests, below the server's current limit).
      */
     private boolean handToOldestLocked(PooledConnection pc, MultiplexedConnection mc) {
-        ArrayDeque<StreamWaiter> q = queued.get(pc.key());
-        if (q == null || !takesStream(pc, pool.ticker.nanoTime()) || pc.streams > mc.maxConcurrentStreams()) {
+        if (!queue.anyLocked(pc.key()) || !takesStream(pc, pool.ticker.nanoTime())
+                || pc.streams > mc.maxConcurrentStreams()) {
             return false;
         }
-        q.pollFirst().granted = pc;
-        if (q.isEmpty()) {
-            queued.remove(pc.key());
-        }
+        queue.handToOldestLocked(pc);
         changed.signalAll();
         return true;
     }
