@@ -65,7 +65,7 @@ class HostOverrideConfigTest {
                 HostOverride.builder("http://b.test").minIdle(3).build());
         assertThatIllegalArgumentException().isThrownBy(
                 () -> TransportConfig.builder().maxIdleConns(5).hosts(hosts).build())
-                .withMessage("the minIdle of hosts must add up to <= maxIdleConns (5), was 6");
+                .withMessage("hosts[*].minIdle must be <= maxIdleConns (5) added up, was 6");
         assertThatIllegalArgumentException().isThrownBy(
                 () -> TransportConfig.builder().disableKeepAlives(true).hosts(hosts).build())
                 .withMessage("hosts[0].minIdle must be 0 when disableKeepAlives is set, was 3");

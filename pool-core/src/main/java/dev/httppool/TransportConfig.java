@@ -123,8 +123,8 @@ public final class TransportConfig {
             minIdleSum += h.minIdle();
         }
         if (maxIdleConns > 0 && minIdleSum > maxIdleConns) {
-            throw new IllegalArgumentException("the minIdle of hosts must add up to <= maxIdleConns (" + maxIdleConns
-                    + "), was " + minIdleSum);
+            throw new IllegalArgumentException("hosts[*].minIdle must be <= maxIdleConns (" + maxIdleConns
+                    + ") added up, was " + minIdleSum);
         }
     }
 

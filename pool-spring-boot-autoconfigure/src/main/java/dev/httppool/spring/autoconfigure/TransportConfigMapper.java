@@ -9,6 +9,9 @@ import dev.httppool.Redaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -21,6 +24,11 @@ import org.springframework.util.unit.DataSize;
 final class TransportConfigMapper {
 
     private static final String PREFIX = "http.pool.";
+    /** A rule of the core's, as it words it: {@code hosts[1].maxConnLifetime must be > maxConnLifetimeJitter ...}. */
+    private static final Pattern CORE_RULE = Pattern.compile("(\\S+) must be (.+), was (.*)", Pattern.DOTALL);
+    /** A setting's name in the core's messages (camelCase), with an entry's index before it. */
+    private static final Pattern SETTING =
+            Pattern.compile("\\b((?:hosts\\[[0-9*]+\\]\\.)?)([a-z]+(?:[A-Z][a-z0-9]*)+)\\b");
 
     private TransportConfigMapper() {
     }
@@ -63,9 +71,35 @@ final class TransportConfigMapper {
         try {
             return b.build();
         } catch (IllegalArgumentException ex) {
-            // A rule of the core that is not mirrored above: still stop, and say where the settings came from.
-            throw new IllegalArgumentException("invalid http.pool settings: " + ex.getMessage(), ex);
+            throw inPropertyTerms(ex);
         }
+    }
+
+    /**
+     * A rule between settings that only the core checks (the other rules are checked above), said in property
+     * terms, so start-up stops naming the property as for the others:
+     * {@code http.pool.hosts[1].max-conn-lifetime must be > http.pool.max-conn-lifetime-jitter (PT30S), was PT10S}.
+     */
+    static IllegalArgumentException inPropertyTerms(IllegalArgumentException ex) {
+        String message = ex.getMessage() == null ? "" : ex.getMessage();
+        Matcher rule = CORE_RULE.matcher(message);
+        if (!rule.matches()) {
+            return new IllegalArgumentException("invalid http.pool settings: " + message, ex);
+        }
+        return new InvalidHttpPoolPropertyException(properties(rule.group(1)), properties(rule.group(2)),
+                rule.group(3));
+    }
+
+    /** Each setting named in {@code text} as its property: {@code maxIdleConns} as {@code http.pool.max-idle-conns}. */
+    private static String properties(String text) {
+        Matcher m = SETTING.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String kebab = m.group(2).replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+            m.appendReplacement(out, Matcher.quoteReplacement(PREFIX + m.group(1) + kebab));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /**

@@ -13,6 +13,7 @@ import dev.httppool.testing.TestServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -109,6 +110,25 @@ class HttpPoolHostsTests {
                     assertThat(context.getStartupFailure()).rootCause()
                             .isInstanceOf(InvalidHttpPoolPropertyException.class).hasMessage(message);
                 });
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            max-conn-lifetime=5m,max-conn-lifetime-jitter=30s,hosts[0].max-conn-lifetime=10s | http.pool.hosts[0].max-conn-lifetime must be > http.pool.max-conn-lifetime-jitter (PT30S), was PT10S
+            disable-keep-alives=true,hosts[0].min-idle=1                                 | http.pool.hosts[0].min-idle must be 0 when http.pool.disable-keep-alives is set, was 1
+            max-idle-conns=3,hosts[0].min-idle=2,hosts[1].min-idle=2                     | http.pool.hosts[*].min-idle must be <= http.pool.max-idle-conns (3) added up, was 4
+            """)
+    void aRuleBetweenSettingsStopsStartUpNamingTheProperties(String settings, String message) {
+        List<String> properties = new ArrayList<>(List.of("http.pool.hosts[0].match=http://a.test",
+                "http.pool.hosts[1].match=http://b.test"));
+        for (String setting : settings.split(",")) {
+            properties.add("http.pool." + setting);
+        }
+        runner.withPropertyValues(properties.toArray(new String[0])).run((context) -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .isInstanceOf(InvalidHttpPoolPropertyException.class).hasMessage(message);
+        });
     }
 
     @Test
