@@ -246,6 +246,9 @@ final class PoolSnapshotDescriptor {
         json.put("idleMillis", c.idleMillis());
         json.put("ageMillis", c.ageMillis());
         json.put("requests", c.requests());
+        if ("h2".equals(c.protocol())) {
+            json.put("streams", 0); // CONTRACT: an HTTP/2 connection shows its open streams; an idle one has none
+        }
         return json;
     }
 }

@@ -114,6 +114,13 @@ class HttpPoolHttp2Tests {
             }
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                     registry.find("http.pool.streams").tags("key", key).gauge().value()).isZero());
+            // idle now, it still shows as an HTTP/2 connection with its (no) open streams
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> idleKeys = (List<Map<String, Object>>) endpoint.pool().get("keys");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> idle = (List<Map<String, Object>>) idleKeys.get(0).get("idleConnections");
+            assertThat(idle).singleElement().satisfies((c) -> assertThat(c).containsEntry("protocol", "h2")
+                    .containsEntry("streams", 0));
             binder.close();
         }
     }
