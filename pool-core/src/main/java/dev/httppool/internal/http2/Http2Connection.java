@@ -151,7 +151,7 @@ public final class Http2Connection implements MultiplexedConnection {
                 // The reader ended it (a server error, a flood) and closes the socket itself once its GOAWAY had
                 // time to reach the server (lingerThenClose): the dial fails then, as the dialer's close of a
                 // socket still open would reset the connection and could destroy that GOAWAY.
-                c.socketClosed.await(waitMillis, TimeUnit.MILLISECONDS);
+                c.socketClosed.await(3L * LINGER_MILLIS + 1_000, TimeUnit.MILLISECONDS); // bounded by guardLinger
                 throw new IOException("HTTP/2 connection to " + c.remoteAddress + " ended before its first request",
                         c.endCause);
             }
@@ -391,7 +391,32 @@ public final class Http2Connection implements MultiplexedConnection {
      * reset, which can destroy our GOAWAY before the server reads it. Runs on the reader thread, never a caller's.
      */
     void failAfterGoAway(Http2Exception e) {
-        end(e, CloseReason.BROKEN, true);
+        ScheduledFuture<?> guard = guardLinger();
+        try {
+            sendControl(TYPE_GOAWAY, 0, e.errorCode()); // a write that may block: under the guard already
+            end(e, CloseReason.BROKEN, true);
+        } finally {
+            if (guard != null) {
+                guard.cancel(false);
+            }
+        }
+    }
+
+    /**
+     * Closes the channel after at most three lingers, whatever blocks the reader meanwhile (a write to a server
+     * that does not read): one waiting for the write lock, one reading, and the read under way when that one ends.
+     */
+    private ScheduledFuture<?> guardLinger() {
+        return closeChannelIn(3 * LINGER_MILLIS);
+    }
+
+    /** Closes the channel in {@code millis} unless the returned task is cancelled first; null without a timer. */
+    private ScheduledFuture<?> closeChannelIn(long millis) {
+        try {
+            return timer == null ? null : timer.schedule(this::abortChannel, millis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the transport is closing
+        }
     }
 
     private void end(IOException e, CloseReason reason, boolean linger) {
@@ -417,25 +442,17 @@ public final class Http2Connection implements MultiplexedConnection {
         } finally {
             lock.unlock();
         }
-        if (!linger) {
-            closeSocket();
-        }
         settingsReceived.countDown();
-        changed();
+        changed(); // before the close: the pool and the waiters learn of it even if closing takes a while
         if (linger) {
             lingerThenClose();
+        } else {
+            closeSocket();
         }
     }
 
+    /** Under {@link #guardLinger}'s guard (see {@link #failAfterGoAway}). */
     private void lingerThenClose() {
-        ScheduledFuture<?> guard = null;
-        try {
-            // Whatever blocks below (a write to a server that does not read), the channel is closed after at most
-            // three lingers: one waiting for the lock, one reading, and the read under way when that one ends.
-            guard = timer == null ? null : timer.schedule(this::abortChannel, 3 * LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // the transport is closing
-        }
         try {
             // A writer holding the lock sends our queued GOAWAY when it lets go: wait for it (bounded). One still
             // writing after that is stuck on a server that does not read: the channel is closed under it (closing
@@ -470,10 +487,6 @@ public final class Http2Connection implements MultiplexedConnection {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException ignored) {
             // the server went quiet or away: closing anyway
-        } finally {
-            if (guard != null) {
-                guard.cancel(false);
-            }
         }
         closeSocket();
     }
@@ -545,7 +558,21 @@ public final class Http2Connection implements MultiplexedConnection {
         fail(new IOException("HTTP/2 connection to " + remoteAddress + " closed"), CloseReason.BROKEN);
     }
 
+    /**
+     * Closes the connection, telling the server by TLS close_notify when that cannot block for long. Closing the
+     * TLS socket waits for its record lock, which a writer stuck on a server that does not read holds, and its
+     * close_notify is a write that such a server can stall: so the TCP channel is closed first when a writer
+     * holds the write lock, and otherwise after {@link #LINGER_MILLIS} at the latest.
+     */
     private void closeSocket() {
+        ScheduledFuture<?> guard = null;
+        if (output.lock.tryLock()) {
+            output.lock.unlock();
+            guard = closeChannelIn(LINGER_MILLIS);
+        }
+        if (guard == null) {
+            abortChannel();
+        }
         try {
             ssl.close();
         } catch (IOException | RuntimeException ignored) {
@@ -555,6 +582,9 @@ public final class Http2Connection implements MultiplexedConnection {
             channel.close();
         } catch (IOException | RuntimeException ignored) {
             // as above
+        }
+        if (guard != null) {
+            guard.cancel(false);
         }
         socketClosed.countDown();
     }

@@ -86,8 +86,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 }
             }
         } catch (Http2Exception e) {
-            send(TYPE_GOAWAY, 0, e.errorCode());
-            c.failAfterGoAway(e);
+            c.failAfterGoAway(e); // sends the GOAWAY
         } catch (PingTimeout e) {
             c.fail(e, CloseReason.PING_TIMEOUT);
         } catch (IOException e) {
@@ -429,7 +428,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             // The timer only closes the TCP channel, which cannot block (closing the TLS socket could wait for a
             // writer stuck on a peer that does not read); the reader's read then fails, and it ends the connection.
             c.timer.schedule(() -> {
-                if (pingOutstanding && pingsSent == ping && !c.isClosed()) {
+                if (pingOutstanding && pingsSent == ping) { // closing twice does no harm
                     pingExpired = new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
                             + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms");
                     c.abortChannel();
