@@ -286,4 +286,27 @@ class MuxConnsTest {
         pool.release(waiter.get(5, TimeUnit.SECONDS), null);
         assertThat(wires).hasSize(1);
     }
+
+    @Test
+    void withStrictStreamLimitsARequestTakesAnIdleConnectionOfItsKeyRatherThanWaitForAFullOne() throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.builder().http2StrictMaxConcurrentStreams(true).build());
+        CompletableFuture<PooledConnection> a = acquireAsync("a");
+        CompletableFuture<PooledConnection> b = acquireAsync("b");
+        dials.awaitQueued(2); // a cold burst: two connections, one stream each
+        dials.completeNext();
+        dials.completeNext();
+        PooledConnection onA = a.get(5, TimeUnit.SECONDS);
+        PooledConnection onB = b.get(5, TimeUnit.SECONDS);
+        assertThat(onA.wire).isNotSameAs(onB.wire);
+        pool.release(onA, null); // its last stream ended while the other connection is full: it goes idle
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+
+        PooledConnection onC = acquireAsync("c").get(5, TimeUnit.SECONDS);
+
+        assertThat(onC.wire).isSameAs(onA.wire);
+        assertThat(dials.queued()).isZero();
+        pool.release(onC, null);
+        pool.release(onB, null);
+    }
 }

@@ -539,6 +539,24 @@ public final class ConnPool {
         return hostLimits.anyAutoIdleCap ? autoCapDecay.trimDueLocked(this, now, a) : a;
     }
 
+    /** Whether an idle connection of {@code key} would take HTTP/2 streams (a strict stream waiter may take it). */
+    boolean hasIdleMultiplexed(ConnectMethodKey key) {
+        lock.lock();
+        try {
+            HostPool hp = hosts.get(key);
+            if (hp != null) {
+                for (PooledConnection pc : hp.idle) {
+                    if (pc.wire instanceof MultiplexedConnection mc && mc.takesNewStreams()) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether {@code hp} is the pool's entry for its key (not one removed since). */
     boolean holdsLocked(HostPool hp) {
         return hosts.get(hp.key) == hp;
@@ -718,10 +736,11 @@ public final class ConnPool {
     /** The same view with only the keys whose address is {@code address} (all keys when null). */
     public PoolSnapshot snapshot(String address) {
         Map<PooledConnection, Integer> streams = mux.openStreams(); // its own lock, never taken inside ours
+        Map<ConnectMethodKey, Integer> waitingForStreams = mux.queuedCounts(); // as above
         lock.lock();
         try {
             return PoolInspector.snapshotLocked(this, hosts.values(), address, ticker.nanoTime(),
-                    System.currentTimeMillis(), stats, streams);
+                    System.currentTimeMillis(), stats, streams, waitingForStreams);
         } finally {
             lock.unlock();
         }

@@ -108,6 +108,23 @@ final class MuxConns {
                         break;
                     }
                 }
+                if (queue.mayTakeLocked(key, me)) {
+                    // The oldest looks in the pool too: a connection of the key whose last stream ended while
+                    // another was full went idle there. Its lock is never taken inside this one.
+                    lock.unlock();
+                    boolean idle;
+                    try {
+                        idle = pool.hasIdleMultiplexed(key);
+                    } finally {
+                        lock.lock();
+                    }
+                    if (me.granted != null) {
+                        continue; // handed a stream meanwhile
+                    }
+                    if (idle) {
+                        return null; // the pool lends it (leaving the queue, below, lets the next one look)
+                    }
+                }
                 // Bounded slices, so a fake ticker and a missed signal both end the wait.
                 changed.await(50, TimeUnit.MILLISECONDS);
             }
@@ -129,7 +146,10 @@ final class MuxConns {
         throw refused(key, refusedAt > 0 ? RejectReason.MAX_WAITING : RejectReason.WAIT_TIMEOUT, refusedAt, waited);
     }
 
-    /** Per key, how many requests wait for a stream (strict only; an empty map when none do). */
+    /**
+     * Per key, how many requests wait for a stream (strict only; an empty map when none do). Never called with the
+     * pool's lock held.
+     */
     Map<ConnectMethodKey, Integer> queuedCounts() {
         if (!strict) {
             return Map.of();
@@ -212,6 +232,7 @@ final class MuxConns {
         count++;
         pc.shared = true;
         pc.streams = 1;
+        changed.signalAll(); // strict waiters look at the room it brings
     }
 
     /**

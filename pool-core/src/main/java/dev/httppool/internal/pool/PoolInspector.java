@@ -24,7 +24,8 @@ final class PoolInspector {
     }
 
     static PoolSnapshot snapshotLocked(ConnPool pool, Collection<HostPool> hosts, String address, long now,
-            long wallNow, PoolStats stats, Map<PooledConnection, Integer> streams) {
+            long wallNow, PoolStats stats, Map<PooledConnection, Integer> streams,
+            Map<ConnectMethodKey, Integer> waitingForStreams) {
         TransportConfig config = pool.config;
         List<HostPool> sorted = new ArrayList<>(hosts);
         sorted.sort((x, y) -> x.key.toString().compareTo(y.key.toString()));
@@ -33,11 +34,10 @@ final class PoolInspector {
         int idle = 0;
         int dialing = 0;
         int waiting = 0;
-        // Requests waiting for a stream (strict HTTP/2 limits) wait as much as those waiting for a connection.
-        Map<ConnectMethodKey, Integer> queued = pool.mux.queuedCounts();
         for (HostPool hp : sorted) {
             if (address == null || address.equals(hp.key.address())) {
-                int forStream = queued.getOrDefault(hp.key, 0);
+                // Requests waiting for a stream (strict HTTP/2 limits) wait as much as those for a connection.
+                int forStream = waitingForStreams.getOrDefault(hp.key, 0);
                 conns += hp.conns;
                 idle += hp.idle.size();
                 dialing += hp.dialing();
