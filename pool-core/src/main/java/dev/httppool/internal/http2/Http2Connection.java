@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +65,6 @@ public final class Http2Connection implements MultiplexedConnection {
     /** Ends the connection when a health PING's timeout passes, whatever the reads do meanwhile; null: none. */
     final ScheduledExecutorService timer;
 
-    /** After our GOAWAY for a server's error, how long a read of what it still sends may wait before we close. */
-    static final int LINGER_MILLIS = 1_000;
-    /** After our GOAWAY for a server's error, the most of what it still sends that is read and dropped. */
-    static final int LINGER_BYTES = 1 << 20;
-
     private final SocketChannel channel;
     private final SSLSocket ssl;
     final InputStream in;
@@ -104,8 +98,7 @@ public final class Http2Connection implements MultiplexedConnection {
     private volatile boolean closed;
     /** Why the connection ended: the first failure given to {@link #fail}; null while it is open. */
     private volatile IOException endCause;
-    /** Counted down when the socket has been closed. */
-    private final CountDownLatch socketClosed = new CountDownLatch(1);
+    private final Http2Closing closing;
     private volatile Runnable listener;
 
     private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
@@ -117,6 +110,7 @@ public final class Http2Connection implements MultiplexedConnection {
         this.ticker = ticker;
         this.in = ssl.getInputStream();
         this.output = new Http2Output(ssl.getOutputStream());
+        this.closing = new Http2Closing(channel, ssl, output, ticker, timer);
         // One limit with the HTTP/1.1 parser: max-response-header-bytes, as name + value + 32 per field (the stream
         // checks each head against what interim heads left of it).
         this.decoder = new HpackDecoder(DEFAULT_HEADER_TABLE_SIZE, config.maxResponseHeaderBytes());
@@ -149,9 +143,9 @@ public final class Http2Connection implements MultiplexedConnection {
             boolean settled = c.settingsReceived.await(waitMillis, TimeUnit.MILLISECONDS);
             if (c.closed) {
                 // The reader ended it (a server error, a flood) and closes the socket itself once its GOAWAY had
-                // time to reach the server (lingerThenClose): the dial fails then, as the dialer's close of a
+                // time to reach the server (Http2Closing.lingerThenClose): the dial fails then, as the dialer's close of a
                 // socket still open would reset the connection and could destroy that GOAWAY.
-                c.socketClosed.await(3L * LINGER_MILLIS + 1_000, TimeUnit.MILLISECONDS); // bounded by guardLinger
+                c.closing.awaitClosed(Http2Closing.LINGER_LIMIT_MILLIS + 1_000); // the linger's guard bounds it
                 throw new IOException("HTTP/2 connection to " + c.remoteAddress + " ended before its first request",
                         c.endCause);
             }
@@ -385,13 +379,12 @@ public final class Http2Connection implements MultiplexedConnection {
     }
 
     /**
-     * Ends the connection after the GOAWAY we sent for the server's connection error. Streams fail at once; then our
-     * side of the socket closes and what the server still sends is read and dropped (at most {@link #LINGER_BYTES},
-     * until a read waits {@link #LINGER_MILLIS}) before the socket closes: closing on unread frames would send a TCP
-     * reset, which can destroy our GOAWAY before the server reads it. Runs on the reader thread, never a caller's.
+     * Ends the connection with a GOAWAY for the server's connection error: streams fail at once, then the socket
+     * lingers so that the server reads the GOAWAY before it closes ({@link Http2Closing#lingerThenClose}), all
+     * within {@link Http2Closing#LINGER_LIMIT_MILLIS}. Runs on the reader thread, never a caller's.
      */
     void failAfterGoAway(Http2Exception e) {
-        ScheduledFuture<?> guard = guardLinger();
+        ScheduledFuture<?> guard = closing.abortIn(Http2Closing.LINGER_LIMIT_MILLIS);
         try {
             sendControl(TYPE_GOAWAY, 0, e.errorCode()); // a write that may block: under the guard already
             end(e, CloseReason.BROKEN, true);
@@ -399,23 +392,6 @@ public final class Http2Connection implements MultiplexedConnection {
             if (guard != null) {
                 guard.cancel(false);
             }
-        }
-    }
-
-    /**
-     * Closes the channel after at most three lingers, whatever blocks the reader meanwhile (a write to a server
-     * that does not read): one waiting for the write lock, one reading, and the read under way when that one ends.
-     */
-    private ScheduledFuture<?> guardLinger() {
-        return closeChannelIn(3 * LINGER_MILLIS);
-    }
-
-    /** Closes the channel in {@code millis} unless the returned task is cancelled first; null without a timer. */
-    private ScheduledFuture<?> closeChannelIn(long millis) {
-        try {
-            return timer == null ? null : timer.schedule(this::abortChannel, millis, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            return null; // the transport is closing
         }
     }
 
@@ -445,50 +421,10 @@ public final class Http2Connection implements MultiplexedConnection {
         settingsReceived.countDown();
         changed(); // before the close: the pool and the waiters learn of it even if closing takes a while
         if (linger) {
-            lingerThenClose();
+            closing.lingerThenClose();
         } else {
-            closeSocket();
+            closing.close();
         }
-    }
-
-    /** Under {@link #guardLinger}'s guard (see {@link #failAfterGoAway}). */
-    private void lingerThenClose() {
-        try {
-            // A writer holding the lock sends our queued GOAWAY when it lets go: wait for it (bounded). One still
-            // writing after that is stuck on a server that does not read: the channel is closed under it (closing
-            // the TLS socket would wait for that writer).
-            if (!output.lock.tryLock(LINGER_MILLIS, TimeUnit.MILLISECONDS)) {
-                abortChannel();
-                closeSocket();
-                return;
-            }
-            try {
-                output.sendQueuedLocked();
-                ssl.shutdownOutput(); // under the lock: no writer is inside the TLS socket
-            } finally {
-                output.lock.unlock();
-            }
-            // What follows is dropped unread, so it is read below TLS: the TCP socket's timeout bounds each read
-            // (the TLS socket's applies per piece of a record, which a trickling server could stretch without end).
-            Socket raw = channel.socket();
-            raw.setSoTimeout(LINGER_MILLIS);
-            InputStream rawIn = raw.getInputStream();
-            long deadline = ticker.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-            byte[] sink = new byte[8192];
-            int dropped = 0;
-            while (dropped < LINGER_BYTES && ticker.nanoTime() < deadline) {
-                int n = rawIn.read(sink);
-                if (n < 0) {
-                    break;
-                }
-                dropped += n;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException ignored) {
-            // the server went quiet or away: closing anyway
-        }
-        closeSocket();
     }
 
     /** Tells the pool that capacity or health changed. */
@@ -546,6 +482,7 @@ public final class Http2Connection implements MultiplexedConnection {
             return;
         }
         if (output.lock.tryLock()) {
+            ScheduledFuture<?> guard = closing.abortIn(Http2Closing.LINGER_MILLIS); // a server that does not read
             try {
                 output.writer.writeGoAway(0, NO_ERROR, new byte[0]);
                 output.writer.flush();
@@ -553,49 +490,17 @@ public final class Http2Connection implements MultiplexedConnection {
                 // closing anyway
             } finally {
                 output.lock.unlock();
+                if (guard != null) {
+                    guard.cancel(false);
+                }
             }
         }
         fail(new IOException("HTTP/2 connection to " + remoteAddress + " closed"), CloseReason.BROKEN);
     }
 
-    /**
-     * Closes the connection, telling the server by TLS close_notify when that cannot block for long. Closing the
-     * TLS socket waits for its record lock, which a writer stuck on a server that does not read holds, and its
-     * close_notify is a write that such a server can stall: so the TCP channel is closed first when a writer
-     * holds the write lock, and otherwise after {@link #LINGER_MILLIS} at the latest.
-     */
-    private void closeSocket() {
-        ScheduledFuture<?> guard = null;
-        if (output.lock.tryLock()) {
-            output.lock.unlock();
-            guard = closeChannelIn(LINGER_MILLIS);
-        }
-        if (guard == null) {
-            abortChannel();
-        }
-        try {
-            ssl.close();
-        } catch (IOException | RuntimeException ignored) {
-            // closing quietly
-        }
-        try {
-            channel.close();
-        } catch (IOException | RuntimeException ignored) {
-            // as above
-        }
-        if (guard != null) {
-            guard.cancel(false);
-        }
-        socketClosed.countDown();
-    }
-
     /** Closes the TCP channel only, without blocking: whoever reads or writes the connection then fails. */
     void abortChannel() {
-        try {
-            channel.close();
-        } catch (IOException | RuntimeException ignored) {
-            // closing anyway
-        }
+        closing.abort();
     }
 
     boolean isClosed() {
