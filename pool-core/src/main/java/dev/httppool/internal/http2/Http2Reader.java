@@ -48,9 +48,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     private boolean blockEndsStream;
     private long answersWindowStart;
     private int answers;
-    // Written by this reader; read by the timer that holds the PING's deadline.
+    // Written by this reader; also read by the timer that holds the PING's deadline.
     private volatile boolean pingOutstanding;
-    private volatile long pingSentNanos;
+    private long pingSentNanos;
     /** Counts the health PINGs sent: the timer of one PING leaves a later one alone. */
     private volatile int pingsSent;
     /** Set by the timer when a PING's deadline passed, before it closes the channel. */

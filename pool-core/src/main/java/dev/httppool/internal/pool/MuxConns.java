@@ -533,7 +533,6 @@ final class MuxConns {
         }
     }
 
-    /** The error of a request that waited {@code waitedNanos} for a stream of {@code key} in vain. */
     /**
      * The error of a request refused a stream, counted as the pool counts its own refusals (the advice window, the
      * {@code rejected} meter): at {@code max-waiting-per-host} ({@code maxWaiting}), or after waiting
