@@ -166,7 +166,7 @@ public final class Http1Connection implements WireConnection {
      * The idle probe: a non-blocking one-byte read, which sees data, the end of the stream and a reset alike.
      * On TLS, bytes waiting below TLS are read through it first ({@link #tlsSpoke()}), so that the server's
      * session tickets, unread on a connection pooled before its first request, do not count as the server
-     * speaking; the raw read then only looks for the end of the stream.
+     * speaking; the raw read only looks for the end of the stream when no byte waits.
      */
     @Override
     public boolean isDeadWhileIdle() {
@@ -174,8 +174,13 @@ public final class Http1Connection implements WireConnection {
             return true;
         }
         try {
-            if (hasUnreadInput() || ssl != null && rawIn.available() > 0 && tlsSpoke()) {
+            if (hasUnreadInput()) {
                 return true;
+            }
+            if (ssl != null && rawIn.available() > 0) {
+                // TLS reads what waits (data, the end of the stream, a reset, or session tickets it consumes). A raw
+                // read now could take bytes TLS has yet to see: the rest of a record TLS stopped waiting for.
+                return tlsSpoke();
             }
             probe.clear();
             int n;
