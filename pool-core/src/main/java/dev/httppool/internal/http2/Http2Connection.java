@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,6 +81,8 @@ public final class Http2Connection implements MultiplexedConnection {
 
     // Guarded by lock
     final Map<Integer, Http2Stream> streams = new HashMap<>();
+    /** Streams without a request body whose HEADERS wait for the write lock's holder (see {@link #openStream}). */
+    private final ConcurrentLinkedQueue<Http2Stream> queuedHeads = new ConcurrentLinkedQueue<>();
     // Guarded by output.lock (read under lock by takesNewStreams via the volatile)
     private volatile int nextStreamId = 1;
     // Guarded by lock: the peer's windows and settings.
@@ -109,7 +112,17 @@ public final class Http2Connection implements MultiplexedConnection {
         this.config = config;
         this.ticker = ticker;
         this.in = ssl.getInputStream();
-        this.output = new Http2Output(ssl.getOutputStream());
+        this.output = new Http2Output(ssl.getOutputStream(), new Http2Output.Heads() {
+            @Override
+            public boolean isEmpty() {
+                return queuedHeads.isEmpty();
+            }
+
+            @Override
+            public void writeQueuedLocked() throws IOException {
+                writeQueuedHeadsLocked();
+            }
+        });
         this.closing = new Http2Closing(channel, ssl, output, ticker, timer);
         // One limit with the HTTP/1.1 parser: max-response-header-bytes, as name + value + 32 per field (the stream
         // checks each head against what interim heads left of it).
@@ -181,43 +194,99 @@ public final class Http2Connection implements MultiplexedConnection {
         return new Http2Stream(this);
     }
 
-    /** Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. */
+    /**
+     * Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. Without a
+     * body ({@code endStream}) the HEADERS are queued and written by whoever holds the write lock, or by this thread
+     * if no one does ({@link Http2Output}): the caller never waits for the lock, and a failure reaches it as its
+     * stream's failure.
+     */
     void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
+        if (endStream) {
+            s.queueHead(fields, n);
+            queuedHeads.add(s);
+            if (output.lock.tryLock()) {
+                unlockWrite();
+            } else if (closed && queuedHeads.remove(s)) {
+                // end() may have drained the queue before this stream joined it, and a closing thread holding the
+                // lock releases it without looking
+                throw refused();
+            }
+            return;
+        }
         output.lock.lock();
-        boolean registered = false;
         try {
-            long tableSize = pendingHeaderTableSize;
-            if (tableSize >= 0) {
-                pendingHeaderTableSize = -1;
-                encoder.peerMaxTableSize(tableSize);
+            if (!register(s)) {
+                throw refused();
             }
-            encoder.beginBlock();
-            for (int i = 0; i < n; i += 2) {
-                encoder.header(fields[i], fields[i + 1]);
-            }
-            lock.lock();
-            try {
-                if (!takesNewStreams()) {
-                    throw new UnprocessedRequestException("HTTP/2 connection to " + remoteAddress
-                            + " takes no new streams (" + (endReason != null ? endReason.tag() : "closed") + ")");
-                }
-                s.id = nextStreamId;
-                nextStreamId += 2;
-                s.sendWindow = peerInitialWindow;
-                streams.put(s.id, s);
-                registered = true;
-            } finally {
-                lock.unlock();
-            }
-            output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
+            writeHeadLocked(s, fields, n, false);
         } catch (IOException e) {
-            if (registered) {
+            if (s.id != 0) {
                 fail(e, CloseReason.BROKEN); // the socket failed; a refusal (GOAWAY) leaves the connection be
             }
             throw e;
         } finally {
             unlockWrite();
         }
+    }
+
+    /** Writes the queued HEADERS in queue order, each under the next stream id ({@code output.lock} held). */
+    private void writeQueuedHeadsLocked() throws IOException {
+        Http2Stream s;
+        while ((s = queuedHeads.poll()) != null) {
+            if (register(s)) {
+                writeHeadLocked(s, s.queuedFields, s.queuedCount, true);
+            } else {
+                lock.lock();
+                try {
+                    if (!s.done) { // the caller gave up on it otherwise
+                        s.done = true;
+                        s.failure = refused();
+                        s.readable.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives {@code s} the next stream id and registers it ({@code output.lock} held, so ids go out in order); false
+     * when the connection takes no new streams or the caller already gave the stream up.
+     */
+    private boolean register(Http2Stream s) {
+        lock.lock();
+        try {
+            if (!takesNewStreams() || s.done) {
+                return false;
+            }
+            s.sendWindow = peerInitialWindow;
+            s.id = nextStreamId;
+            nextStreamId += 2;
+            streams.put(s.id, s);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Encodes and writes the HEADERS of registered stream {@code s} ({@code output.lock} held; not flushed). */
+    private void writeHeadLocked(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
+        long tableSize = pendingHeaderTableSize;
+        if (tableSize >= 0) {
+            pendingHeaderTableSize = -1;
+            encoder.peerMaxTableSize(tableSize);
+        }
+        encoder.beginBlock();
+        for (int i = 0; i < n; i += 2) {
+            encoder.header(fields[i], fields[i + 1]);
+        }
+        output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
+    }
+
+    private UnprocessedRequestException refused() {
+        return new UnprocessedRequestException("HTTP/2 connection to " + remoteAddress + " takes no new streams ("
+                + (endReason != null ? endReason.tag() : "closed") + ")");
     }
 
     /** Sends {@code len} bytes of {@code s}'s body as the windows allow ({@code end}: with END_STREAM). */
@@ -413,6 +482,14 @@ public final class Http2Connection implements MultiplexedConnection {
                     s.failure = e;
                 }
                 s.readable.signalAll();
+            }
+            Http2Stream q;
+            while ((q = queuedHeads.poll()) != null) { // never sent: retried elsewhere
+                if (!q.done) {
+                    q.done = true;
+                    q.failure = refused();
+                    q.readable.signalAll();
+                }
             }
             windowed.signalAll();
         } finally {

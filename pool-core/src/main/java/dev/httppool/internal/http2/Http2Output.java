@@ -9,10 +9,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The write side of one {@link Http2Connection}: the frame writer behind its lock, and the queue of frames the
- * reader thread must send (SETTINGS ack, PING ack, WINDOW_UPDATE, RST_STREAM, GOAWAY). The reader never waits for
- * the lock: it queues, and sends at once only if the lock is free; whoever holds the lock sends what was queued
- * before releasing it. So the reader cannot be stuck behind a writer that waits for the peer to read.
+ * The write side of one {@link Http2Connection}: the frame writer behind its lock, the queue of frames the reader
+ * thread must send (SETTINGS ack, PING ack, WINDOW_UPDATE, RST_STREAM, GOAWAY) and the requests without a body whose
+ * HEADERS wait to go out ({@link Heads}). Neither the reader nor such a request waits for the lock: each queues, and
+ * writes at once only if the lock is free; whoever holds the lock writes what was queued, flushes once, and looks
+ * again after releasing it (flat combining). So the reader cannot be stuck behind a writer that waits for the peer
+ * to read, callers at high concurrency do not park on the lock, and their HEADERS share TLS records and writes.
  */
 final class Http2Output {
 
@@ -24,9 +26,19 @@ final class Http2Output {
     final FrameWriter writer;
     /** Queued frames: {type, stream id (for PING: 1 = ack), value}. */
     private final ConcurrentLinkedQueue<long[]> control = new ConcurrentLinkedQueue<>();
+    private final Heads heads;
 
-    Http2Output(OutputStream out) {
+    /** The queued HEADERS of requests without a body: the connection encodes and writes them (HPACK is its). */
+    interface Heads {
+        boolean isEmpty();
+
+        /** Writes every queued HEADERS frame, with {@link #lock} held (not flushed). */
+        void writeQueuedLocked() throws IOException;
+    }
+
+    Http2Output(OutputStream out, Heads heads) {
         this.writer = new FrameWriter(new BufferedOutputStream(out, BUFFER_SIZE));
+        this.heads = heads;
     }
 
     /**
@@ -48,7 +60,8 @@ final class Http2Output {
     IOException unlock() {
         for (;;) {
             try {
-                if (!control.isEmpty()) {
+                if (!control.isEmpty() || !heads.isEmpty()) {
+                    heads.writeQueuedLocked();
                     long[] f;
                     while ((f = control.poll()) != null) {
                         write(f);
@@ -58,12 +71,20 @@ final class Http2Output {
             } catch (IOException e) {
                 lock.unlock();
                 return e;
+            } catch (RuntimeException | Error e) {
+                lock.unlock();
+                throw e;
             }
             lock.unlock();
-            if (control.isEmpty() || !lock.tryLock()) {
+            if (control.isEmpty() && heads.isEmpty() || !lock.tryLock()) {
                 return null;
             }
         }
+    }
+
+    /** Whether frames wait to be written (by whoever takes the lock next). */
+    boolean pending() {
+        return !control.isEmpty() || !heads.isEmpty();
     }
 
     /**

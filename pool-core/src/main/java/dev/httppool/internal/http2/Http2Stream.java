@@ -39,6 +39,11 @@ final class Http2Stream implements ExchangeCodec {
     private boolean headRequest;
     private boolean localEnded;
     private boolean headersSent;
+    /** Set when HEADERS without a body are queued for the connection's writer, which sends and flushes them. */
+    private boolean queued;
+    /** The queued HEADERS' fields (names and values alternating) and their count; read by the writer. */
+    String[] queuedFields;
+    int queuedCount;
 
     // Guarded by conn.lock: what the peer lets us send on this stream.
     long sendWindow;
@@ -124,12 +129,23 @@ final class Http2Stream implements ExchangeCodec {
             localEnded = true;
             conn.writeData(this, new byte[0], 0, 0, true);
         }
-        conn.flush();
+        if (!queued) {
+            conn.flush();
+        }
     }
 
     @Override
     public void flushRequest() throws IOException {
-        conn.flush();
+        if (!queued) { // the writer of queued HEADERS flushes them
+            conn.flush();
+        }
+    }
+
+    /** Queues this stream's HEADERS (no body) for the connection's writer; before {@link Http2Connection} queues it. */
+    void queueHead(String[] fields, int n) {
+        queuedFields = fields;
+        queuedCount = n;
+        queued = true;
     }
 
     @Override
