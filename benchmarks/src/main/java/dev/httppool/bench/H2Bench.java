@@ -30,10 +30,19 @@ import java.util.concurrent.TimeUnit;
  * {@code <date>-h2.md} (or {@code <date>-h2-quick.md}).
  *
  * <p>Arguments: {@code --go PATH --out DIR [--quick] [--concurrency 1,16] [--paths /small,/files/16k]
- * [--clients a,b] [--requests N] [--repeats N] [--jvm-arg ARG]... [--before-classes DIR]}: with the last, also
+ * [--clients a,b] [--requests N] [--repeats N] [--warmup-round-ms MS] [--max-warmup-rounds N] [--jvm-arg ARG]...
+ * [--before-classes DIR]}: with the last, also
  * {@value #BEFORE}.
  */
 public final class H2Bench {
+
+    /**
+     * A warm-up round. The JVM clients over TLS keep getting faster for 8-10 seconds (C2 compiling the JDK's TLS
+     * and each client's paths): with 400 ms rounds, two rounds within 3 % of each other ended the warm-up at about
+     * 2 seconds and httppool measured 7,700 req/s at C=16 where it runs at 21,000 warm. Go needs no warm-up.
+     */
+    static final long WARMUP_ROUND_MILLIS = 2_000;
+    static final int MAX_WARMUP_ROUNDS = 12;
 
     private H2Bench() {
     }
@@ -48,6 +57,8 @@ public final class H2Bench {
         clients.add(2, "h2-go");
         int requests = 0;
         int repeats = 1;
+        long warmupRoundMillis = 0;
+        int maxWarmupRounds = 0;
         List<String> jvmArgs = new ArrayList<>();
         String command = "H2Bench";
         String before = null;
@@ -61,6 +72,8 @@ public final class H2Bench {
                 case "--clients" -> clients = new ArrayList<>(List.of(args[++i].split(",")));
                 case "--requests" -> requests = Integer.parseInt(args[++i]);
                 case "--repeats" -> repeats = Integer.parseInt(args[++i]);
+                case "--warmup-round-ms" -> warmupRoundMillis = Long.parseLong(args[++i]);
+                case "--max-warmup-rounds" -> maxWarmupRounds = Integer.parseInt(args[++i]);
                 case "--jvm-arg" -> jvmArgs.add(args[++i]);
                 case "--command" -> command = args[++i];
                 case "--before-classes" -> before = args[++i];
@@ -89,19 +102,22 @@ public final class H2Bench {
             for (String path : paths) {
                 for (int c : cs) {
                     Map<String, List<Row>> byClient = new LinkedHashMap<>();
-                    int n = requests > 0 ? requests : quick ? 2000 : Math.max(10_000, 40 * c);
+                    int n = requests > 0 ? requests : quick ? 10_000 : Math.max(30_000, 40 * c);
                     for (int rep = 0; rep < repeats; rep++) {
                         for (String client : clients) {
-                            Params p = new Params(client, URI.create(nginx.url(path)), c, n, quick ? 200 : 400,
-                                    quick ? 2 : 3, quick ? 4 : 8, c, c);
+                            Params p = new Params(client, URI.create(nginx.url(path)), c, n,
+                                    warmupRoundMillis > 0 ? warmupRoundMillis : WARMUP_ROUND_MILLIS, 3,
+                                    maxWarmupRounds > 0 ? maxWarmupRounds : quick ? 8 : MAX_WARMUP_ROUNDS, c, c);
                             System.out.printf(Locale.ROOT, "%s C=%d %s ... ", path, c, client);
                             Row row = new Row();
                             row.result = trial(p, go, before, nginx, jvmArgs,
                                     out.resolve(date + "-h2-child-stderr.log"));
                             readLog(nginx.accessLogFile(), logOffset, row);
-                            System.out.printf(Locale.ROOT, "%.0f req/s, %.1f us CPU/req, %s on %d connection(s)%n",
-                                    row.result.rps, row.result.cpuNanosPerRequest / 1e3, row.protocols,
-                                    row.connections.size());
+                            System.out.printf(Locale.ROOT, "%.0f req/s, %.1f us CPU/req, %s on %d connection(s)"
+                                    + " (warm-up rounds: %s)%n", row.result.rps, row.result.cpuNanosPerRequest / 1e3,
+                                    row.protocols, row.connections.size(), row.result.warmupRps.stream()
+                                            .map(r -> String.format(Locale.ROOT, "%.0f", r))
+                                            .collect(java.util.stream.Collectors.joining(" ")));
                             byClient.computeIfAbsent(client, k -> new ArrayList<>()).add(row);
                         }
                     }
@@ -205,21 +221,25 @@ public final class H2Bench {
                         + "not comparable across runs). Protocol and connections are what nginx's access log saw "
                         + "during each trial (warm-up included). CPU/req is the client process's CPU time over the "
                         + "measured requests. Each row is the median (by req/s) of " + repeats
-                        + " interleaved trial(s).\n\n");
+                        + " interleaved trial(s). Each trial warms up in rounds until throughput stops rising (see "
+                        + "H2Bench.WARMUP_ROUND_MILLIS); the rounds' req/s are in the last column.\n\n");
         StringBuilder summary = new StringBuilder("| cell | h2-httppool req/s | best h2 peer | × best peer | × h2-jdk "
                 + "| × h1-httppool | CPU/req vs h2-go | × before |\n|---|---:|---|---:|---:|---:|---:|---:|\n");
         for (Map.Entry<String, List<Row>> cell : cells.entrySet()) {
             Map<String, Result> by = new LinkedHashMap<>();
             sb.append("## ").append(cell.getKey()).append("\n\n| client | protocol | conns | req/s | p50 µs | p99 µs "
-                    + "| CPU µs/req | alloc B/req | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "| CPU µs/req | alloc B/req | errors | warm-up req/s |\n"
+                    + "|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (Row row : cell.getValue()) {
                 Result r = row.result;
                 by.put(r.client, r);
-                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %d |%n",
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %s | %d | %s |%n",
                         r.client, String.join("+", row.protocols), row.connections.size(), r.rps, r.p50Micros,
                         r.p99Micros, r.cpuNanosPerRequest / 1e3,
                         Double.isNaN(r.allocBytesPerRequest) ? "–" : String.format(Locale.ROOT, "%.0f",
-                                r.allocBytesPerRequest), r.errors));
+                                r.allocBytesPerRequest), r.errors, r.warmupRps.stream()
+                                        .map(x -> String.format(Locale.ROOT, "%.0f", x))
+                                        .collect(java.util.stream.Collectors.joining(" "))));
             }
             sb.append('\n');
             Result ours = by.get("h2-httppool");
