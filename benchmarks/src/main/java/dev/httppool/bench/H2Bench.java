@@ -39,10 +39,13 @@ public final class H2Bench {
     /**
      * A warm-up round. The JVM clients over TLS keep getting faster for 8-10 seconds (C2 compiling the JDK's TLS
      * and each client's paths): with 400 ms rounds, two rounds within 3 % of each other ended the warm-up at about
-     * 2 seconds and httppool measured 7,700 req/s at C=16 where it runs at 21,000 warm. Go needs no warm-up.
+     * 2 seconds and httppool measured 7,700 req/s at C=16 where it runs at 21,000 warm. Go needs no warm-up. At
+     * least {@link #MIN_WARMUP_ROUNDS} rounds, since a dip on the way up (a GC, a deoptimisation) otherwise reads as
+     * the end of the rise.
      */
     static final long WARMUP_ROUND_MILLIS = 2_000;
-    static final int MAX_WARMUP_ROUNDS = 12;
+    static final int MIN_WARMUP_ROUNDS = 6;
+    static final int MAX_WARMUP_ROUNDS = 15;
 
     private H2Bench() {
     }
@@ -106,7 +109,7 @@ public final class H2Bench {
                     for (int rep = 0; rep < repeats; rep++) {
                         for (String client : clients) {
                             Params p = new Params(client, URI.create(nginx.url(path)), c, n,
-                                    warmupRoundMillis > 0 ? warmupRoundMillis : WARMUP_ROUND_MILLIS, 3,
+                                    warmupRoundMillis > 0 ? warmupRoundMillis : WARMUP_ROUND_MILLIS, quick ? 4 : MIN_WARMUP_ROUNDS,
                                     maxWarmupRounds > 0 ? maxWarmupRounds : quick ? 8 : MAX_WARMUP_ROUNDS, c, c);
                             System.out.printf(Locale.ROOT, "%s C=%d %s ... ", path, c, client);
                             Row row = new Row();
