@@ -252,8 +252,8 @@ public final class H2Bench {
             Result best = null;
             for (String peer : H2_PEERS) {
                 Result r = by.get(peer);
-                if (r != null && (best == null || r.rps > best.rps)) {
-                    best = r;
+                if (r != null && r.errors == 0 && (best == null || r.rps > best.rps)) {
+                    best = r; // a trial with errors is no peer to beat: failing fast is not serving
                 }
             }
             summary.append(String.format(Locale.ROOT, "| %s | %.0f | %s | %s | %s | %s | %s | %s |%n", cell.getKey(),
@@ -267,6 +267,7 @@ public final class H2Bench {
     }
 
     private static String ratio(Result ours, Result other) {
-        return other == null ? "–" : String.format(Locale.ROOT, "%.2f×", ours.rps / other.rps);
+        return other == null ? "–" : other.errors > 0 ? "– (errors)"
+                : String.format(Locale.ROOT, "%.2f×", ours.rps / other.rps);
     }
 }
