@@ -149,7 +149,7 @@ public final class Http2Connection implements MultiplexedConnection {
         } finally {
             c.output.lock.unlock();
         }
-        Http2Reader reader = new Http2Reader(c);
+        Http2Reader reader = new Http2Reader(c, readers);
         readers.execute(reader);
         long waitMillis = settingsWaitMillis(config);
         try {

@@ -15,7 +15,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +25,10 @@ import java.util.concurrent.TimeUnit;
  * applies the server's SETTINGS and window updates, answers PINGs, and handles GOAWAY (streams above its last stream
  * id fail as unprocessed, so they are retried elsewhere; the others finish). It also keeps the connection's health
  * check: when no byte arrives for {@code http2PingInterval} it sends a PING, and when no answer comes within
- * {@code http2PingTimeout} it ends the connection ({@link CloseReason#PING_TIMEOUT}).
+ * {@code http2PingTimeout} it ends the connection ({@link CloseReason#PING_TIMEOUT}). With the transport's timer
+ * (always, but in tests) the reads wait without a socket timeout and the timer watches for the silence: a timed read
+ * on the JDK's socket channel switches the socket to non-blocking and back (two {@code fcntl} calls per read), which
+ * was a tenth of the client's CPU at C=64.
  *
  * <p>What the server can make us send is bounded: at most {@link #MAX_ANSWERS} PING acks, SETTINGS acks and
  * RST_STREAMs for its stream errors per {@link #ANSWER_WINDOW_NANOS}; beyond that the connection ends with
@@ -38,6 +43,14 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
     private final Http2Connection c;
     private final FrameReader frames;
+    /** Where a health PING is sent from when the timer finds the connection silent (a write may block). */
+    private final Executor pingSenders;
+    /** The timer watches for silence ({@link #checkSilence}); else the socket timeout does. */
+    private final boolean timedPings;
+    /** When the last read returned bytes (the ticker's time); written by this thread, read by the timer. */
+    private volatile long lastReadNanos;
+    /** The timer's next look at the silence, cancelled when the reader ends. */
+    private volatile ScheduledFuture<?> silenceCheck;
     private final int pingIntervalMillis;
     private final long pingTimeoutNanos;
     /** Callers to wake once this thread is about to wait for the socket or write to it. */
@@ -48,18 +61,22 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     private boolean blockEndsStream;
     private long answersWindowStart;
     private int answers;
-    // Written by this reader; also read by the timer that holds the PING's deadline.
+    // Set by whoever sends a health PING (this reader, or the timer when it watches the silence), cleared by this
+    // reader at its ack; read by the timer that holds the PING's deadline.
     private volatile boolean pingOutstanding;
     private long pingSentNanos;
-    /** Counts the health PINGs sent: the timer of one PING leaves a later one alone. */
+    /** Counts the health PINGs sent (by one thread per mode): the timer of one PING leaves a later one alone. */
     private volatile int pingsSent;
     /** Set by the timer when a PING's deadline passed, before it closes the channel. */
     private volatile PingTimeout pingExpired;
 
-    Http2Reader(Http2Connection c) {
+    Http2Reader(Http2Connection c, Executor pingSenders) {
         this.c = c;
+        this.pingSenders = pingSenders;
         this.wakeups = new Wakeups(c.lock);
         this.pingIntervalMillis = (int) Math.min(Integer.MAX_VALUE, c.config.http2PingInterval().toMillis());
+        this.timedPings = pingIntervalMillis > 0 && c.timer != null;
+        this.lastReadNanos = c.ticker.nanoTime();
         this.pingTimeoutNanos = c.config.http2PingTimeout().toNanos();
         this.frames = new FrameReader(new HealthCheckedInput(c.in), Http2Connection.MAX_FRAME_SIZE,
                 (int) Math.min(1 << 24, Math.max(16 * 1024, c.config.maxResponseHeaderBytes())));
@@ -69,7 +86,10 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     @Override
     public void run() {
         try {
-            c.socket().setSoTimeout(pingIntervalMillis);
+            c.socket().setSoTimeout(timedPings ? 0 : pingIntervalMillis);
+            if (timedPings) {
+                checkSilenceIn(c.config.http2PingInterval().toNanos());
+            }
             for (;;) {
                 try {
                     if (!frames.nextFrame(this)) {
@@ -102,8 +122,48 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 throw (Error) e;
             }
         } finally {
+            ScheduledFuture<?> check = silenceCheck;
+            if (check != null) {
+                check.cancel(false);
+            }
             wakeups.now();
         }
+    }
+
+    private void checkSilenceIn(long nanos) {
+        try {
+            silenceCheck = c.timer.schedule(this::checkSilence, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // the transport is closing
+        }
+    }
+
+    /**
+     * On the timer: once nothing was read for the ping interval, sends a health PING (from another thread: the
+     * write may block, the timer must not) and holds its deadline; then looks again an interval later. Never
+     * blocks.
+     */
+    private void checkSilence() {
+        if (c.isClosed()) {
+            return;
+        }
+        long interval = c.config.http2PingInterval().toNanos();
+        long silent = c.ticker.nanoTime() - lastReadNanos;
+        if (silent < interval) {
+            checkSilenceIn(interval - silent);
+            return;
+        }
+        if (!pingOutstanding) {
+            pingOutstanding = true;
+            int ping = ++pingsSent; // only the timer writes it in this mode
+            try {
+                pingSenders.execute(() -> c.sendControl(TYPE_PING, 0, HEALTH_PING));
+            } catch (RejectedExecutionException e) {
+                return; // the transport is closing
+            }
+            holdPingDeadline(ping);
+        }
+        checkSilenceIn(interval);
     }
 
     @Override
@@ -286,7 +346,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         if (ack) {
             if (pingOutstanding && payload == HEALTH_PING) {
                 pingOutstanding = false;
-                c.socket().setSoTimeout(pingIntervalMillis);
+                if (!timedPings) {
+                    c.socket().setSoTimeout(pingIntervalMillis);
+                }
             }
             return;
         }
@@ -463,7 +525,11 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             }
             for (;;) {
                 try {
-                    return in.read(b, off, len);
+                    int n = in.read(b, off, len);
+                    if (timedPings) {
+                        lastReadNanos = c.ticker.nanoTime();
+                    }
+                    return n;
                 } catch (SocketTimeoutException e) {
                     if (pingIntervalMillis == 0 || c.isClosed()) {
                         throw e;
