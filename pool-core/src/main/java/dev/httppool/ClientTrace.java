@@ -44,7 +44,10 @@ public interface ClientTrace {
     default void tlsHandshakeDone(SSLSession session, Exception error) {
     }
 
-    /** All request headers were written (they may still be buffered). */
+    /**
+     * All request headers were written (they may still be buffered; an HTTP/2 request without a body may still be
+     * queued for whichever caller holds the connection's write lock, which writes and flushes it next).
+     */
     default void wroteHeaders() {
     }
 

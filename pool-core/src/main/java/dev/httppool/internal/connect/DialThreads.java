@@ -37,7 +37,8 @@ public final class DialThreads {
 
     /**
      * Threads for HTTP/2 connections' frame readers, one per connection for its whole life: virtual (21+), else
-     * daemon platform threads, as many as there are connections (which {@code maxConnsPerHost} bounds).
+     * daemon platform threads, as many as there are connections (which {@code maxConnsPerHost} bounds). A silent
+     * connection's health PING is also sent from here, briefly.
      */
     public static ExecutorService newReaderExecutor() {
         ExecutorService virtual = virtualThreads();
