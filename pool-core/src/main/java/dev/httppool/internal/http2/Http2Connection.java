@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,8 @@ public final class Http2Connection implements MultiplexedConnection {
     final TransportConfig config;
     /** Ends the connection when a health PING's timeout passes, whatever the reads do meanwhile; null: none. */
     final ScheduledExecutorService timer;
+    /** Runs what a thread must do for the connection briefly: a health PING, writing what others queued. */
+    final Executor writers;
 
     private final SocketChannel channel;
     private final SSLSocket ssl;
@@ -105,8 +108,9 @@ public final class Http2Connection implements MultiplexedConnection {
     private volatile Runnable listener;
 
     private Http2Connection(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
-            ScheduledExecutorService timer) throws IOException {
+            Executor writers, ScheduledExecutorService timer) throws IOException {
         this.timer = timer;
+        this.writers = writers;
         this.channel = channel;
         this.ssl = ssl;
         this.config = config;
@@ -121,6 +125,23 @@ public final class Http2Connection implements MultiplexedConnection {
             @Override
             public void writeQueuedLocked() throws IOException {
                 writeQueuedHeadsLocked();
+            }
+
+            @Override
+            public void writeFailedLocked() {
+                refuseNewStreams();
+            }
+
+            @Override
+            public void handOff() {
+                try {
+                    writers.execute(() -> {
+                        output.lock.lock();
+                        unlockWrite();
+                    });
+                } catch (RejectedExecutionException e) {
+                    // the transport is closing: its connections close, and end() fails what is queued
+                }
             }
         });
         this.closing = new Http2Closing(channel, ssl, output, ticker, timer);
@@ -137,7 +158,7 @@ public final class Http2Connection implements MultiplexedConnection {
      */
     public static Http2Connection open(SocketChannel channel, SSLSocket ssl, TransportConfig config, Ticker ticker,
             Executor readers, ScheduledExecutorService timer) throws IOException {
-        Http2Connection c = new Http2Connection(channel, ssl, config, ticker, timer);
+        Http2Connection c = new Http2Connection(channel, ssl, config, ticker, readers, timer);
         c.output.lock.lock();
         try {
             c.output.writer.writePreface();
@@ -149,7 +170,7 @@ public final class Http2Connection implements MultiplexedConnection {
         } finally {
             c.output.lock.unlock();
         }
-        Http2Reader reader = new Http2Reader(c, readers);
+        Http2Reader reader = new Http2Reader(c);
         readers.execute(reader);
         long waitMillis = settingsWaitMillis(config);
         try {
@@ -215,6 +236,7 @@ public final class Http2Connection implements MultiplexedConnection {
         }
         output.lock.lock();
         try {
+            output.writeControlLocked(); // as for queued HEADERS: what was queued before goes first
             if (!register(s)) {
                 throw refused();
             }
@@ -233,8 +255,10 @@ public final class Http2Connection implements MultiplexedConnection {
     private void writeQueuedHeadsLocked() throws IOException {
         Http2Stream s;
         while ((s = queuedHeads.poll()) != null) {
+            output.writeControlLocked(); // what was queued before it goes first (a RST_STREAM freeing its slot)
             if (register(s)) {
                 writeHeadLocked(s, s.queuedFields, s.queuedCount, true);
+                s.queuedFields = null;
             } else {
                 lock.lock();
                 try {
@@ -415,7 +439,13 @@ public final class Http2Connection implements MultiplexedConnection {
 
     /** Queues a frame the reader or a stream's end must send, and sends it now unless a writer holds the lock. */
     void sendControl(int type, int streamId, long value) {
-        IOException e = output.send(type, streamId, value);
+        IOException e;
+        try {
+            e = output.send(type, streamId, value);
+        } catch (RuntimeException | Error bug) {
+            fail(new IOException("HTTP/2 writer failed: " + bug, bug), CloseReason.BROKEN);
+            throw bug;
+        }
         if (e != null) {
             fail(e, CloseReason.BROKEN);
         }
@@ -423,9 +453,31 @@ public final class Http2Connection implements MultiplexedConnection {
 
     /** Releases the write lock after sending what was queued meanwhile. */
     private void unlockWrite() {
-        IOException e = output.unlock();
+        IOException e;
+        try {
+            e = output.unlock();
+        } catch (RuntimeException | Error bug) {
+            // a stream may be registered and half encoded: the connection cannot go on
+            fail(new IOException("HTTP/2 writer failed: " + bug, bug), CloseReason.BROKEN);
+            throw bug;
+        }
         if (e != null) {
             fail(e, CloseReason.BROKEN);
+        }
+    }
+
+    /**
+     * No new stream starts from now on (a write failed, or our GOAWAY is about to go out): HEADERS still queued are
+     * refused, so their requests are retried elsewhere, instead of being written to a broken socket.
+     */
+    private void refuseNewStreams() {
+        lock.lock();
+        try {
+            if (endReason == null) {
+                endReason = CloseReason.BROKEN;
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -455,6 +507,7 @@ public final class Http2Connection implements MultiplexedConnection {
     void failAfterGoAway(Http2Exception e) {
         ScheduledFuture<?> guard = closing.abortIn(Http2Closing.LINGER_LIMIT_MILLIS);
         try {
+            refuseNewStreams(); // the GOAWAY's write must not open the queued streams first
             sendControl(TYPE_GOAWAY, 0, e.errorCode()); // a write that may block: under the guard already
             end(e, CloseReason.BROKEN, true);
         } finally {

@@ -32,9 +32,25 @@ final class Http2Output {
     interface Heads {
         boolean isEmpty();
 
-        /** Writes every queued HEADERS frame, with {@link #lock} held (not flushed). */
+        /**
+         * Writes every queued HEADERS frame, with {@link #lock} held (not flushed), each after the control frames
+         * queued before it ({@link #writeControlLocked}): a stream's RST_STREAM goes out before the HEADERS of a
+         * request that took its place under the server's stream limit.
+         */
         void writeQueuedLocked() throws IOException;
+
+        /** A write failed, {@link #lock} still held: no stream may start on this connection any more. */
+        void writeFailedLocked();
+
+        /** Writes what is queued from another thread: the holder looked {@link #MAX_PASSES} times already. */
+        void handOff();
     }
+
+    /**
+     * How many times one holder writes what others queued before it hands the rest to another thread: so a caller
+     * (or the reader) is not kept writing for others while more keep arriving.
+     */
+    static final int MAX_PASSES = 4;
 
     Http2Output(OutputStream out, Heads heads) {
         this.writer = new FrameWriter(new BufferedOutputStream(out, BUFFER_SIZE));
@@ -53,38 +69,49 @@ final class Http2Output {
 
     /**
      * Sends what was queued, flushes, and releases the lock; again when more was queued meanwhile and the lock is
-     * free.
+     * free, unless a thread waits for the lock (it writes what is queued when it releases it) or this holder
+     * already looked {@link #MAX_PASSES} times (then another thread does).
      *
      * @return the write's failure, or null (the lock is released either way)
      */
     IOException unlock() {
-        for (;;) {
+        for (int pass = 1; ; pass++) {
             try {
                 if (!control.isEmpty() || !heads.isEmpty()) {
+                    writeControlLocked();
                     heads.writeQueuedLocked();
-                    long[] f;
-                    while ((f = control.poll()) != null) {
-                        write(f);
-                    }
+                    writeControlLocked();
                     writer.flush();
                 }
             } catch (IOException e) {
+                heads.writeFailedLocked();
                 lock.unlock();
                 return e;
             } catch (RuntimeException | Error e) {
+                heads.writeFailedLocked();
                 lock.unlock();
                 throw e;
             }
             lock.unlock();
-            if (control.isEmpty() && heads.isEmpty() || !lock.tryLock()) {
+            if (control.isEmpty() && heads.isEmpty() || lock.hasQueuedThreads()) {
+                return null;
+            }
+            if (pass >= MAX_PASSES) {
+                heads.handOff();
+                return null;
+            }
+            if (!lock.tryLock()) {
                 return null;
             }
         }
     }
 
-    /** Whether frames wait to be written (by whoever takes the lock next). */
-    boolean pending() {
-        return !control.isEmpty() || !heads.isEmpty();
+    /** With the lock held: writes the queued control frames (not flushed). */
+    void writeControlLocked() throws IOException {
+        long[] f;
+        while ((f = control.poll()) != null) {
+            write(f);
+        }
     }
 
     /**

@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +42,6 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
     private final Http2Connection c;
     private final FrameReader frames;
-    /** Where a health PING is sent from when the timer finds the connection silent (a write may block). */
-    private final Executor pingSenders;
     /** The timer watches for silence ({@link #checkSilence}); else the socket timeout does. */
     private final boolean timedPings;
     /** When the last read returned bytes (the ticker's time); written by this thread, read by the timer. */
@@ -70,9 +67,8 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     /** Set by the timer when a PING's deadline passed, before it closes the channel. */
     private volatile PingTimeout pingExpired;
 
-    Http2Reader(Http2Connection c, Executor pingSenders) {
+    Http2Reader(Http2Connection c) {
         this.c = c;
-        this.pingSenders = pingSenders;
         this.wakeups = new Wakeups(c.lock);
         this.pingIntervalMillis = (int) Math.min(Integer.MAX_VALUE, c.config.http2PingInterval().toMillis());
         this.timedPings = pingIntervalMillis > 0 && c.timer != null;
@@ -157,7 +153,11 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             pingOutstanding = true;
             int ping = ++pingsSent; // only the timer writes it in this mode
             try {
-                pingSenders.execute(() -> c.sendControl(TYPE_PING, 0, HEALTH_PING));
+                c.writers.execute(() -> { // the write may block; the timer must not
+                    if (!c.isClosed()) { // a write to a closed connection would cut its linger short
+                        c.sendControl(TYPE_PING, 0, HEALTH_PING);
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 return; // the transport is closing
             }
@@ -497,7 +497,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 }
             }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            // the transport is closing: the socket timeout still applies
+            // the transport is closing, and its connections with it
         }
     }
 
