@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * is blocked in, however the peer trickles its bytes. This is Go's way (a timer that closes the raw connection).
  *
  * <p>One timer per transport: a single daemon thread, {@code httppool-dial-deadline}, that exists only while a
- * deadline is pending and ends when idle, so it needs no shutdown; a deadline that is cancelled leaves its queue
- * at once. A dial in flight when its transport closes keeps its deadline.
+ * task is pending and ends when idle, so it needs no shutdown; a deadline that is cancelled leaves its queue at once.
+ * HTTP/2 connections use it too (their PING deadlines, and the look at their silence that an open connection keeps
+ * pending every {@code http2PingInterval}), so it lives as long as one is open. A dial in flight when its transport closes keeps its deadline.
  */
 final class DialDeadlines {
 
