@@ -262,11 +262,7 @@ public final class Http2Connection implements MultiplexedConnection {
             } else {
                 lock.lock();
                 try {
-                    if (!s.done) { // the caller gave up on it otherwise
-                        s.done = true;
-                        s.failure = refused();
-                        s.readable.signalAll();
-                    }
+                    refuseLocked(s);
                 } finally {
                     lock.unlock();
                 }
@@ -306,6 +302,15 @@ public final class Http2Connection implements MultiplexedConnection {
             encoder.header(fields[i], fields[i + 1]);
         }
         output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
+    }
+
+    /** Fails queued stream {@code s} as never sent (retried elsewhere), unless its caller gave it up; under lock. */
+    private void refuseLocked(Http2Stream s) {
+        if (!s.done) {
+            s.done = true;
+            s.failure = refused();
+            s.readable.signalAll();
+        }
     }
 
     private UnprocessedRequestException refused() {
@@ -538,11 +543,7 @@ public final class Http2Connection implements MultiplexedConnection {
             }
             Http2Stream q;
             while ((q = queuedHeads.poll()) != null) { // never sent: retried elsewhere
-                if (!q.done) {
-                    q.done = true;
-                    q.failure = refused();
-                    q.readable.signalAll();
-                }
+                refuseLocked(q);
             }
             windowed.signalAll();
         } finally {

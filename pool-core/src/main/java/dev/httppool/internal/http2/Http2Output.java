@@ -78,8 +78,7 @@ final class Http2Output {
         for (int pass = 1; ; pass++) {
             try {
                 if (!control.isEmpty() || !heads.isEmpty()) {
-                    writeControlLocked();
-                    heads.writeQueuedLocked();
+                    heads.writeQueuedLocked(); // each HEADERS after the control frames queued before it
                     writeControlLocked();
                     writer.flush();
                 }
@@ -121,10 +120,7 @@ final class Http2Output {
      */
     IOException sendQueuedLocked() {
         try {
-            long[] f;
-            while ((f = control.poll()) != null) {
-                write(f);
-            }
+            writeControlLocked();
             writer.flush();
             return null;
         } catch (IOException e) {
