@@ -4,7 +4,7 @@
 # Writes benchmarks/results/<date>.md, <date>-*.svg, <date>-raw.csv and <date>-jmh.txt.
 #
 # Usage: benchmarks/run.sh [--quick] [--no-jmh] [--no-one-cpu] [runner options: --clients a,b --concurrency 1,16 --repeats N
-#        --requests N --paths /small,/16k --warmup-round-ms MS --no-churn --pin --one-cpu --lifecycle --no-lifecycle]
+#        --requests N --paths /small,/16k --warmup-round-ms MS --min-warmup-rounds N --max-warmup-rounds N --no-churn --pin --one-cpu --lifecycle --no-lifecycle]
 #        benchmarks/run.sh --spread [--quick]   (only the churn-and-spread benchmark: <date>-spread.md; no nginx, no Go)
 #        benchmarks/run.sh --h2 [--quick] [--concurrency 1,16 --paths /small,/files/16k --clients a,b --requests N]
 #            (only the HTTP/2 side-by-side over TLS to nginx, H2Bench: <date>-h2.md; quick = C=16, /small)

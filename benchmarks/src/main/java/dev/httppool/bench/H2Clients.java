@@ -62,6 +62,8 @@ final class H2Clients {
 
                     @Override
                     public void close() {
+                        // Into the child's stderr log: dials and closes by reason, e.g. how many a cold burst made.
+                        System.err.println(p.client() + " C=" + p.concurrency() + " pool: " + t.snapshot().stats());
                         t.close();
                     }
                 };

@@ -27,6 +27,8 @@ final class Result {
     double allocBytesPerRequest = Double.NaN;
     int errors;
     List<Double> warmupRps = new ArrayList<>();
+    /** Requests/s over each tenth of the measured requests (empty when not recorded): shows a run that drifts. */
+    List<Double> tenthsRps = new ArrayList<>();
     /** Connections nginx accepted during the measured run; -1 when unknown. */
     long accepted = -1;
     /** Growth of the TIME_WAIT socket count during the measured run; Long.MIN_VALUE when unknown. */
@@ -40,10 +42,14 @@ final class Result {
 
     String toLine() {
         return String.format(Locale.ROOT,
-                "RESULT client=%s c=%d n=%d seconds=%.6f p50us=%.2f p99us=%.2f cpuns=%.1f allocb=%.1f errors=%d warmup=%s",
+                "RESULT client=%s c=%d n=%d seconds=%.6f p50us=%.2f p99us=%.2f cpuns=%.1f allocb=%.1f errors=%d warmup=%s tenths=%s",
                 client, concurrency, requests, seconds, p50Micros, p99Micros, cpuNanosPerRequest,
                 allocBytesPerRequest, errors,
-                warmupRps.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).collect(Collectors.joining(";")));
+                join(warmupRps), join(tenthsRps));
+    }
+
+    private static String join(List<Double> rps) {
+        return rps.stream().map(d -> String.format(Locale.ROOT, "%.0f", d)).collect(Collectors.joining(";"));
     }
 
     static Result parse(String line) {
@@ -67,12 +73,16 @@ final class Result {
         String alloc = kv.getOrDefault("allocb", "NaN");
         r.allocBytesPerRequest = alloc.equals("-1") ? Double.NaN : Double.parseDouble(alloc);
         r.errors = Integer.parseInt(kv.get("errors"));
-        String w = kv.getOrDefault("warmup", "");
-        if (!w.isEmpty()) {
-            for (String s : w.split(";")) {
-                r.warmupRps.add(Double.parseDouble(s));
+        split(kv.getOrDefault("warmup", ""), r.warmupRps);
+        split(kv.getOrDefault("tenths", ""), r.tenthsRps);
+        return r;
+    }
+
+    private static void split(String joined, List<Double> into) {
+        if (!joined.isEmpty()) {
+            for (String s : joined.split(";")) {
+                into.add(Double.parseDouble(s));
             }
         }
-        return r;
     }
 }

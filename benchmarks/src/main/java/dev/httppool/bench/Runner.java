@@ -146,6 +146,12 @@ public final class Runner {
                 case "--warmup-round-ms":
                     o.warmupRoundMillis = Long.parseLong(args[++i]);
                     break;
+                case "--min-warmup-rounds":
+                    o.minWarmupRounds = Integer.parseInt(args[++i]);
+                    break;
+                case "--max-warmup-rounds":
+                    o.maxWarmupRounds = Integer.parseInt(args[++i]);
+                    break;
                 case "--child-jvm-args":
                     o.childJvmArgs = Arrays.asList(args[++i].trim().split("\\s+"));
                     break;
@@ -290,9 +296,10 @@ public final class Runner {
         r.scenario = scenario;
         r.path = path;
         r.repeat = rep;
-        System.out.printf("%.0f req/s p50 %.0f us p99 %.0f us cpu %.1f us/req alloc %.0f B/req conns %d tw %d/%d errors %d warm-up %s%n",
+        System.out.printf("%.0f req/s p50 %.0f us p99 %.0f us cpu %.1f us/req alloc %.0f B/req conns %d tw %d/%d errors %d warm-up %s tenths %s%n",
                 r.rps, r.p50Micros, r.p99Micros, r.cpuNanosPerRequest / 1000, r.allocBytesPerRequest, r.accepted,
-                r.timeWait, r.timeWaitRetired, r.errors, r.warmupRps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" ")));
+                r.timeWait, r.timeWaitRetired, r.errors, r.warmupRps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" ")),
+                r.tenthsRps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" ")));
         Files.writeString(log, scenario + " " + path + " rep=" + rep + " " + r.toLine() + " accepted=" + r.accepted
                 + " timewait=" + r.timeWait + " timewait_retired=" + r.timeWaitRetired + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);

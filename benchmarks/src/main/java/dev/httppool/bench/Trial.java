@@ -99,6 +99,7 @@ final class Trial {
         int n = p.requests();
         int c = p.concurrency();
         long[] latencies = new long[n];
+        long[] ends = new long[n];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
         AtomicReference<Throwable> firstError = new AtomicReference<>();
@@ -120,7 +121,9 @@ final class Trial {
                             errors.incrementAndGet();
                             firstError.compareAndSet(null, e);
                         }
-                        latencies[k] = System.nanoTime() - t0;
+                        long t1 = System.nanoTime();
+                        latencies[k] = t1 - t0;
+                        ends[k] = t1;
                     }
                     finished.countDown();
                     release.await(); // stay alive until this thread's allocation has been read
@@ -151,6 +154,7 @@ final class Trial {
         }
         Arrays.sort(latencies);
         Result r = new Result();
+        r.tenthsRps = tenths(ends, t0);
         r.client = p.client();
         r.concurrency = c;
         r.requests = n;
@@ -163,6 +167,21 @@ final class Trial {
         r.errors = errors.get();
         r.warmupRps = warmup;
         return r;
+    }
+
+    /** Requests/s over each tenth of the measured requests, in the order they completed. */
+    private static List<Double> tenths(long[] ends, long start) {
+        Arrays.sort(ends);
+        List<Double> out = new ArrayList<>(10);
+        long from = start;
+        for (int i = 1; i <= 10; i++) {
+            int lo = (int) ((long) ends.length * (i - 1) / 10);
+            int hi = (int) ((long) ends.length * i / 10);
+            long to = ends[hi - 1];
+            out.add((hi - lo) / Math.max(1e-9, (to - from) / 1e9));
+            from = to;
+        }
+        return out;
     }
 
     /** Bytes allocated so far by every live thread (threads that end meanwhile are not counted). */
