@@ -14,6 +14,8 @@ import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeMuxWire;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +44,8 @@ class PoolCombinationsTest {
     private final List<LeakDetection> leaks = new CopyOnWriteArrayList<>();
     private ConnPool pool;
     private int maxStreams = 10;
+    private final AtomicReference<IOException> failNextDial =
+            new AtomicReference<>();
 
     private ConnPool pool(TransportConfig config) {
         TransportListener listener = new TransportListener() {
@@ -50,6 +55,10 @@ class PoolCombinationsTest {
             }
         };
         pool = new ConnPool(config, ticker, (key, trace) -> {
+            IOException failure = failNextDial.getAndSet(null);
+            if (failure != null) {
+                throw failure;
+            }
             FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), maxStreams);
             wires.add(w);
             return w;
@@ -101,13 +110,7 @@ class PoolCombinationsTest {
 
     /** Acquires on another thread (a dial may be needed), completing queued dials until it returns. */
     private PooledConnection acquire() throws Exception {
-        CompletableFuture<PooledConnection> got = CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.acquire(H2, ClientTrace.NONE);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, Async.THREADS);
+        CompletableFuture<PooledConnection> got = acquireAsync();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!got.isDone() && System.nanoTime() < deadline) {
             if (dials.queued() > 0) {
@@ -157,6 +160,110 @@ class PoolCombinationsTest {
         assertThat(s.totals().connections()).isEqualTo(1);
         assertThat(s.stats().closed()).containsEntry(CloseReason.TOO_MANY_IDLE_HOST.tag(), 1L);
         assertThat(wires.get(0).closed).isTrue();
+    }
+
+    @Test
+    void anHttp2ConnectionWhoseLastStreamEndsStaysIdleWhileTheOtherIsMoreThanHalfBusySoOverflowDialsNothing()
+            throws Exception {
+        maxStreams = 4;
+        pool(TransportConfig.defaults());
+        List<PooledConnection> onFirst = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            onFirst.add(acquire());
+        }
+        PooledConnection overflow = acquire();
+        assertThat(overflow).as("the first is at its stream limit: a second connection").isNotSameAs(onFirst.get(0));
+        pool.release(onFirst.remove(3), null); // the first carries 3 of 4
+
+        pool.release(overflow, null); // its last stream: kept idle, the first is more than half busy
+        assertThat(pool.snapshot().totals().idle()).isEqualTo(1);
+        assertThat(wires.get(1).closed).isFalse();
+
+        pool.release(onFirst.remove(2), null); // 2 of 4 on the first
+        assertThat(acquire()).as("room on the first: it serves").isSameAs(onFirst.get(0));
+        assertThat(acquire()).as("room on the first: it serves").isSameAs(onFirst.get(0));
+        assertThat(acquire()).as("the first is full again: the idle one serves").isSameAs(overflow);
+        assertThat(wires).as("no third dial").hasSize(2);
+        assertThat(pool.snapshot().stats().closed()).isEmpty();
+    }
+
+    @Test
+    void requestsThatFindEveryHttp2ConnectionFullShareOneDialAtATimeAsGosPoolDoes() throws Exception {
+        maxStreams = 2;
+        pool(TransportConfig.defaults());
+        PooledConnection first = acquire();
+        assertThat(acquire()).isSameAs(first); // full now
+        List<CompletableFuture<PooledConnection>> burst = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            burst.add(acquireAsync());
+        }
+        awaitWaiting(5);
+        assertThat(dials.queued()).as("one dial for the five").isEqualTo(1);
+
+        dials.completeNext(); // the second connection: two streams, and the next dial for the other three
+        awaitDone(burst, 2);
+        assertThat(dials.queued()).isEqualTo(1);
+        dials.completeNext();
+        awaitDone(burst, 4);
+        dials.completeNext();
+        awaitDone(burst, 5);
+
+        assertThat(wires).as("ceil(5 / 2) new connections, none closed unused").hasSize(4).noneMatch(w -> w.closed);
+        assertThat(dials.queued()).isZero();
+        for (CompletableFuture<PooledConnection> f : burst) {
+            pool.release(f.get(5, TimeUnit.SECONDS), null);
+        }
+        pool.release(first, null);
+        pool.release(first, null);
+    }
+
+    @Test
+    void whenTheSharedHttp2DialFailsEachRequestThatWaitedForItDialsItsOwn() throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.defaults());
+        PooledConnection first = acquire(); // full
+        List<CompletableFuture<PooledConnection>> burst = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            burst.add(acquireAsync());
+        }
+        awaitWaiting(3);
+        assertThat(dials.queued()).isEqualTo(1);
+
+        failNextDial.set(new IOException("connection refused"));
+        dials.completeNext();
+        awaitDone(burst, 1);
+        assertThat(burst.stream().filter(CompletableFuture::isCompletedExceptionally)).as("the dial's own request")
+                .hasSize(1);
+        assertThat(dials.queued()).as("the two that waited for it dial their own").isEqualTo(2);
+
+        dials.completeAll();
+        awaitDone(burst, 3);
+        for (CompletableFuture<PooledConnection> f : burst) {
+            if (!f.isCompletedExceptionally()) {
+                pool.release(f.get(5, TimeUnit.SECONDS), null);
+            }
+        }
+        pool.release(first, null);
+        assertThat(pool.snapshot().totals().active()).isZero();
+    }
+
+    private CompletableFuture<PooledConnection> acquireAsync() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.acquire(H2, ClientTrace.NONE);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, Async.THREADS);
+    }
+
+    /** Waits (bounded) until {@code n} of {@code futures} are done. */
+    private static void awaitDone(List<CompletableFuture<PooledConnection>> futures, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (futures.stream().filter(CompletableFuture::isDone).count() < n) {
+            assertThat(System.nanoTime()).as("%d requests served", n).isLessThan(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     /** Acquires on a new thread; the future ends with the connection or the failure. */

@@ -502,7 +502,7 @@ public final class ConnPool {
         if (closeIdle && !warm) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
-        if (pc.wire instanceof MultiplexedConnection && !warm && limits.minIdle == 0 && mux.hasRoomLocked(hp)) {
+        if (pc.wire instanceof MultiplexedConnection && !warm && limits.minIdle == 0 && mux.coversKeyLocked(hp)) {
             return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a); // another HTTP/2 connection carries the key
         }
         limits.noteInUseLocked(hp, now);
@@ -591,6 +591,7 @@ public final class ConnPool {
         WantConn w;
         while ((w = hp.dialWaiters.pollFirst()) != null) {
             w.waitingForPermission = false;
+            w.awaitsSharedDial = false;
             if (!w.done) {
                 hp.dialsInProgress.add(w);
                 return PoolActions.dial(a, w);

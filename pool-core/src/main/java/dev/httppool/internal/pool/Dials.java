@@ -76,6 +76,9 @@ final class Dials {
             } else {
                 a = pool.putOrCloseLocked(pc, a, w.warm != null);
             }
+            if (!(wire instanceof MultiplexedConnection)) {
+                a = pool.waiters.startSharedDialWaitersLocked(hp, a); // no streams for those waiting for it
+            }
             if (w.warm != null) {
                 a = WarmPools.dialEndedLocked(w.warm, true, pool.ticker.nanoTime(), a);
             }
@@ -100,6 +103,7 @@ final class Dials {
                 a = WarmPools.dialEndedLocked(w.warm, false, pool.ticker.nanoTime(), a);
             }
             a = pool.decConnsLocked(hp, a);
+            a = pool.waiters.startSharedDialWaitersLocked(hp, a);
         } finally {
             pool.lock.unlock();
         }

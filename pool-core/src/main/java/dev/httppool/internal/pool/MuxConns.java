@@ -429,6 +429,11 @@ final class MuxConns {
         return hasIdleLocked(hp) || anySharedLocked(hp, false);
     }
 
+    /** With the pool's lock held: whether {@code hp}'s key has a shared HTTP/2 connection that takes new streams. */
+    boolean hasSharedLocked(HostPool hp) {
+        return anySharedLocked(hp, false);
+    }
+
     /**
      * Gives the room on {@code key}'s shared connections to the requests queued for permission to dial, oldest
      * first: each is handed a stream taken for it (under the pool's lock, then this class's), as many as there is
@@ -454,6 +459,7 @@ final class MuxConns {
                 }
                 a = w.deliverLocked(pc, null, a);
             }
+            a = pool.waiters.startNextSharedDialLocked(hp, a);
         } finally {
             pool.lock.unlock();
         }
@@ -461,12 +467,14 @@ final class MuxConns {
     }
 
     /**
-     * With the pool's lock held: whether {@code hp}'s key has an HTTP/2 connection with room for another stream,
-     * idle in the pool or shared here. An HTTP/2 connection whose last stream ended is not kept idle beside it:
-     * one connection per key carries the streams (Go's pool keeps one; two dials of a cold burst that each
-     * found the other between the shared list and the idle list would otherwise both stay).
+     * With the pool's lock held: whether {@code hp}'s key has another HTTP/2 connection that can carry the streams
+     * of one whose last stream just ended: one idle in the pool, or one shared here at most half as busy as its
+     * limit allows. Then the connection that went idle is not kept: one connection per key carries the streams (two
+     * dials of a cold burst that each found the other between the shared list and the idle list would otherwise
+     * both stay). While the others are busier than that, it stays idle, as Go's pool keeps it: above one
+     * connection's stream limit, requests overflow onto it instead of dialing and handshaking each time.
      */
-    boolean hasRoomLocked(HostPool hp) {
+    boolean coversKeyLocked(HostPool hp) {
         return hasIdleLocked(hp) || anySharedLocked(hp, true);
     }
 
@@ -482,9 +490,9 @@ final class MuxConns {
 
     /**
      * With the pool's lock held: whether {@code hp}'s key has a shared connection that takes new streams (with
-     * {@code room}: that has room for another one now).
+     * {@code halfFree}: that carries at most half as many as its limit allows).
      */
-    private boolean anySharedLocked(HostPool hp, boolean room) {
+    private boolean anySharedLocked(HostPool hp, boolean halfFree) {
         if (count == 0) {
             return false;
         }
@@ -495,7 +503,8 @@ final class MuxConns {
                 long now = pool.ticker.nanoTime();
                 for (PooledConnection pc : list) {
                     MultiplexedConnection mc = (MultiplexedConnection) pc.wire;
-                    boolean usable = room ? mc.takesNewStreams() && pc.streams < mc.maxConcurrentStreams()
+                    boolean usable = halfFree
+                            ? mc.takesNewStreams() && 2L * pc.streams <= mc.maxConcurrentStreams()
                             : takesStream(pc, now);
                     if (usable) {
                         return true;

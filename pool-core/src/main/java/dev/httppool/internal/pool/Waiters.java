@@ -5,6 +5,7 @@ import dev.httppool.RejectReason;
 import dev.httppool.internal.ApiAccess;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +47,17 @@ final class Waiters {
         }
         int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
+            if (!hp.dialsInProgress.isEmpty() && pool.mux.hasSharedLocked(hp)) {
+                // The key's HTTP/2 connections are full and one is being dialed already: wait for it, as Go's
+                // http2 pool shares one dial per key. It carries up to the server's stream limit, so a burst
+                // above a connection's limit costs one handshake, not one per request. The new connection's
+                // streams are handed out oldest first (MuxConns#wakeDialWaiters); a dial that fails or brings
+                // no HTTP/2 connection lets each of these dial its own (startSharedDialWaitersLocked).
+                hp.dialWaiters.addLast(w);
+                w.waitingForPermission = true;
+                w.awaitsSharedDial = true;
+                return a;
+            }
             if (hp.dialWaiters.size() < hp.idle.size()) {
                 // Every idle connection of this key is under the background probe (checkout skipped them), and
                 // fewer requests wait for them than there are: Go would reuse one, so wait for the probe rather
@@ -65,6 +77,55 @@ final class Waiters {
         w.queuedAtMax = true;
         w.queuedAtNanos = now;
         return a;
+    }
+
+    /**
+     * The shared dial of {@code hp}'s key failed or brought no HTTP/2 connection: each request that waited for it
+     * dials its own now, within {@code maxConnsPerHost} (the rest wait for permission, as at the cap), so a dial
+     * that fails costs each of them at most one dial of its own, as before it waited.
+     */
+    PoolActions startSharedDialWaitersLocked(HostPool hp, PoolActions a) {
+        int max = hp.limits.maxConnsPerHost;
+        for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
+            WantConn w = it.next();
+            if (w.awaitsSharedDial && !w.done) {
+                if (max <= 0 || hp.conns < max) {
+                    it.remove();
+                    a = startDialLocked(hp, w, a);
+                } else {
+                    w.awaitsSharedDial = false; // waits for permission now, as at the cap
+                }
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The streams of the key's new HTTP/2 connection went to requests that waited for it, and some wait still with
+     * no dial under way: the oldest of them dials the next connection (Go's pool dials again when a request finds
+     * every connection full), the others wait for it.
+     */
+    PoolActions startNextSharedDialLocked(HostPool hp, PoolActions a) {
+        int max = hp.limits.maxConnsPerHost;
+        if (!hp.dialsInProgress.isEmpty() || max > 0 && hp.conns >= max) {
+            return a;
+        }
+        for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
+            WantConn w = it.next();
+            if (w.awaitsSharedDial && !w.done) {
+                it.remove();
+                return startDialLocked(hp, w, a);
+            }
+        }
+        return a;
+    }
+
+    private static PoolActions startDialLocked(HostPool hp, WantConn w, PoolActions a) {
+        w.waitingForPermission = false;
+        w.awaitsSharedDial = false;
+        hp.conns++;
+        hp.dialsInProgress.add(w);
+        return PoolActions.dial(a, w);
     }
 
     /**

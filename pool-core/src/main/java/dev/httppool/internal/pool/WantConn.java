@@ -60,6 +60,10 @@ final class WantConn {
     long queuedAtNanos;
     // Guarded by lock: in host.idleWaiters (taken off it by a returned connection's pollFirst, or on leaving).
     boolean queuedForIdle;
+    // Guarded by lock: in host.dialWaiters under the cap, for the HTTP/2 connection another request of its key is
+    // dialing (Waiters#queueLocked); cleared when its own dial starts. Not a wait for permission: connWaitTimeout
+    // does not end it, the dials it waits for do.
+    boolean awaitsSharedDial;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
 
@@ -124,7 +128,7 @@ final class WantConn {
     /**
      * Waits to be served. {@code connWaitNanos} (0: no limit) bounds only the time spent queued for permission
      * to dial (the key at {@code maxConnsPerHost}); a want whose own dial is under way waits for it, bounded by
-     * the dial timeout.
+     * the dial timeout, and so does one waiting for its key's shared HTTP/2 dial.
      *
      * @return true when served (or failed), false when the wait for permission timed out
      */
@@ -143,7 +147,7 @@ final class WantConn {
             }
             lock.lock();
             try {
-                if (!done && waitingForPermission) {
+                if (!done && waitingForPermission && !awaitsSharedDial) {
                     return false;
                 }
             } finally {
