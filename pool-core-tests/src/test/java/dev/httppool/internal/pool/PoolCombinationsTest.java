@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.httppool.ClientTrace;
 import dev.httppool.CloseReason;
+import dev.httppool.ConnWaitTimeoutException;
 import dev.httppool.ConnectMethodKey;
 import dev.httppool.HostOverride;
 import dev.httppool.LeakDetection;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -198,6 +200,7 @@ class PoolCombinationsTest {
             burst.add(acquireAsync());
         }
         awaitWaiting(5);
+        dials.awaitQueued(1); // queued after the pool's lock is let go
         assertThat(dials.queued()).as("one dial for the five").isEqualTo(1);
 
         dials.completeNext(); // the second connection: two streams, and the next dial for the other three
@@ -227,6 +230,7 @@ class PoolCombinationsTest {
             burst.add(acquireAsync());
         }
         awaitWaiting(3);
+        dials.awaitQueued(1);
         assertThat(dials.queued()).isEqualTo(1);
 
         failNextDial.set(new IOException("connection refused"));
@@ -245,6 +249,60 @@ class PoolCombinationsTest {
         }
         pool.release(first, null);
         assertThat(pool.snapshot().totals().active()).isZero();
+    }
+
+    @Test
+    void aSharedHttp2DialWhoseOwnRequestGaveUpServesTheRequestsThatWaitedForIt() throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.defaults());
+        PooledConnection first = acquire(); // full
+        Thread[] leader = new Thread[1];
+        CompletableFuture<PooledConnection> gaveUp = acquireOnThread(leader);
+        awaitWaiting(1);
+        dials.awaitQueued(1);
+        CompletableFuture<PooledConnection> waited = acquireAsync();
+        awaitWaiting(2);
+
+        leader[0].interrupt();
+        assertThat(gaveUp).failsWithin(5, TimeUnit.SECONDS);
+        dials.completeNext();
+
+        PooledConnection got = waited.get(5, TimeUnit.SECONDS);
+        assertThat(got).isNotSameAs(first);
+        assertThat(wires).as("the dial served the one that waited: not closed, no second dial").hasSize(2)
+                .noneMatch(w -> w.closed);
+        assertThat(dials.queued()).isZero();
+        pool.release(got, null);
+        pool.release(first, null);
+    }
+
+    @Test
+    void aRequestWaitingForTheSharedHttp2DialWhenTheKeyReachesMaxConnsPerHostTimesOutAsAnyWaitAtTheCap()
+            throws Exception {
+        maxStreams = 1;
+        pool(TransportConfig.builder().maxConnsPerHost(3).connWaitTimeout(Duration.ofMillis(100)).build());
+        PooledConnection first = acquire(); // full
+        CompletableFuture<PooledConnection> dialer = acquireAsync();
+        awaitWaiting(1);
+        dials.awaitQueued(1);
+        CompletableFuture<PooledConnection> next = acquireAsync(); // waits for that dial
+        awaitWaiting(2);
+        CompletableFuture<PooledConnection> last = acquireAsync(); // so does this one
+        awaitWaiting(3);
+        ticker.advance(200); // past their connWaitTimeout, while they wait for a dial: not a wait at the cap yet
+
+        dials.completeNext(); // the dialer's stream; the oldest that waited dials the third connection
+        PooledConnection second = dialer.get(5, TimeUnit.SECONDS);
+        dials.awaitQueued(1);
+        dials.completeNext(); // its stream; the key is at its cap, and the last one's wait has timed out
+        PooledConnection third = next.get(5, TimeUnit.SECONDS);
+
+        assertThat(last).failsWithin(5, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+                .havingRootCause().isInstanceOf(ConnWaitTimeoutException.class);
+        assertThat(dials.queued()).isZero();
+        pool.release(third, null);
+        pool.release(second, null);
+        pool.release(first, null);
     }
 
     private CompletableFuture<PooledConnection> acquireAsync() {

@@ -68,10 +68,12 @@ final class Dials {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
                 a = pool.waiters.handOffLocked(w, pc, now, a); // its request's checkout, counted here
-            } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)) {
+            } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)
+                    && !Waiters.anyAwaitSharedDialLocked(hp)) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with
-                // another dial, closed in turn, for ever.
+                // another dial, closed in turn, for ever. Requests that waited for this dial take it instead
+                // (handed to the oldest below, who shares it).
                 a = pool.closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a);
             } else {
                 a = pool.putOrCloseLocked(pc, a, w.warm != null);

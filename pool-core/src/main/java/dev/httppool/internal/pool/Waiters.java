@@ -103,21 +103,37 @@ final class Waiters {
     /**
      * The streams of the key's new HTTP/2 connection went to requests that waited for it, and some wait still with
      * no dial under way: the oldest of them dials the next connection (Go's pool dials again when a request finds
-     * every connection full), the others wait for it.
+     * every connection full), the others wait for it. At {@code maxConnsPerHost} they all wait for permission, as
+     * any request at the cap does.
      */
     PoolActions startNextSharedDialLocked(HostPool hp, PoolActions a) {
-        int max = hp.limits.maxConnsPerHost;
-        if (!hp.dialsInProgress.isEmpty() || max > 0 && hp.conns >= max) {
+        if (!hp.dialsInProgress.isEmpty()) {
             return a;
         }
+        int max = hp.limits.maxConnsPerHost;
         for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
             WantConn w = it.next();
-            if (w.awaitsSharedDial && !w.done) {
+            if (!w.awaitsSharedDial || w.done) {
+                continue;
+            }
+            if (max > 0 && hp.conns >= max) {
+                w.awaitsSharedDial = false; // at the cap: waits for permission now, within connWaitTimeout
+            } else {
                 it.remove();
                 return startDialLocked(hp, w, a);
             }
         }
         return a;
+    }
+
+    /** Whether a request of {@code hp}'s key waits for the key's shared HTTP/2 dial. */
+    static boolean anyAwaitSharedDialLocked(HostPool hp) {
+        for (WantConn w : hp.dialWaiters) {
+            if (w.awaitsSharedDial && !w.done) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PoolActions startDialLocked(HostPool hp, WantConn w, PoolActions a) {

@@ -145,16 +145,25 @@ final class WantConn {
                 }
                 continue;
             }
+            boolean sharedDial;
             lock.lock();
             try {
                 if (!done && waitingForPermission && !awaitsSharedDial) {
                     return false;
                 }
+                sharedDial = !done && awaitsSharedDial;
             } finally {
                 lock.unlock();
             }
-            awaitReady(0); // permission came: the dial (or a hand-off) ends the wait
-            return true;
+            if (!sharedDial) {
+                awaitReady(0); // permission came: the dial (or a hand-off) ends the wait
+                return true;
+            }
+            // Waiting for the key's shared HTTP/2 dial: looked at again after each slice, as the key reaching
+            // maxConnsPerHost makes it a wait for permission, which the timeout ends.
+            if (awaitReady(MAX_WAIT_SLICE_NANOS)) {
+                return true;
+            }
         }
     }
 
