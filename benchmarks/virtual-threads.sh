@@ -29,14 +29,14 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ -z "$before" ]; then
-  exec "$java" -Xms1g -Xmx1g -cp "$cp" dev.httppool.bench.VirtualThreadsBench --out "$here/results" "${args[@]}"
+  exec "$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$cp" dev.httppool.bench.VirtualThreadsBench --out "$here/results" "${args[@]}"
 fi
 for round in $(seq 1 "$rounds"); do
   for side in before after; do
     dir="$here/target/vt-compare/$round-$side"
     rm -rf "$dir"
     if [ "$side" = before ]; then sidecp="$before:$cp"; else sidecp="$cp"; fi
-    "$java" -Xms1g -Xmx1g -cp "$sidecp" dev.httppool.bench.VirtualThreadsBench --out "$dir" "${args[@]}" >/dev/null
+    "$java" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -cp "$sidecp" dev.httppool.bench.VirtualThreadsBench --out "$dir" "${args[@]}" >/dev/null
     echo "== round $round, $side"
     grep '^| [0-9]' "$dir"/*-virtual-threads.md
   done

@@ -170,6 +170,7 @@ public final class H2Bench {
             pb.environment().put("GOCLIENT_NAME", "h2-go");
         } else {
             cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(Runner.Options.DEFAULT_CHILD_JVM_ARGS); // a fixed heap, touched at start (see there)
             cmd.addAll(jvmArgs);
             cmd.add("-Dbench.ca=" + nginx.certificatePem());
             cmd.add("-cp");

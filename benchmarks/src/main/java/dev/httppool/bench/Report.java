@@ -117,6 +117,7 @@ final class Report {
                 }
             }
             line("");
+            tenths(steady, clients, cs);
             lifecycleCost(steady, cs);
             targets(steady, cs);
         }
@@ -174,6 +175,34 @@ final class Report {
         line("Raw data: [" + csv.getFileName() + "](" + csv.getFileName() + ").");
         Files.writeString(mdFile, md.toString(), StandardCharsets.UTF_8);
         return mdFile;
+    }
+
+    /**
+     * Each JVM trial's req/s over the tenths of its measured requests, and the median over trials of the best
+     * tenth: on 2 vCPUs a trial can move between a slow and a fast regime (the raw floor too), so a median of
+     * whole trials compares regimes as much as clients.
+     */
+    private void tenths(List<Result> s, List<String> clients, List<Integer> cs) {
+        if (s.stream().noneMatch(r -> !r.tenthsRps.isEmpty())) {
+            return;
+        }
+        line("### Within each trial: req/s over each tenth of the measured requests");
+        line("");
+        header("client", List.of("C", "best tenth (median over trials)", "each trial's tenths"));
+        for (String cl : clients) {
+            for (int c : cs) {
+                List<Result> trials = s.stream().filter(r -> r.client.equals(cl) && r.concurrency == c
+                        && !r.tenthsRps.isEmpty()).collect(Collectors.toList());
+                if (trials.isEmpty()) {
+                    continue;
+                }
+                double best = median(trials.stream().mapToDouble(r -> r.tenthsRps.stream().mapToDouble(d -> d)
+                        .max().getAsDouble()).toArray());
+                row(cl, List.of(Integer.toString(c), f0(best), trials.stream().map(r -> r.tenthsRps.stream()
+                        .map(Report::f0).collect(Collectors.joining(" "))).collect(Collectors.joining(" / "))));
+            }
+        }
+        line("");
     }
 
     private void targets(List<Result> s, List<Integer> cs) {

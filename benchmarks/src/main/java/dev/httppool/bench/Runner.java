@@ -54,7 +54,14 @@ public final class Runner {
         public String date = LocalDate.now().toString();
         public String command = "";
         public Path jmhCsv;
-        public List<String> childJvmArgs = List.of("-Xms2g", "-Xmx2g");
+        /**
+         * A fixed heap, touched at start-up: without {@code AlwaysPreTouch}, G1 moves eden onto heap pages never
+         * touched before for the first seconds or minutes of a run, and every first touch is a page fault, which
+         * costs a client in proportion to what it allocates (RestClient over httppool ran at 25,000-30,000 req/s
+         * in that state and 44,000 out of it, in one trial).
+         */
+        static final List<String> DEFAULT_CHILD_JVM_ARGS = List.of("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch");
+        public List<String> childJvmArgs = DEFAULT_CHILD_JVM_ARGS;
         public String notes = "";
         /**
          * {@code --before-classes DIR[:DIR]}: class-path entries (e.g. pool-core's and the Spring adapter's classes
