@@ -591,7 +591,7 @@ public final class ConnPool {
         WantConn w;
         while ((w = hp.dialWaiters.pollFirst()) != null) {
             w.waitingForPermission = false;
-            w.awaitsSharedDial = false;
+            w.stopAwaitingSharedDialLocked();
             if (!w.done) {
                 hp.dialsInProgress.add(w);
                 return PoolActions.dial(a, w);

@@ -69,7 +69,7 @@ final class Dials {
             } else if (!w.done) {
                 a = pool.waiters.handOffLocked(w, pc, now, a); // its request's checkout, counted here
             } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)
-                    && !Waiters.anyAwaitSharedDialLocked(hp)) {
+                    && hp.awaitingSharedDial == 0) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with
                 // another dial, closed in turn, for ever. Requests that waited for this dial take it instead

@@ -31,6 +31,9 @@ final class HostPool {
     int conns;
     // Guarded by lock: requests waiting for a connection.
     int waiting;
+    // Guarded by lock: requests in dialWaiters for the key's shared HTTP/2 dial (WantConn#awaitsSharedDial), so
+    // that the paths that release them scan the queue only when there are some.
+    int awaitingSharedDial;
     // Guarded by lock: for the auto idle cap, the most connections in use at once in the current slice of half
     // the window (starting at sliceStartNanos), in the slice before it and in the one before that. Three slices
     // remember a peak for at least one window and at most one and a half.

@@ -162,6 +162,11 @@ final class PoolInspector {
                 || hp.dialWaiters.stream().anyMatch(w -> !w.waitingForPermission)) {
             return hp.key + ": a waiter in a queue does not know it is there";
         }
+        long sharedDial = hp.dialWaiters.stream().filter(w -> w.awaitsSharedDial).count();
+        if (sharedDial != hp.awaitingSharedDial) {
+            return hp.key + ": " + sharedDial + " wait for the shared dial but awaitingSharedDial="
+                    + hp.awaitingSharedDial;
+        }
         boolean liveIdleWaiter = hp.idleWaiters.stream().anyMatch(w -> !w.done);
         if (liveIdleWaiter && hp.idle.stream().anyMatch(pc -> !pc.probing)) {
             return hp.key + ": a request waits while a connection sits idle";

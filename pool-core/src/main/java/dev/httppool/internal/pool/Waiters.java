@@ -55,7 +55,7 @@ final class Waiters {
                 // no HTTP/2 connection lets each of these dial its own (startSharedDialWaitersLocked).
                 hp.dialWaiters.addLast(w);
                 w.waitingForPermission = true;
-                w.awaitsSharedDial = true;
+                w.awaitSharedDialLocked();
                 return a;
             }
             if (hp.dialWaiters.size() < hp.idle.size()) {
@@ -85,6 +85,9 @@ final class Waiters {
      * that fails costs each of them at most one dial of its own, as before it waited.
      */
     PoolActions startSharedDialWaitersLocked(HostPool hp, PoolActions a) {
+        if (hp.awaitingSharedDial == 0) {
+            return a;
+        }
         int max = hp.limits.maxConnsPerHost;
         for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
             WantConn w = it.next();
@@ -93,7 +96,7 @@ final class Waiters {
                     it.remove();
                     a = startDialLocked(hp, w, a);
                 } else {
-                    w.awaitsSharedDial = false; // waits for permission now, as at the cap
+                    w.stopAwaitingSharedDialLocked(); // waits for permission now, as at the cap
                 }
             }
         }
@@ -107,7 +110,7 @@ final class Waiters {
      * any request at the cap does.
      */
     PoolActions startNextSharedDialLocked(HostPool hp, PoolActions a) {
-        if (!hp.dialsInProgress.isEmpty()) {
+        if (hp.awaitingSharedDial == 0 || !hp.dialsInProgress.isEmpty()) {
             return a;
         }
         int max = hp.limits.maxConnsPerHost;
@@ -117,7 +120,7 @@ final class Waiters {
                 continue;
             }
             if (max > 0 && hp.conns >= max) {
-                w.awaitsSharedDial = false; // at the cap: waits for permission now, within connWaitTimeout
+                w.stopAwaitingSharedDialLocked(); // at the cap: waits for permission now, within connWaitTimeout
             } else {
                 it.remove();
                 return startDialLocked(hp, w, a);
@@ -126,19 +129,9 @@ final class Waiters {
         return a;
     }
 
-    /** Whether a request of {@code hp}'s key waits for the key's shared HTTP/2 dial. */
-    static boolean anyAwaitSharedDialLocked(HostPool hp) {
-        for (WantConn w : hp.dialWaiters) {
-            if (w.awaitsSharedDial && !w.done) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static PoolActions startDialLocked(HostPool hp, WantConn w, PoolActions a) {
         w.waitingForPermission = false;
-        w.awaitsSharedDial = false;
+        w.stopAwaitingSharedDialLocked();
         hp.conns++;
         hp.dialsInProgress.add(w);
         return PoolActions.dial(a, w);

@@ -61,8 +61,8 @@ final class WantConn {
     // Guarded by lock: in host.idleWaiters (taken off it by a returned connection's pollFirst, or on leaving).
     boolean queuedForIdle;
     // Guarded by lock: in host.dialWaiters under the cap, for the HTTP/2 connection another request of its key is
-    // dialing (Waiters#queueLocked); cleared when its own dial starts. Not a wait for permission: connWaitTimeout
-    // does not end it, the dials it waits for do.
+    // dialing (Waiters#queueLocked), counted in host.awaitingSharedDial; cleared when its own dial starts, at the
+    // cap, or when it leaves. Not a wait for permission: connWaitTimeout does not end it, the dials it waits for do.
     boolean awaitsSharedDial;
     // Guarded by lock: CloseIdleConnections ran while this want's dial was in flight and the want was done.
     boolean dialAbandoned;
@@ -108,6 +108,7 @@ final class WantConn {
      */
     private void leaveQueuesLocked() {
         done = true;
+        stopAwaitingSharedDialLocked();
         if (queuedForIdle) {
             host.idleWaiters.remove(this);
             queuedForIdle = false;
@@ -117,6 +118,20 @@ final class WantConn {
             waitingForPermission = false;
         }
         host.waiting--;
+    }
+
+    /** Queued for its key's shared HTTP/2 dial ({@link Waiters#queueLocked}). */
+    void awaitSharedDialLocked() {
+        awaitsSharedDial = true;
+        host.awaitingSharedDial++;
+    }
+
+    /** No longer waits for the shared dial: its own dial starts, it waits for permission at the cap, or it left. */
+    void stopAwaitingSharedDialLocked() {
+        if (awaitsSharedDial) {
+            awaitsSharedDial = false;
+            host.awaitingSharedDial--;
+        }
     }
 
     /** Wakes the waiting thread; called after the lock is released. */
