@@ -52,6 +52,29 @@ class Http2FaultTest extends TransportTestSupport {
     }
 
     @Test
+    void aRequestWithoutBodyBehindAWriterStuckOnAServerThatStopsReadingFailsAtItsResponseHeaderTimeout()
+            throws Exception {
+        H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.STOPS_READING));
+        Transport transport = h2Transport(TransportConfig.builder()
+                .responseHeaderTimeout(Duration.ofMillis(500)).build());
+        Request upload = Request.builder(server.url("/upload")).post(RequestBody.of(new byte[64 << 20])).build();
+        CompletableFuture<String> stuck = CompletableFuture.supplyAsync(() -> call(transport, upload), Async.THREADS);
+        awaitTrue("the upload's HEADERS reached the server", () -> server.streamsOn(0).size() == 1);
+
+        long start = System.nanoTime();
+        Throwable thrown = catchThrowable(() -> transport.roundTrip(Request.get(server.url("/"))));
+
+        // Its HEADERS wait for the write lock the upload holds (or went out between the upload's frames): either
+        // way its wait for a response is bounded by its own deadline, not by the stuck writer.
+        assertThat(thrown).isInstanceOf(IOException.class).hasMessageContaining("timeout awaiting response headers");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(stuck).as("the upload still writes into a server that reads nothing").isNotDone();
+
+        server.close(); // the stuck write fails with the connection, and the pool's counts return to zero
+        assertThat(stuck).failsWithin(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aServerThatStopsAnsweringIsDetectedByPingAndItsConnectionClosedAsPingTimeout() throws Exception {
         H2ScriptServer server = closeLater(H2ScriptServer.start(Mode.SILENT));
         Transport transport = h2Transport(TransportConfig.builder()

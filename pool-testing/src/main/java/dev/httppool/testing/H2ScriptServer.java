@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,7 +45,10 @@ import javax.net.ssl.SSLSocket;
  *   <li>{@link Mode#HUGE_HEAD}: answers each request with a head holding one field of {@link #HUGE_FIELD_BYTES}
  *       bytes;</li>
  *   <li>{@link Mode#TRAILERS}: answers each request with {@code 200}, body {@code ok} and the trailer
- *       {@code x-checksum: ok}.</li>
+ *       {@code x-checksum: ok};</li>
+ *   <li>{@link Mode#STOPS_READING}: opens both of the client's send windows to their maximum, acks its SETTINGS,
+ *       and once the first HEADERS arrived reads nothing more (nor answers): a client writing a large body
+ *       there blocks in its socket write once the TCP buffers are full.</li>
  * </ul>
  * Responses use HPACK's static table only ({@code :status 200} is the single octet {@code 0x88}).
  */
@@ -53,7 +57,7 @@ public final class H2ScriptServer implements AutoCloseable {
     /** What the server does on one connection. */
     public enum Mode {
         ANSWER, GOAWAY_AFTER_TWO, SILENT, GOAWAY_WHEN_IDLE, REFUSE_FIRST, PING_FLOOD, PADDED_BODY, WINDOW_IGNORED,
-        TRAILERS, NO_SETTINGS, HUGE_HEAD, PING_BEFORE_SETTINGS
+        TRAILERS, NO_SETTINGS, HUGE_HEAD, PING_BEFORE_SETTINGS, STOPS_READING
     }
 
     /** The value length of the field {@link Mode#HUGE_HEAD} sends. */
@@ -76,6 +80,8 @@ public final class H2ScriptServer implements AutoCloseable {
         return t;
     });
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Released by {@link #close()}: {@link Mode#STOPS_READING} connections wait on it. */
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Per connection, the ids of the streams whose HEADERS arrived. */
     private final List<List<Integer>> streams = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -152,7 +158,17 @@ public final class H2ScriptServer implements AutoCloseable {
             if (mode == Mode.PING_BEFORE_SETTINGS) {
                 frame(out, 6, 0, 0, new byte[8]);
             }
-            frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
+            if (mode == Mode.STOPS_READING) {
+                byte[] settings = new byte[6];
+                settings[1] = 4; // SETTINGS_INITIAL_WINDOW_SIZE
+                putInt(settings, 2, Integer.MAX_VALUE);
+                frame(out, 4, 0, 0, settings);
+                byte[] increment = new byte[4];
+                putInt(increment, 0, Integer.MAX_VALUE - 65_535);
+                frame(out, 8, 0, 0, increment); // the connection window to its maximum
+            } else {
+                frame(out, 4, 0, 0, new byte[0]); // our SETTINGS: all defaults
+            }
             if (mode == Mode.PING_FLOOD) {
                 for (int i = 0; i < FLOOD_PINGS; i++) {
                     frame(out, 6, 0, 0, new byte[8]);
@@ -174,6 +190,17 @@ public final class H2ScriptServer implements AutoCloseable {
                             | (payload[6] & 0xff) << 8 | payload[7] & 0xff);
                 }
                 if (mode == Mode.SILENT) {
+                    continue;
+                }
+                if (mode == Mode.STOPS_READING) {
+                    if (type == 4 && (flags & 1) == 0) {
+                        frame(out, 4, 1, 0, new byte[0]); // SETTINGS ack
+                        out.flush();
+                    } else if (type == 1) {
+                        seen.add(streamId);
+                        awaitClose(); // reads nothing more until the server closes
+                        return;
+                    }
                     continue;
                 }
                 if (type == 4 && (flags & 1) == 0) {
@@ -292,6 +319,14 @@ public final class H2ScriptServer implements AutoCloseable {
         }
     }
 
+    private void awaitClose() {
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int getInt(byte[] b, int p) {
         return (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | b[p + 3] & 0xff;
     }
@@ -323,6 +358,7 @@ public final class H2ScriptServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stopped.countDown();
         server.close();
         for (Socket s : sockets) {
             try {
