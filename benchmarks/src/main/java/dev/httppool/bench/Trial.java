@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +29,25 @@ final class Trial {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    /**
+     * The callers' threads: platform threads, or with {@code -Dbench.virtualCallers=true} on JDK 21+ virtual threads
+     * (an experiment: bytes allocated per request then count only platform threads, so they read low).
+     */
+    private static final ThreadFactory CALLERS = callers();
+
     private Trial() {
+    }
+
+    private static ThreadFactory callers() {
+        if (!Boolean.getBoolean("bench.virtualCallers")) {
+            return Thread::new;
+        }
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            return (ThreadFactory) Class.forName("java.lang.Thread$Builder").getMethod("factory").invoke(builder);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("bench.virtualCallers needs JDK 21 or later", e);
+        }
     }
 
     /** Called around the measured run, while the client is open (the runner reads server counters there). */
@@ -71,7 +90,7 @@ final class Trial {
         Thread[] threads = new Thread[c];
         for (int i = 0; i < c; i++) {
             int slot = i;
-            threads[i] = new Thread(() -> {
+            threads[i] = CALLERS.newThread(() -> {
                 byte[] scratch = new byte[8192];
                 long n = 0;
                 while (System.nanoTime() < deadline) {
@@ -83,7 +102,7 @@ final class Trial {
                     }
                 }
                 done.addAndGet(n);
-            }, "warmup-" + i);
+            });
             threads[i].start();
         }
         for (Thread t : threads) {
@@ -109,7 +128,7 @@ final class Trial {
         Thread[] threads = new Thread[c];
         for (int i = 0; i < c; i++) {
             int slot = i;
-            threads[i] = new Thread(() -> {
+            threads[i] = CALLERS.newThread(() -> {
                 byte[] scratch = new byte[8192];
                 try {
                     startGate.await();
@@ -130,7 +149,7 @@ final class Trial {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, "load-" + i);
+            });
             threads[i].start();
         }
         Map<Long, Long> allocBefore = allocatedByThread();
