@@ -11,12 +11,10 @@ import dev.httppool.LeakDetection;
 import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
-import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeMuxWire;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,7 +110,7 @@ class PoolCombinationsTest {
 
     /** Acquires on another thread (a dial may be needed), completing queued dials until it returns. */
     private PooledConnection acquire() throws Exception {
-        CompletableFuture<PooledConnection> got = acquireAsync();
+        CompletableFuture<PooledConnection> got = PoolCallers.acquireAsync(pool, H2);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!got.isDone() && System.nanoTime() < deadline) {
             if (dials.queued() > 0) {
@@ -197,7 +195,7 @@ class PoolCombinationsTest {
         assertThat(acquire()).isSameAs(first); // full now
         List<CompletableFuture<PooledConnection>> burst = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            burst.add(acquireAsync());
+            burst.add(PoolCallers.acquireAsync(pool, H2));
         }
         awaitWaiting(5);
         dials.awaitQueued(1); // queued after the pool's lock is let go
@@ -227,7 +225,7 @@ class PoolCombinationsTest {
         PooledConnection first = acquire(); // full
         List<CompletableFuture<PooledConnection>> burst = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            burst.add(acquireAsync());
+            burst.add(PoolCallers.acquireAsync(pool, H2));
         }
         awaitWaiting(3);
         dials.awaitQueued(1);
@@ -260,7 +258,7 @@ class PoolCombinationsTest {
         CompletableFuture<PooledConnection> gaveUp = acquireOnThread(leader);
         awaitWaiting(1);
         dials.awaitQueued(1);
-        CompletableFuture<PooledConnection> waited = acquireAsync();
+        CompletableFuture<PooledConnection> waited = PoolCallers.acquireAsync(pool, H2);
         awaitWaiting(2);
 
         leader[0].interrupt();
@@ -282,12 +280,12 @@ class PoolCombinationsTest {
         maxStreams = 1;
         pool(TransportConfig.builder().maxConnsPerHost(3).connWaitTimeout(Duration.ofMillis(100)).build());
         PooledConnection first = acquire(); // full
-        CompletableFuture<PooledConnection> dialer = acquireAsync();
+        CompletableFuture<PooledConnection> dialer = PoolCallers.acquireAsync(pool, H2);
         awaitWaiting(1);
         dials.awaitQueued(1);
-        CompletableFuture<PooledConnection> next = acquireAsync(); // waits for that dial
+        CompletableFuture<PooledConnection> next = PoolCallers.acquireAsync(pool, H2); // waits for that dial
         awaitWaiting(2);
-        CompletableFuture<PooledConnection> last = acquireAsync(); // so does this one
+        CompletableFuture<PooledConnection> last = PoolCallers.acquireAsync(pool, H2); // so does this one
         awaitWaiting(3);
         ticker.advance(200); // past their connWaitTimeout, while they wait for a dial: not a wait at the cap yet
 
@@ -303,16 +301,6 @@ class PoolCombinationsTest {
         pool.release(third, null);
         pool.release(second, null);
         pool.release(first, null);
-    }
-
-    private CompletableFuture<PooledConnection> acquireAsync() {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.acquire(H2, ClientTrace.NONE);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, Async.THREADS);
     }
 
     /** Waits (bounded) until {@code n} of {@code futures} are done. */
