@@ -85,22 +85,7 @@ final class Waiters {
      * that fails costs each of them at most one dial of its own, as before it waited.
      */
     PoolActions startSharedDialWaitersLocked(HostPool hp, PoolActions a) {
-        if (hp.awaitingSharedDial == 0) {
-            return a;
-        }
-        int max = hp.limits.maxConnsPerHost;
-        for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
-            WantConn w = it.next();
-            if (w.awaitsSharedDial && !w.done) {
-                if (max <= 0 || hp.conns < max) {
-                    it.remove();
-                    a = startDialLocked(hp, w, a);
-                } else {
-                    w.stopAwaitingSharedDialLocked(); // waits for permission now, as at the cap
-                }
-            }
-        }
-        return a;
+        return startSharedDialsLocked(hp, Integer.MAX_VALUE, a);
     }
 
     /**
@@ -110,20 +95,29 @@ final class Waiters {
      * any request at the cap does.
      */
     PoolActions startNextSharedDialLocked(HostPool hp, PoolActions a) {
-        if (hp.awaitingSharedDial == 0 || !hp.dialsInProgress.isEmpty()) {
+        return hp.dialsInProgress.isEmpty() ? startSharedDialsLocked(hp, 1, a) : a;
+    }
+
+    /**
+     * Starts the dials of up to {@code dials} of the requests waiting for the shared dial, oldest first, within
+     * {@code maxConnsPerHost}; at the cap, those it reaches wait for permission instead, within connWaitTimeout.
+     */
+    private static PoolActions startSharedDialsLocked(HostPool hp, int dials, PoolActions a) {
+        if (hp.awaitingSharedDial == 0) {
             return a;
         }
         int max = hp.limits.maxConnsPerHost;
-        for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext(); ) {
+        for (Iterator<WantConn> it = hp.dialWaiters.iterator(); it.hasNext() && dials > 0; ) {
             WantConn w = it.next();
             if (!w.awaitsSharedDial || w.done) {
                 continue;
             }
             if (max > 0 && hp.conns >= max) {
-                w.stopAwaitingSharedDialLocked(); // at the cap: waits for permission now, within connWaitTimeout
+                w.stopAwaitingSharedDialLocked();
             } else {
                 it.remove();
-                return startDialLocked(hp, w, a);
+                a = startDialLocked(hp, w, a);
+                dials--;
             }
         }
         return a;
