@@ -305,12 +305,15 @@ public final class Runner {
         r.repeat = rep;
         System.out.printf("%.0f req/s p50 %.0f us p99 %.0f us cpu %.1f us/req alloc %.0f B/req conns %d tw %d/%d errors %d warm-up %s tenths %s%n",
                 r.rps, r.p50Micros, r.p99Micros, r.cpuNanosPerRequest / 1000, r.allocBytesPerRequest, r.accepted,
-                r.timeWait, r.timeWaitRetired, r.errors, r.warmupRps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" ")),
-                r.tenthsRps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" ")));
+                r.timeWait, r.timeWaitRetired, r.errors, spaced(r.warmupRps), spaced(r.tenthsRps));
         Files.writeString(log, scenario + " " + path + " rep=" + rep + " " + r.toLine() + " accepted=" + r.accepted
                 + " timewait=" + r.timeWait + " timewait_retired=" + r.timeWaitRetired + "\n", StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         return r;
+    }
+
+    private static String spaced(List<Double> rps) {
+        return rps.stream().map(d -> String.format("%.0f", d)).collect(Collectors.joining(" "));
     }
 
     private Result child(Params p) throws Exception {
