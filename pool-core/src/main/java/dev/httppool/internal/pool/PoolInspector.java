@@ -162,6 +162,9 @@ final class PoolInspector {
                 || hp.dialWaiters.stream().anyMatch(w -> !w.waitingForPermission)) {
             return hp.key + ": a waiter in a queue does not know it is there";
         }
+        if (hp.idleWaiters.stream().anyMatch(w -> w.done) || hp.dialWaiters.stream().anyMatch(w -> w.done)) {
+            return hp.key + ": a waiter that left is still queued"; // a return skips the queue when waiting == 0
+        }
         long sharedDial = hp.dialWaiters.stream().filter(w -> w.awaitsSharedDial).count();
         if (sharedDial != hp.awaitingSharedDial) {
             return hp.key + ": " + sharedDial + " wait for the shared dial but awaitingSharedDial="
