@@ -16,7 +16,6 @@ import dev.httppool.PoolTestSupport;
 import dev.httppool.RejectReason;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
-import dev.httppool.testing.Async;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.WarningCapture;
 import dev.httppool.testing.FakeWire;
@@ -71,13 +70,7 @@ class AdvisorTest {
     }
 
     private CompletableFuture<PooledConnection> acquireAsync(ConnectMethodKey key) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.acquire(key, ClientTrace.NONE);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Async.THREADS);
+        return PoolCallers.acquireAsync(pool, key);
     }
 
     /** {@code n} requests hold a connection of KEY_A at once, then return them in order. */

@@ -150,13 +150,7 @@ class IdleMaintenanceTest {
 
     /** Starts a request for {@code key} on another thread. */
     private CompletableFuture<PooledConnection> acquireAsync(ConnectMethodKey key) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return pool.acquire(key, ClientTrace.NONE);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Async.THREADS);
+        return PoolCallers.acquireAsync(pool, key);
     }
 
     /** Starts a maintenance probe pass on another thread and returns once it is probing {@code wire}. */
