@@ -3,6 +3,7 @@ package dev.httppool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.httppool.testing.GatedDialer;
 import dev.httppool.testing.Http2TestServer;
 import dev.httppool.testing.RecordingListener;
 import dev.httppool.testing.TestTls;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -142,6 +145,39 @@ class Http2IntegrationTest extends TransportTestSupport {
         assertThat(s.stats().closed().values().stream().mapToLong(Long::longValue).sum()).as("connections closed")
                 .isZero();
         assertThat(server.connectionsSeen()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstAfterTheKeysHttp2ConnectionWasClosedSharesOneDialAsTheKeySpokeHttp2() throws Exception {
+        Http2TestServer server = h2Server(128);
+        GatedDialer dialer = gatedDialer();
+        CountDownLatch burstDial = dialer.gate(2);
+        Transport transport = transport(Transport.builder().config(TransportConfig.defaults())
+                .sslContext(TestTls.get().clientContext()).dialer(dialer));
+        assertThat(body(transport.roundTrip(Request.get(server.url("/hello"))))).isEqualTo("hello");
+        awaitTrue("the connection idle", () -> key(transport, server).idle() == 1);
+        assertThat(transport.closeIdleConnections()).isEqualTo(1);
+        int n = 20;
+        List<Future<String>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            results.add(callers.submit(() -> body(transport.roundTrip(Request.get(server.url("/hold"))))));
+        }
+        // Every request of the burst asks before the first one's dial ends (a slow thread start could otherwise
+        // arrive after it, with no dial under way, and dial as any request would).
+        awaitTrue("all " + n + " requests waiting", () -> transport.snapshot().totals().waiting() == n);
+        burstDial.countDown();
+        awaitTrue("all " + n + " requests held by the server at once", () -> server.holding() == n);
+
+        assertThat(server.connectionsSeen()).as("the first connection and one for the burst").isEqualTo(2);
+        server.release();
+        for (Future<String> f : results) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isEqualTo("held");
+        }
+        awaitPoolClean(transport);
+        PoolSnapshot s = transport.snapshot();
+        assertThat(s.stats().dials()).as("dials").isEqualTo(2);
+        assertThat(s.stats().closed()).as("closed: only the first, by closeIdleConnections")
+                .containsExactly(Map.entry("close-idle", 1L));
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.httppool.PoolSnapshot;
 import dev.httppool.TransportConfig;
 import dev.httppool.TransportListener;
 import dev.httppool.testing.FakeMuxWire;
+import dev.httppool.testing.FakeWire;
 import dev.httppool.testing.FakeTicker;
 import dev.httppool.testing.ManualDials;
 import java.io.IOException;
@@ -46,6 +47,8 @@ class PoolCombinationsTest {
     private int maxStreams = 10;
     private final AtomicReference<IOException> failNextDial =
             new AtomicReference<>();
+    /** Whether dials bring HTTP/1.1 connections ({@link FakeWire}) instead of HTTP/2 ones. */
+    private volatile boolean dialHttp1;
 
     private ConnPool pool(TransportConfig config) {
         TransportListener listener = new TransportListener() {
@@ -58,6 +61,9 @@ class PoolCombinationsTest {
             IOException failure = failNextDial.getAndSet(null);
             if (failure != null) {
                 throw failure;
+            }
+            if (dialHttp1) {
+                return new FakeWire(ids.incrementAndGet());
             }
             FakeMuxWire w = new FakeMuxWire(ids.incrementAndGet(), maxStreams);
             wires.add(w);
@@ -301,6 +307,110 @@ class PoolCombinationsTest {
         pool.release(third, null);
         pool.release(second, null);
         pool.release(first, null);
+    }
+
+    @Test
+    void aBurstForAKeyWhoseLatestDialBroughtHttp2SharesOneDialAfterTheKeysConnectionsAreGone() throws Exception {
+        pool(TransportConfig.defaults());
+        pool.release(acquire(), null);
+        assertThat(pool.closeIdleConnections()).isEqualTo(1);
+        assertThat(pool.snapshot().totals().idle()).isZero();
+
+        List<CompletableFuture<PooledConnection>> burst = burst(5);
+        awaitWaiting(5);
+        dials.awaitQueued(1);
+        assertThat(dials.queued()).as("one dial for the five").isEqualTo(1);
+        dials.completeNext();
+        awaitDone(burst, 5);
+
+        PooledConnection shared = burst.get(0).get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<PooledConnection> f : burst) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).isSameAs(shared);
+        }
+        assertThat(wires).as("the earlier connection and one new one, none closed unused").hasSize(2);
+        assertThat(wires.get(1).closed).isFalse();
+        assertThat(pool.snapshot().stats().closed()).containsOnlyKeys("close-idle");
+        for (CompletableFuture<PooledConnection> f : burst) {
+            pool.release(f.get(5, TimeUnit.SECONDS), null);
+        }
+    }
+
+    @Test
+    void whenAKeyWhoseLatestDialBroughtHttp2AnswersWithHttp11TheRequestsThatWaitedEachDialTheirOwnAndItIsForgotten()
+            throws Exception {
+        pool(TransportConfig.defaults());
+        pool.release(acquire(), null);
+        pool.closeIdleConnections();
+        dialHttp1 = true; // the server now speaks HTTP/1.1 only
+
+        List<CompletableFuture<PooledConnection>> burst = burst(3);
+        awaitWaiting(3);
+        dials.awaitQueued(1);
+        assertThat(dials.queued()).as("one dial first, as the key spoke HTTP/2").isEqualTo(1);
+        dials.completeNext();
+        awaitDone(burst, 1);
+        dials.awaitQueued(2);
+        assertThat(dials.queued()).as("the two that waited for it dial their own").isEqualTo(2);
+        dials.completeAll();
+        awaitDone(burst, 3);
+        for (CompletableFuture<PooledConnection> f : burst) {
+            pool.release(f.get(5, TimeUnit.SECONDS), null);
+        }
+        pool.closeIdleConnections(); // the two kept idle (maxIdleConnsPerHost); the third was closed on return
+        assertThat(pool.snapshot().totals().idle()).isZero();
+
+        List<CompletableFuture<PooledConnection>> next = burst(2);
+        awaitWaiting(2);
+        dials.awaitQueued(2);
+        assertThat(dials.queued()).as("forgotten: one dial per request again").isEqualTo(2);
+        dials.completeAll();
+        awaitDone(next, 2);
+        for (CompletableFuture<PooledConnection> f : next) {
+            pool.release(f.get(5, TimeUnit.SECONDS), null);
+        }
+    }
+
+    @Test
+    void whenTheDialOfAKeyRememberedForHttp2FailsItIsForgottenSoRequestsArrivingMeanwhileDialAtOnce()
+            throws Exception {
+        pool(TransportConfig.defaults());
+        pool.release(acquire(), null);
+        pool.closeIdleConnections();
+
+        List<CompletableFuture<PooledConnection>> burst = burst(3);
+        awaitWaiting(3);
+        dials.awaitQueued(1);
+        assertThat(dials.queued()).as("one dial for the three").isEqualTo(1);
+        failNextDial.set(new IOException("connection refused"));
+        dials.completeNext();
+        awaitDone(burst, 1);
+        dials.awaitQueued(2);
+        assertThat(dials.queued()).as("the two that waited for it dial their own").isEqualTo(2);
+
+        CompletableFuture<PooledConnection> later = PoolCallers.acquireAsync(pool, H2);
+        awaitWaiting(3);
+        dials.awaitQueued(3);
+        assertThat(dials.queued()).as("a request arriving now dials at once: the key was forgotten").isEqualTo(3);
+
+        dials.completeAll();
+        burst.add(later);
+        awaitDone(burst, 4);
+        assertThat(burst.stream().filter(CompletableFuture::isCompletedExceptionally)).as("the failed dial's own")
+                .hasSize(1);
+        for (CompletableFuture<PooledConnection> f : burst) {
+            if (!f.isCompletedExceptionally()) {
+                pool.release(f.get(5, TimeUnit.SECONDS), null);
+            }
+        }
+    }
+
+    /** {@code n} requests for H2 at once, each on a thread of its own. */
+    private List<CompletableFuture<PooledConnection>> burst(int n) {
+        List<CompletableFuture<PooledConnection>> burst = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            burst.add(PoolCallers.acquireAsync(pool, H2));
+        }
+        return burst;
     }
 
     /** Waits (bounded) until {@code n} of {@code futures} are done. */

@@ -76,6 +76,8 @@ public final class ConnPool {
     final IdleLru lru;
     // Guarded by lock
     final PoolStats stats = new PoolStats();
+    // Guarded by lock: the keys whose latest dial brought an HTTP/2 connection, for the shared dial of a burst.
+    final Http2Keys http2Keys = new Http2Keys();
     // Guarded by lock: CloseIdleConnections was called and no request has asked for a connection since.
     private boolean closeIdle;
     // Guarded by lock

@@ -62,6 +62,8 @@ final class Dials {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
             pool.stats.dialedLocked(hp);
+            pool.http2Keys.dialedLocked(hp.key, wire instanceof MultiplexedConnection mc && mc.takesNewStreams()
+                    && mc.maxConcurrentStreams() > 0);
             long now = pool.ticker.nanoTime();
             pc = new PooledConnection(pool, pool.nextId++, hp, wire, now);
             if (pool.closed || w.dialAbandoned) {
@@ -98,6 +100,9 @@ final class Dials {
             HostPool hp = w.host;
             hp.dialsInProgress.remove(w);
             pool.stats.dialFailedLocked(hp);
+            // While the server does not answer, requests that come now dial their own at once rather than each
+            // waiting for this dial's deadline first and then its own.
+            pool.http2Keys.dialedLocked(hp.key, false);
             if (!w.done) {
                 a = w.deliverLocked(null, error, a);
             }

@@ -47,12 +47,14 @@ final class Waiters {
         }
         int max = hp.limits.maxConnsPerHost;
         if (max <= 0 || hp.conns < max) {
-            if (!hp.dialsInProgress.isEmpty() && pool.mux.hasSharedLocked(hp)) {
-                // The key's HTTP/2 connections are full and one is being dialed already: wait for it, as Go's
-                // http2 pool shares one dial per key. It carries up to the server's stream limit, so a burst
-                // above a connection's limit costs one handshake, not one per request. The new connection's
-                // streams are handed out oldest first (MuxConns#wakeDialWaiters); a dial that fails or brings
-                // no HTTP/2 connection lets each of these dial its own (startSharedDialWaitersLocked).
+            if (!hp.dialsInProgress.isEmpty()
+                    && (pool.mux.hasSharedLocked(hp) || pool.http2Keys.spokeHttp2Locked(hp.key))) {
+                // The key's HTTP/2 connections are full (or it has none, but its latest dial brought one: see
+                // Http2Keys) and one is being dialed already: wait for it, as Go's http2 pool shares one dial per
+                // key. It carries up to the server's stream limit, so a burst above a connection's limit costs
+                // one handshake, not one per request. The new connection's streams are handed out oldest first
+                // (MuxConns#wakeDialWaiters); a dial that fails or brings no HTTP/2 connection lets each of these
+                // dial its own (startSharedDialWaitersLocked).
                 hp.dialWaiters.addLast(w);
                 w.waitingForPermission = true;
                 w.awaitSharedDialLocked();
