@@ -217,9 +217,7 @@ class PoolCombinationsTest {
 
         assertThat(wires).as("ceil(5 / 2) new connections, none closed unused").hasSize(4).noneMatch(w -> w.closed);
         assertThat(dials.queued()).isZero();
-        for (CompletableFuture<PooledConnection> f : burst) {
-            pool.release(f.get(5, TimeUnit.SECONDS), null);
-        }
+        releaseServed(burst);
         pool.release(first, null);
         pool.release(first, null);
     }
@@ -246,11 +244,7 @@ class PoolCombinationsTest {
 
         dials.completeAll();
         awaitDone(burst, 3);
-        for (CompletableFuture<PooledConnection> f : burst) {
-            if (!f.isCompletedExceptionally()) {
-                pool.release(f.get(5, TimeUnit.SECONDS), null);
-            }
-        }
+        releaseServed(burst);
         pool.release(first, null);
         assertThat(pool.snapshot().totals().active()).isZero();
     }
@@ -311,15 +305,9 @@ class PoolCombinationsTest {
 
     @Test
     void aBurstForAKeyWhoseLatestDialBroughtHttp2SharesOneDialAfterTheKeysConnectionsAreGone() throws Exception {
-        pool(TransportConfig.defaults());
-        pool.release(acquire(), null);
-        assertThat(pool.closeIdleConnections()).isEqualTo(1);
-        assertThat(pool.snapshot().totals().idle()).isZero();
+        rememberedHttp2KeyWithNoConnection();
 
-        List<CompletableFuture<PooledConnection>> burst = burst(5);
-        awaitWaiting(5);
-        dials.awaitQueued(1);
-        assertThat(dials.queued()).as("one dial for the five").isEqualTo(1);
+        List<CompletableFuture<PooledConnection>> burst = burstSharingOneDial(5);
         dials.completeNext();
         awaitDone(burst, 5);
 
@@ -330,32 +318,23 @@ class PoolCombinationsTest {
         assertThat(wires).as("the earlier connection and one new one, none closed unused").hasSize(2);
         assertThat(wires.get(1).closed).isFalse();
         assertThat(pool.snapshot().stats().closed()).containsOnlyKeys("close-idle");
-        for (CompletableFuture<PooledConnection> f : burst) {
-            pool.release(f.get(5, TimeUnit.SECONDS), null);
-        }
+        releaseServed(burst);
     }
 
     @Test
     void whenAKeyWhoseLatestDialBroughtHttp2AnswersWithHttp11TheRequestsThatWaitedEachDialTheirOwnAndItIsForgotten()
             throws Exception {
-        pool(TransportConfig.defaults());
-        pool.release(acquire(), null);
-        pool.closeIdleConnections();
+        rememberedHttp2KeyWithNoConnection();
         dialHttp1 = true; // the server now speaks HTTP/1.1 only
 
-        List<CompletableFuture<PooledConnection>> burst = burst(3);
-        awaitWaiting(3);
-        dials.awaitQueued(1);
-        assertThat(dials.queued()).as("one dial first, as the key spoke HTTP/2").isEqualTo(1);
+        List<CompletableFuture<PooledConnection>> burst = burstSharingOneDial(3);
         dials.completeNext();
         awaitDone(burst, 1);
         dials.awaitQueued(2);
         assertThat(dials.queued()).as("the two that waited for it dial their own").isEqualTo(2);
         dials.completeAll();
         awaitDone(burst, 3);
-        for (CompletableFuture<PooledConnection> f : burst) {
-            pool.release(f.get(5, TimeUnit.SECONDS), null);
-        }
+        releaseServed(burst);
         pool.closeIdleConnections(); // the two kept idle (maxIdleConnsPerHost); the third was closed on return
         assertThat(pool.snapshot().totals().idle()).isZero();
 
@@ -365,22 +344,15 @@ class PoolCombinationsTest {
         assertThat(dials.queued()).as("forgotten: one dial per request again").isEqualTo(2);
         dials.completeAll();
         awaitDone(next, 2);
-        for (CompletableFuture<PooledConnection> f : next) {
-            pool.release(f.get(5, TimeUnit.SECONDS), null);
-        }
+        releaseServed(next);
     }
 
     @Test
     void whenTheDialOfAKeyRememberedForHttp2FailsItIsForgottenSoRequestsArrivingMeanwhileDialAtOnce()
             throws Exception {
-        pool(TransportConfig.defaults());
-        pool.release(acquire(), null);
-        pool.closeIdleConnections();
+        rememberedHttp2KeyWithNoConnection();
 
-        List<CompletableFuture<PooledConnection>> burst = burst(3);
-        awaitWaiting(3);
-        dials.awaitQueued(1);
-        assertThat(dials.queued()).as("one dial for the three").isEqualTo(1);
+        List<CompletableFuture<PooledConnection>> burst = burstSharingOneDial(3);
         failNextDial.set(new IOException("connection refused"));
         dials.completeNext();
         awaitDone(burst, 1);
@@ -397,11 +369,33 @@ class PoolCombinationsTest {
         awaitDone(burst, 4);
         assertThat(burst.stream().filter(CompletableFuture::isCompletedExceptionally)).as("the failed dial's own")
                 .hasSize(1);
-        for (CompletableFuture<PooledConnection> f : burst) {
+        releaseServed(burst);
+    }
+
+    /** Returns the connection of each of {@code requests} that was served (the failed ones got none). */
+    private void releaseServed(List<CompletableFuture<PooledConnection>> requests) throws Exception {
+        for (CompletableFuture<PooledConnection> f : requests) {
             if (!f.isCompletedExceptionally()) {
                 pool.release(f.get(5, TimeUnit.SECONDS), null);
             }
         }
+    }
+
+    /** A pool whose one HTTP/2 connection of H2 has been closed: the key is gone, remembered as speaking HTTP/2. */
+    private void rememberedHttp2KeyWithNoConnection() throws Exception {
+        pool(TransportConfig.defaults());
+        pool.release(acquire(), null);
+        assertThat(pool.closeIdleConnections()).isEqualTo(1);
+        assertThat(pool.snapshot().totals().idle()).isZero();
+    }
+
+    /** {@code n} requests for H2 at once, all waiting for the one dial the first of them started. */
+    private List<CompletableFuture<PooledConnection>> burstSharingOneDial(int n) throws Exception {
+        List<CompletableFuture<PooledConnection>> burst = burst(n);
+        awaitWaiting(n);
+        dials.awaitQueued(1);
+        assertThat(dials.queued()).as("one dial for the %d requests", n).isEqualTo(1);
+        return burst;
     }
 
     /** {@code n} requests for H2 at once, each on a thread of its own. */
