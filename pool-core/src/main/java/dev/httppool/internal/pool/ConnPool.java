@@ -494,8 +494,8 @@ public final class ConnPool {
             return closeLocked(pc, CloseReason.IDLE_TIMEOUT, a); // the server keeps it idle for under a second
         }
         pc.reused = true;
-        // Every request in idleWaiters is counted in waiting (it leaves both at once): with nobody waiting the
-        // queue, a cold cache line per return with thousands of keys, is not looked at.
+        // Every request in idleWaiters is counted in waiting (it leaves both at once). With nobody waiting, the
+        // queue (a cold cache line per return with thousands of keys) is not looked at.
         WantConn w;
         while (hp.waiting > 0 && (w = hp.idleWaiters.pollFirst()) != null) {
             w.queuedForIdle = false;
