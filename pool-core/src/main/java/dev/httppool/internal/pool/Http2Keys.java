@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class Http2Keys {
 
-    /** Keys remembered at most: about 100 bytes each. */
+    /** Keys remembered at most; each costs a map entry and keeps its key (a few strings) reachable. */
     static final int MAX_KEYS = 1024;
 
     private final Map<ConnectMethodKey, Boolean> keys = new LinkedHashMap<>(16, 0.75f, false) {
