@@ -103,6 +103,7 @@ final class Trial {
                 }
                 done.addAndGet(n);
             });
+            threads[i].setName("warmup-" + i);
             threads[i].start();
         }
         for (Thread t : threads) {
@@ -150,6 +151,7 @@ final class Trial {
                     Thread.currentThread().interrupt();
                 }
             });
+            threads[i].setName("load-" + i);
             threads[i].start();
         }
         Map<Long, Long> allocBefore = allocatedByThread();
