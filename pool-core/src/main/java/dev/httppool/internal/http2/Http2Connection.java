@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -72,22 +71,16 @@ public final class Http2Connection implements MultiplexedConnection {
     private final SocketChannel channel;
     private final SSLSocket ssl;
     final InputStream in;
-    // Guarded by output.lock
-    private final HpackEncoder encoder = new HpackEncoder();
+    /** What the streams' callers send: HEADERS in stream-id order, DATA within the windows, window updates. */
+    final Http2StreamWrites writes;
     /** Used by the reader thread only. */
     private final HpackDecoder decoder;
-    /** The server's SETTINGS_HEADER_TABLE_SIZE not yet applied to the encoder (-1: none). */
-    volatile long pendingHeaderTableSize = -1;
     private final String localAddress;
     private final String remoteAddress;
     final CountDownLatch settingsReceived = new CountDownLatch(1);
 
     // Guarded by lock
     final Map<Integer, Http2Stream> streams = new HashMap<>();
-    /** Streams without a request body whose HEADERS wait for the write lock's holder (see {@link #openStream}). */
-    private final ConcurrentLinkedQueue<Http2Stream> queuedHeads = new ConcurrentLinkedQueue<>();
-    // Guarded by output.lock (read under lock by takesNewStreams via the volatile)
-    private volatile int nextStreamId = 1;
     // Guarded by lock: the peer's windows and settings.
     long sendWindow = DEFAULT_INITIAL_WINDOW_SIZE;
     int peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
@@ -116,15 +109,16 @@ public final class Http2Connection implements MultiplexedConnection {
         this.config = config;
         this.ticker = ticker;
         this.in = ssl.getInputStream();
+        this.writes = new Http2StreamWrites(this);
         this.output = new Http2Output(ssl.getOutputStream(), new Http2Output.Heads() {
             @Override
             public boolean isEmpty() {
-                return queuedHeads.isEmpty();
+                return !writes.headsQueued();
             }
 
             @Override
             public void writeQueuedLocked() throws IOException {
-                writeQueuedHeadsLocked();
+                writes.writeQueuedHeadsLocked();
             }
 
             @Override
@@ -215,183 +209,10 @@ public final class Http2Connection implements MultiplexedConnection {
         return new Http2Stream(this);
     }
 
-    /**
-     * Sends the HEADERS opening {@code s}: its id is taken and it is registered in the order ids go out. Without a
-     * body ({@code endStream}) the HEADERS are queued and written by whoever holds the write lock, or by this thread
-     * if no one does ({@link Http2Output}): the caller never waits for the lock, and a failure reaches it as its
-     * stream's failure.
-     */
-    void openStream(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
-        if (endStream) {
-            s.queueHead(fields, n);
-            queuedHeads.add(s);
-            if (output.lock.tryLock()) {
-                unlockWrite();
-            } else if (closed && queuedHeads.remove(s)) {
-                // end() may have drained the queue before this stream joined it, and a closing thread holding the
-                // lock releases it without looking
-                throw refused();
-            }
-            return;
-        }
-        output.lock.lock();
-        try {
-            output.writeControlLocked(); // as for queued HEADERS: what was queued before goes first
-            if (!register(s)) {
-                throw refused();
-            }
-            writeHeadLocked(s, fields, n, false);
-        } catch (IOException e) {
-            if (s.id != 0) {
-                fail(e, CloseReason.BROKEN); // the socket failed; a refusal (GOAWAY) leaves the connection be
-            }
-            throw e;
-        } finally {
-            unlockWrite();
-        }
-    }
-
-    /** Writes the queued HEADERS in queue order, each under the next stream id ({@code output.lock} held). */
-    private void writeQueuedHeadsLocked() throws IOException {
-        Http2Stream s;
-        while ((s = queuedHeads.poll()) != null) {
-            output.writeControlLocked(); // what was queued before it goes first (a RST_STREAM freeing its slot)
-            if (register(s)) {
-                writeHeadLocked(s, s.queuedFields, s.queuedCount, true);
-                s.queuedFields = null;
-            } else {
-                lock.lock();
-                try {
-                    refuseLocked(s);
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-    }
-
-    /**
-     * Gives {@code s} the next stream id and registers it ({@code output.lock} held, so ids go out in order); false
-     * when the connection takes no new streams or the caller already gave the stream up.
-     */
-    private boolean register(Http2Stream s) {
-        lock.lock();
-        try {
-            if (!takesNewStreams() || s.done) {
-                return false;
-            }
-            s.sendWindow = peerInitialWindow;
-            s.id = nextStreamId;
-            nextStreamId += 2;
-            streams.put(s.id, s);
-            return true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Encodes and writes the HEADERS of registered stream {@code s} ({@code output.lock} held; not flushed). */
-    private void writeHeadLocked(Http2Stream s, String[] fields, int n, boolean endStream) throws IOException {
-        long tableSize = pendingHeaderTableSize;
-        if (tableSize >= 0) {
-            pendingHeaderTableSize = -1;
-            encoder.peerMaxTableSize(tableSize);
-        }
-        encoder.beginBlock();
-        for (int i = 0; i < n; i += 2) {
-            encoder.header(fields[i], fields[i + 1]);
-        }
-        output.writer.writeHeaders(s.id, endStream, encoder.block(), 0, encoder.blockLength());
-    }
-
-    /** Fails queued stream {@code s} as never sent (retried elsewhere), unless its caller gave it up; under lock. */
-    private void refuseLocked(Http2Stream s) {
-        if (!s.done) {
-            s.done = true;
-            s.failure = refused();
-            s.readable.signalAll();
-        }
-    }
-
-    private UnprocessedRequestException refused() {
+    /** The failure of a stream that never went out: its request is retried on another connection. */
+    UnprocessedRequestException refused() {
         return new UnprocessedRequestException("HTTP/2 connection to " + remoteAddress + " takes no new streams ("
                 + (endReason != null ? endReason.tag() : "closed") + ")");
-    }
-
-    /** Sends {@code len} bytes of {@code s}'s body as the windows allow ({@code end}: with END_STREAM). */
-    void writeData(Http2Stream s, byte[] b, int off, int len, boolean end) throws IOException {
-        do {
-            int n;
-            lock.lock();
-            try {
-                for (;;) {
-                    if (s.failure != null) {
-                        throw s.failure;
-                    }
-                    if (s.done || closed) {
-                        throw new IOException("HTTP/2 stream " + s.id + " is closed");
-                    }
-                    n = (int) Math.min(Math.min(len, MAX_FRAME_SIZE), Math.min(sendWindow, s.sendWindow));
-                    if (n > 0 || len == 0) {
-                        break;
-                    }
-                    windowed.await(); // the reader signals window updates, resets and the end
-                }
-                sendWindow -= n;
-                s.sendWindow -= n;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted waiting for the HTTP/2 send window");
-            } finally {
-                lock.unlock();
-            }
-            output.lock.lock();
-            try {
-                output.writer.writeData(s.id, end && n == len, b, off, n);
-            } catch (IOException e) {
-                fail(e, CloseReason.BROKEN);
-                throw e;
-            } finally {
-                unlockWrite();
-            }
-            off += n;
-            len -= n;
-        } while (len > 0);
-    }
-
-    void flush() throws IOException {
-        output.lock.lock();
-        try {
-            output.writer.flush();
-        } catch (IOException e) {
-            fail(e, CloseReason.BROKEN);
-            throw e;
-        } finally {
-            unlockWrite();
-        }
-    }
-
-    /** The caller read {@code n} bytes of {@code s}: give the windows back once half of them is used. */
-    void consumed(Http2Stream s, int n) {
-        int streamUpdate = 0;
-        int connUpdate = 0;
-        lock.lock();
-        try {
-            s.unacked += n;
-            if (!s.remoteEnded && s.unacked >= STREAM_WINDOW / 2) {
-                streamUpdate = (int) s.unacked;
-                s.unacked = 0;
-            }
-            connUpdate = creditConnectionLocked(n);
-        } finally {
-            lock.unlock();
-        }
-        if (streamUpdate > 0) {
-            sendControl(TYPE_WINDOW_UPDATE, s.id, streamUpdate);
-        }
-        if (connUpdate > 0) {
-            sendControl(TYPE_WINDOW_UPDATE, 0, connUpdate);
-        }
     }
 
     /**
@@ -409,39 +230,6 @@ public final class Http2Connection implements MultiplexedConnection {
         return update;
     }
 
-    /**
-     * The exchange on {@code s} is over: unless both sides ended it, RST_STREAM(CANCEL) tells the server to stop;
-     * what it buffered unread goes back to the connection window.
-     */
-    void endStream(Http2Stream s) {
-        boolean reset;
-        long unread;
-        lock.lock();
-        try {
-            if (s.done || s.id == 0) {
-                s.done = true;
-                return;
-            }
-            s.done = true;
-            streams.remove(s.id);
-            windowed.signalAll(); // a body writer waiting for this stream's window stops
-            reset = !s.remoteEnded && s.failure == null && !closed;
-            // The stream's unacked bytes are in connUnacked already (consumed): only its unread ones go back now.
-            unread = creditConnectionLocked(s.buffered);
-            s.buffered = 0;
-            s.data.clear();
-        } finally {
-            lock.unlock();
-        }
-        if (reset) {
-            sendControl(TYPE_RST_STREAM, s.id, CANCEL);
-        }
-        if (unread > 0) {
-            sendControl(TYPE_WINDOW_UPDATE, 0, unread);
-        }
-        changed();
-    }
-
     /** Queues a frame the reader or a stream's end must send, and sends it now unless a writer holds the lock. */
     void sendControl(int type, int streamId, long value) {
         IOException e;
@@ -457,7 +245,7 @@ public final class Http2Connection implements MultiplexedConnection {
     }
 
     /** Releases the write lock after sending what was queued meanwhile. */
-    private void unlockWrite() {
+    void unlockWrite() {
         IOException e;
         try {
             e = output.unlock();
@@ -541,10 +329,7 @@ public final class Http2Connection implements MultiplexedConnection {
                 }
                 s.readable.signalAll();
             }
-            Http2Stream q;
-            while ((q = queuedHeads.poll()) != null) { // never sent: retried elsewhere
-                refuseLocked(q);
-            }
+            writes.refuseQueuedLocked(); // never sent: retried elsewhere
             windowed.signalAll();
         } finally {
             lock.unlock();
@@ -573,7 +358,7 @@ public final class Http2Connection implements MultiplexedConnection {
 
     @Override
     public boolean takesNewStreams() {
-        return endReason == null && !closed && nextStreamId > 0;
+        return endReason == null && !closed && writes.idsLeft();
     }
 
     @Override

@@ -6,28 +6,21 @@ import dev.httppool.CloseReason;
 import dev.httppool.Headers;
 import dev.httppool.internal.exchange.ExchangeCodec.Head;
 import dev.httppool.internal.exchange.UnprocessedRequestException;
+import dev.httppool.internal.http2.Http2Health.PingTimeout;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ProtocolException;
-import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The reader thread of one {@link Http2Connection}: reads every frame, sorts DATA and header blocks into streams,
  * applies the server's SETTINGS and window updates, answers PINGs, and handles GOAWAY (streams above its last stream
- * id fail as unprocessed, so they are retried elsewhere; the others finish). It also keeps the connection's health
- * check: when no byte arrives for {@code http2PingInterval} it sends a PING, and when no answer comes within
- * {@code http2PingTimeout} it ends the connection ({@link CloseReason#PING_TIMEOUT}). With the transport's timer
- * (always, but in tests) the reads wait without a socket timeout and the timer watches for the silence: a timed read
- * on the JDK's socket channel switches the socket to non-blocking and back (two {@code fcntl} calls per read), which
- * was a tenth of the client's CPU at C=64.
+ * id fail as unprocessed, so they are retried elsewhere; the others finish). It reads through the connection's
+ * health check ({@link Http2Health}), which ends a connection whose server stops answering.
  *
  * <p>What the server can make us send is bounded: at most {@link #MAX_ANSWERS} PING acks, SETTINGS acks and
  * RST_STREAMs for its stream errors per {@link #ANSWER_WINDOW_NANOS}; beyond that the connection ends with
@@ -37,44 +30,24 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
 
     static final int MAX_ANSWERS = 1_000;
     static final long ANSWER_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** The PING payload of our health checks. */
-    static final long HEALTH_PING = 0x6874_7470_6f6f_6cL;
 
     private final Http2Connection c;
     private final FrameReader frames;
-    /** The timer watches for silence ({@link #checkSilence}); else the socket timeout does. */
-    private final boolean timedPings;
-    /** When the last read returned bytes (the ticker's time); written by this thread, read by the timer. */
-    private volatile long lastReadNanos;
-    /** The timer's next look at the silence, cancelled when the reader ends. */
-    private volatile ScheduledFuture<?> silenceCheck;
-    private final int pingIntervalMillis;
-    private final long pingTimeoutNanos;
     /** Callers to wake once this thread is about to wait for the socket or write to it. */
     private final Wakeups wakeups;
+    private final Http2Health health;
     /** The header block being gathered (HEADERS, then CONTINUATIONs), its stream and END_STREAM flag. */
     private byte[] block = new byte[1024];
     private int blockLength;
     private boolean blockEndsStream;
     private long answersWindowStart;
     private int answers;
-    // Set by whoever sends a health PING (this reader, or the timer when it watches the silence), cleared by this
-    // reader at its ack; read by the timer that holds the PING's deadline.
-    private volatile boolean pingOutstanding;
-    private long pingSentNanos;
-    /** Counts the health PINGs sent (by one thread per mode): the timer of one PING leaves a later one alone. */
-    private volatile int pingsSent;
-    /** Set by the timer when a PING's deadline passed, before it closes the channel. */
-    private volatile PingTimeout pingExpired;
 
     Http2Reader(Http2Connection c) {
         this.c = c;
         this.wakeups = new Wakeups(c.lock);
-        this.pingIntervalMillis = (int) Math.min(Integer.MAX_VALUE, c.config.http2PingInterval().toMillis());
-        this.timedPings = pingIntervalMillis > 0 && c.timer != null;
-        this.lastReadNanos = c.ticker.nanoTime();
-        this.pingTimeoutNanos = c.config.http2PingTimeout().toNanos();
-        this.frames = new FrameReader(new HealthCheckedInput(c.in), Http2Connection.MAX_FRAME_SIZE,
+        this.health = new Http2Health(c, wakeups);
+        this.frames = new FrameReader(health.input(c.in), Http2Connection.MAX_FRAME_SIZE,
                 (int) Math.min(1 << 24, Math.max(16 * 1024, c.config.maxResponseHeaderBytes())));
         frames.expectPreface();
     }
@@ -82,10 +55,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     @Override
     public void run() {
         try {
-            c.socket().setSoTimeout(timedPings ? 0 : pingIntervalMillis);
-            if (timedPings) {
-                checkSilenceIn(c.config.http2PingInterval().toNanos());
-            }
+            health.start();
             for (;;) {
                 try {
                     if (!frames.nextFrame(this)) {
@@ -106,7 +76,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         } catch (PingTimeout e) {
             c.fail(e, CloseReason.PING_TIMEOUT);
         } catch (IOException e) {
-            PingTimeout expired = pingExpired; // the timer closed the channel under this read
+            PingTimeout expired = health.expired(); // the timer closed the channel under this read
             if (expired != null) {
                 c.fail(expired, CloseReason.PING_TIMEOUT);
             } else {
@@ -118,52 +88,9 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                 throw (Error) e;
             }
         } finally {
-            ScheduledFuture<?> check = silenceCheck;
-            if (check != null) {
-                check.cancel(false);
-            }
+            health.stop();
             wakeups.now();
         }
-    }
-
-    private void checkSilenceIn(long nanos) {
-        try {
-            silenceCheck = c.timer.schedule(this::checkSilence, nanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the transport is closing
-        }
-    }
-
-    /**
-     * On the timer: once nothing was read for the ping interval, sends a health PING (from another thread: the
-     * write may block, the timer must not) and holds its deadline; then looks again an interval later. Never
-     * blocks.
-     */
-    private void checkSilence() {
-        if (c.isClosed()) {
-            return;
-        }
-        long interval = c.config.http2PingInterval().toNanos();
-        long silent = c.ticker.nanoTime() - lastReadNanos;
-        if (silent < interval) {
-            checkSilenceIn(interval - silent);
-            return;
-        }
-        if (!pingOutstanding) {
-            pingOutstanding = true;
-            int ping = ++pingsSent; // only the timer writes it in this mode
-            try {
-                c.writers.execute(() -> { // the write may block; the timer must not
-                    if (!c.isClosed()) { // a write to a closed connection would cut its linger short
-                        c.sendControl(TYPE_PING, 0, HEALTH_PING);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                return; // the transport is closing
-            }
-            holdPingDeadline(ping);
-        }
-        checkSilenceIn(interval);
     }
 
     @Override
@@ -212,7 +139,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
             // Padding is never read by the caller: it goes back to both windows as if read at once (a write:
             // the callers marked for a wake-up are woken first).
             wakeups.now();
-            c.consumed(padded, flowControlled - len);
+            c.writes.consumed(padded, flowControlled - len);
         }
     }
 
@@ -325,7 +252,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
                         }
                         c.peerInitialWindow = (int) s.value();
                     }
-                    case SETTINGS_HEADER_TABLE_SIZE -> c.pendingHeaderTableSize = s.value();
+                    case SETTINGS_HEADER_TABLE_SIZE -> c.writes.peerHeaderTableSize(s.value());
                     default -> {
                         // MAX_FRAME_SIZE: we send DATA in frames of 16 KiB, which every server takes;
                         // MAX_HEADER_LIST_SIZE: advisory
@@ -344,12 +271,7 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
     @Override
     public void ping(boolean ack, long payload) throws IOException {
         if (ack) {
-            if (pingOutstanding && payload == HEALTH_PING) {
-                pingOutstanding = false;
-                if (!timedPings) {
-                    c.socket().setSoTimeout(pingIntervalMillis);
-                }
-            }
+            health.pingAcked(payload);
             return;
         }
         answer();
@@ -465,89 +387,6 @@ final class Http2Reader implements Runnable, FrameReader.Handler {
         if (++answers > MAX_ANSWERS) {
             throw Http2Exception.connectionError(ENHANCE_YOUR_CALM, "server made us answer more than " + MAX_ANSWERS
                     + " PING, SETTINGS or stream errors within a second");
-        }
-    }
-
-    /** The connection ended because a health-check PING went unanswered. */
-    static final class PingTimeout extends SocketTimeoutException {
-        private static final long serialVersionUID = 1L;
-
-        PingTimeout(String message) {
-            super(message);
-        }
-    }
-
-    /**
-     * Ends the connection if health PING number {@code ping} is still unanswered when its timeout passes. The
-     * socket timeout alone does not bound it over TLS: the JDK's TLS socket applies it per piece of a record, so a
-     * server trickling bytes could keep the connection alive without ever answering.
-     */
-    private void holdPingDeadline(int ping) {
-        if (c.timer == null) {
-            return;
-        }
-        try {
-            // The timer only closes the TCP channel, which cannot block (closing the TLS socket could wait for a
-            // writer stuck on a peer that does not read); the reader's read then fails, and it ends the connection.
-            c.timer.schedule(() -> {
-                if (pingOutstanding && pingsSent == ping) { // closing twice does no harm
-                    pingExpired = new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
-                            + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms");
-                    c.abortChannel();
-                }
-            }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // the transport is closing, and its connections with it
-        }
-    }
-
-    /**
-     * The socket's input, read with the ping interval as its timeout: a read that times out sends the health-check
-     * PING (or, once one is out for the ping timeout, ends the connection) and reads on, so a frame is never cut.
-     */
-    private final class HealthCheckedInput extends InputStream {
-        private final InputStream in;
-
-        HealthCheckedInput(InputStream in) {
-            this.in = in;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (wakeups.pending() && in.available() < len) {
-                wakeups.now();
-            }
-            for (;;) {
-                try {
-                    int n = in.read(b, off, len);
-                    if (timedPings) {
-                        lastReadNanos = c.ticker.nanoTime();
-                    }
-                    return n;
-                } catch (SocketTimeoutException e) {
-                    if (pingIntervalMillis == 0 || c.isClosed()) {
-                        throw e;
-                    }
-                    long now = c.ticker.nanoTime();
-                    if (!pingOutstanding) {
-                        pingSentNanos = now;
-                        int ping = ++pingsSent; // only this thread writes it
-                        pingOutstanding = true;
-                        send(TYPE_PING, 0, HEALTH_PING);
-                        holdPingDeadline(ping);
-                        c.socket().setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos)));
-                    } else if (now - pingSentNanos >= pingTimeoutNanos) {
-                        throw new PingTimeout("HTTP/2 PING to " + c.remoteAddress() + " not answered within "
-                                + TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos) + " ms");
-                    }
-                }
-            }
         }
     }
 }

@@ -102,7 +102,7 @@ final class Http2Stream implements ExchangeCodec {
             fields[n++] = value;
         }
         localEnded = !body;
-        conn.openStream(this, fields, n, localEnded);
+        conn.writes.openStream(this, fields, n, localEnded);
         headersSent = true;
     }
 
@@ -117,7 +117,7 @@ final class Http2Stream implements ExchangeCodec {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 if (len > 0) {
-                    conn.writeData(Http2Stream.this, b, off, len, false);
+                    conn.writes.writeData(Http2Stream.this, b, off, len, false);
                 }
             }
         };
@@ -127,21 +127,21 @@ final class Http2Stream implements ExchangeCodec {
     public void finishRequestBody() throws IOException {
         if (!localEnded) {
             localEnded = true;
-            conn.writeData(this, new byte[0], 0, 0, true);
+            conn.writes.writeData(this, new byte[0], 0, 0, true);
         }
         if (!queued) {
-            conn.flush();
+            conn.writes.flush();
         }
     }
 
     @Override
     public void flushRequest() throws IOException {
         if (!queued) { // the writer of queued HEADERS flushes them
-            conn.flush();
+            conn.writes.flush();
         }
     }
 
-    /** Queues this stream's HEADERS (no body) for the connection's writer; before {@link Http2Connection} queues it. */
+    /** Queues this stream's HEADERS (no body) for the writer, before {@link Http2StreamWrites} queues it. */
     void queueHead(String[] fields, int n) {
         queuedFields = fields;
         queuedCount = n;
@@ -212,7 +212,7 @@ final class Http2Stream implements ExchangeCodec {
 
     @Override
     public void exchangeEnded() {
-        conn.endStream(this);
+        conn.writes.endStream(this);
     }
 
     /** Waits within the read limits until {@code ready}; EOF when the stream ended first without it. */
@@ -295,7 +295,7 @@ final class Http2Stream implements ExchangeCodec {
                 throw new ProtocolException("HTTP/2 stream " + id + " sent more than its Content-Length "
                         + declared);
             }
-            conn.consumed(Http2Stream.this, n);
+            conn.writes.consumed(Http2Stream.this, n);
             return n;
         }
 
