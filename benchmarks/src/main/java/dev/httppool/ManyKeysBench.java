@@ -8,7 +8,10 @@ import dev.httppool.testing.FakeWire;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,6 +61,14 @@ public class ManyKeysBench {
     @Param({"none", "lifetime-keepalive", "auto-cap"})
     public String deadlines;
 
+    /**
+     * The order {@link #acquireRelease} visits the keys in: {@code sequential}, the order they were made in (so the
+     * objects of the next key lie next to the last one's in memory, which the CPU's prefetcher can follow), or
+     * {@code shuffled}, a fixed random permutation (as requests to many hosts arrive).
+     */
+    @Param({"sequential", "shuffled"})
+    public String order = "sequential";
+
     private final FakeTicker ticker = new FakeTicker();
     private ConnPool pool;
     private ConnectMethodKey[] keyArray;
@@ -96,6 +107,11 @@ public class ManyKeysBench {
                     throw new IllegalStateException("setup connection was not pooled");
                 }
             }
+        }
+        if (order.equals("shuffled")) {
+            Collections.shuffle(Arrays.asList(keyArray), new Random(42));
+        } else if (!order.equals("sequential")) {
+            throw new IllegalArgumentException("order: sequential or shuffled, was " + order);
         }
         CountDownLatch started = new CountDownLatch(WAITING_KEYS);
         for (int w = 0; w < WAITING_KEYS; w++) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * operation moves far less. Runs one benchmark method of one configuration in this JVM: a warm-up of three rounds,
  * then {@code rounds} rounds of {@code ops} operations, and prints the best, median and worst CPU ns per operation.
  *
- * <pre>java -cp ... dev.httppool.ManyKeysCpu KEYS none|lifetime-keepalive|auto-cap acquireRelease|maintenancePassNothingDue ROUNDS OPS</pre>
+ * <pre>java -cp ... dev.httppool.ManyKeysCpu KEYS none|lifetime-keepalive|auto-cap acquireRelease|maintenancePassNothingDue ROUNDS OPS [sequential|shuffled]</pre>
  */
 public final class ManyKeysCpu {
 
@@ -23,6 +23,9 @@ public final class ManyKeysCpu {
         ManyKeysBench b = new ManyKeysBench();
         b.keys = Integer.parseInt(args[0]);
         b.deadlines = args[1];
+        if (args.length > 5) {
+            b.order = args[5];
+        }
         boolean acquireRelease = args[2].equals("acquireRelease");
         if (!acquireRelease && !args[2].equals("maintenancePassNothingDue")) {
             throw new IllegalArgumentException("acquireRelease or maintenancePassNothingDue, was " + args[2]);
@@ -42,8 +45,8 @@ public final class ManyKeysCpu {
             }
         }
         Arrays.sort(nanosPerOp);
-        System.out.printf("%s keys=%d deadlines=%s cpu-ns/op best %.1f median %.1f worst %.1f%n", args[2], b.keys,
-                b.deadlines, nanosPerOp[0], nanosPerOp[rounds / 2], nanosPerOp[rounds - 1]);
+        System.out.printf("%s keys=%d deadlines=%s order=%s cpu-ns/op best %.1f median %.1f worst %.1f%n", args[2],
+                b.keys, b.deadlines, b.order, nanosPerOp[0], nanosPerOp[rounds / 2], nanosPerOp[rounds - 1]);
         b.tearDown();
         System.exit(sink == 42 ? 1 : 0);
     }
