@@ -17,8 +17,11 @@ import java.util.concurrent.TimeUnit;
  * switches the socket to non-blocking and back (two {@code fcntl} calls per read), which was a tenth of the client's
  * CPU at C=64. Without a timer, the socket timeout does it ({@link #input}).
  *
- * <p>Its reads and its PING acks happen on the {@link Http2Reader}'s thread; the timer's side only reads the
- * volatile fields and closes the TCP channel, which never blocks.
+ * <p>Its reads and its PING acks happen on the {@link Http2Reader}'s thread. With the timer, the timer's thread
+ * decides when a health PING goes out (the write itself runs on the connection's writers), so it writes
+ * {@code pingOutstanding}, {@code pingsSent} and {@code silenceCheck}; when a PING's deadline passes it sets
+ * {@code pingExpired} and closes the TCP channel. Nothing it does blocks. Without the timer, the reader's thread
+ * does all of it.
  */
 final class Http2Health {
 

@@ -28,7 +28,7 @@ final class Http2Output {
     private final ConcurrentLinkedQueue<long[]> control = new ConcurrentLinkedQueue<>();
     private final Heads heads;
 
-    /** The queued HEADERS of requests without a body: the connection encodes and writes them (HPACK is its). */
+    /** The queued HEADERS of requests without a body: {@link Http2StreamWrites} encodes and writes them. */
     interface Heads {
         boolean isEmpty();
 
