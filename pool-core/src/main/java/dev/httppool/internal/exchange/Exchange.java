@@ -76,7 +76,7 @@ public final class Exchange {
         } catch (IOException e) {
             throw new ExchangeException(Stage.NOTHING_WRITTEN, CloseReason.BROKEN, e);
         }
-        if (!(wire instanceof MultiplexedConnection)) {
+        if (!wire.multiplexed()) {
             return runOn(releaser);
         }
         // A stream ends with its exchange: when the response gives the connection back, when the attempt fails, or

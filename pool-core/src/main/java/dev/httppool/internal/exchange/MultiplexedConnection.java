@@ -10,6 +10,11 @@ import dev.httppool.CloseReason;
  */
 public interface MultiplexedConnection extends WireConnection {
 
+    @Override
+    default boolean multiplexed() {
+        return true;
+    }
+
     /** The most streams the server lets this connection carry at once now (its SETTINGS_MAX_CONCURRENT_STREAMS). */
     int maxConcurrentStreams();
 

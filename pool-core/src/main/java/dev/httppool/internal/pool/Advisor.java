@@ -6,7 +6,6 @@ import dev.httppool.PoolSnapshot;
 import dev.httppool.RejectReason;
 import dev.httppool.Ticker;
 import dev.httppool.TransportConfig;
-import dev.httppool.internal.exchange.MultiplexedConnection;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -107,7 +106,7 @@ public final class Advisor {
     void closedLocked(PooledConnection pc, CloseReason reason, int idleCap) {
         if (reason == CloseReason.TOO_MANY_IDLE_HOST) {
             if (pc.state != PooledConnection.State.ACTIVE || pc.host.active() < 2
-                    || pc.wire instanceof MultiplexedConnection) {
+                    || pc.multiplexed) {
                 // an idle one trimmed, no other request in flight, or an unneeded HTTP/2 dial discarded (its key's
                 // requests share one connection): not churn the idle cap could avoid
                 return;

@@ -136,7 +136,7 @@ public final class ConnPool {
             if (pc != null && pc.shared) {
                 return pc; // a stream of a shared HTTP/2 connection (idle until now, or found under the lock)
             }
-            if (pc != null && pc.wire instanceof MultiplexedConnection) {
+            if (pc != null && pc.multiplexed) {
                 PooledConnection dialed = pc;
                 pc = mux.adopt(pc);
                 if (pc != null && pc != dialed) {
@@ -198,7 +198,7 @@ public final class ConnPool {
                             a = closeLocked(pc, CloseReason.MAX_LIFETIME, a);
                             continue;
                         }
-                        if (pc.wire instanceof MultiplexedConnection) {
+                        if (pc.multiplexed) {
                             // Shared again under this lock, in the same step that took it off the idle list: a
                             // burst arriving meanwhile finds it, and dials nothing.
                             if (!mux.shareIdleLocked(pc)) {
@@ -379,7 +379,7 @@ public final class ConnPool {
 
     PooledConnection gotConn(PooledConnection pc, ClientTrace trace, long start, boolean wasIdle,
             long idleNanos, boolean reused) {
-        if (pc.wire instanceof MultiplexedConnection && !pc.shared && !pc.gotDeferred) {
+        if (pc.multiplexed && !pc.shared && !pc.gotDeferred) {
             // Not yet adopted: MuxConns may serve the request on another connection; acquire() reports the one
             // that serves it. The request owns pc until then, so these plain fields are its own.
             pc.gotDeferred = true;
@@ -506,7 +506,7 @@ public final class ConnPool {
         if (closeIdle && !warm) {
             return closeLocked(pc, CloseReason.CLOSE_IDLE, a);
         }
-        if (pc.wire instanceof MultiplexedConnection && !warm && limits.minIdle == 0 && mux.coversKeyLocked(hp)) {
+        if (pc.multiplexed && !warm && limits.minIdle == 0 && mux.coversKeyLocked(hp)) {
             return closeLocked(pc, CloseReason.TOO_MANY_IDLE_HOST, a); // another HTTP/2 connection carries the key
         }
         limits.noteInUseLocked(hp, now);

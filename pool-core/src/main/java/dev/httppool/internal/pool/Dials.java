@@ -70,7 +70,7 @@ final class Dials {
                 a = pool.closeLocked(pc, CloseReason.CLOSE_IDLE, a);
             } else if (!w.done) {
                 a = pool.waiters.handOffLocked(w, pc, now, a); // its request's checkout, counted here
-            } else if (w.warm == null && wire instanceof MultiplexedConnection && pool.mux.hasUsableLocked(hp)
+            } else if (w.warm == null && wire.multiplexed() && pool.mux.hasUsableLocked(hp)
                     && hp.awaitingSharedDial == 0) {
                 // Its request was served by an HTTP/2 connection of the key meanwhile: not needed (Go's
                 // TestTransportDiscardsUnneededConns). Not a warm dial: closing it would refill minIdle with
@@ -80,7 +80,7 @@ final class Dials {
             } else {
                 a = pool.putOrCloseLocked(pc, a, w.warm != null);
             }
-            if (!(wire instanceof MultiplexedConnection)) {
+            if (!wire.multiplexed()) {
                 a = pool.waiters.startSharedDialWaitersLocked(hp, a); // no streams for those waiting for it
             }
             if (w.warm != null) {

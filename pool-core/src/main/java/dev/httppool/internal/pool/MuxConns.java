@@ -481,7 +481,7 @@ final class MuxConns {
     /** With the pool's lock held: whether {@code hp} has an idle HTTP/2 connection that takes new streams. */
     private static boolean hasIdleLocked(HostPool hp) {
         for (PooledConnection pc : hp.idle) {
-            if (pc.wire instanceof MultiplexedConnection && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
+            if (pc.multiplexed && ((MultiplexedConnection) pc.wire).takesNewStreams()) {
                 return true;
             }
         }

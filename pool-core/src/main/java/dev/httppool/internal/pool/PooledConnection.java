@@ -21,6 +21,12 @@ public final class PooledConnection implements Exchange.Releaser {
     private final ConnPool pool;
     final HostPool host;
     public final WireConnection wire;
+    /**
+     * Whether {@link #wire} carries many streams at once (HTTP/2). A field of its own so that checkout and return
+     * test it without loading the wire (with thousands of keys, one cache miss fewer under the pool's lock) and
+     * without an {@code instanceof} against an interface ({@link WireConnection#multiplexed}).
+     */
+    final boolean multiplexed;
     final long createdNanos;
     /**
      * When its lifetime ends ({@code maxConnLifetime} minus its jitter, drawn once, after {@link #createdNanos});
@@ -75,6 +81,7 @@ public final class PooledConnection implements Exchange.Releaser {
         this.id = id;
         this.host = host;
         this.wire = wire;
+        this.multiplexed = wire.multiplexed();
         this.createdNanos = createdNanos;
         this.expiresAtNanos = createdNanos + host.limits.drawLifetimeNanos();
     }
