@@ -543,24 +543,6 @@ public final class ConnPool {
         return hostLimits.anyAutoIdleCap ? autoCapDecay.trimDueLocked(this, now, a) : a;
     }
 
-    /** Whether an idle connection of {@code key} would take HTTP/2 streams (a strict stream waiter may take it). */
-    boolean hasIdleMultiplexed(ConnectMethodKey key) {
-        lock.lock();
-        try {
-            HostPool hp = hosts.get(key);
-            if (hp != null) {
-                for (PooledConnection pc : hp.idle) {
-                    if (pc.wire instanceof MultiplexedConnection mc && mc.takesNewStreams()) {
-                        return true;
-                    }
-                }
-            }
-            return false;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Whether {@code hp} is the pool's entry for its key (not one removed since). */
     boolean holdsLocked(HostPool hp) {
         return hosts.get(hp.key) == hp;

@@ -114,7 +114,7 @@ final class MuxConns {
                     lock.unlock();
                     boolean idle;
                     try {
-                        idle = pool.hasIdleMultiplexed(key);
+                        idle = hasIdleMultiplexed(key);
                     } finally {
                         lock.lock();
                     }
